@@ -1,0 +1,16 @@
+/**
+ * The built-in components. Later parts of the engine add theirs here; the core does not change.
+ */
+import { Registry } from '../pipeline/registry.js';
+import { normalizeComponent } from './normalize/index.js';
+import { sectionsComponent } from './sections/index.js';
+import { sentencesComponent } from './sentences/index.js';
+import { tokensComponent } from './tokens/index.js';
+
+export function defaultRegistry(): Registry {
+  return new Registry()
+    .register(normalizeComponent)
+    .register(sectionsComponent)
+    .register(sentencesComponent)
+    .register(tokensComponent);
+}

@@ -1,0 +1,47 @@
+/**
+ * The one way adapters (CLI, HTTP, workers, benchmarks) build a pipeline: a config (object or JSON
+ * file), the default registry of components and the package's resource files.
+ */
+import { readFileSync } from 'node:fs';
+import { defaultRegistry } from './components/index.js';
+import { ClinoteError } from './errors/error.js';
+import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
+import type { Registry } from './pipeline/registry.js';
+import { fileResourceContext, resourcePath } from './resources.js';
+
+export const DEFAULT_PIPELINE = 'pipelines/default.json';
+
+export interface LoadPipelineOptions {
+  /** A config object, or a path to a JSON config (default: resources/pipelines/default.json). */
+  readonly config?: unknown;
+  readonly configPath?: string;
+  readonly registry?: Registry;
+  readonly maxNoteBytes?: number;
+}
+
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ClinoteError('CLINOTE_E_CONFIG_UNREADABLE', `cannot read pipeline config '${path}'`, { path }, { cause: e });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ClinoteError(
+      'CLINOTE_E_CONFIG_UNREADABLE',
+      `pipeline config '${path}' is not valid JSON: ${e instanceof Error ? e.message : ''}`,
+      { path },
+    );
+  }
+}
+
+export function loadPipeline(options: LoadPipelineOptions = {}): Pipeline {
+  const config = options.config ?? readConfigFile(options.configPath ?? resourcePath(DEFAULT_PIPELINE));
+  return createPipeline(config, {
+    registry: options.registry ?? defaultRegistry(),
+    context: fileResourceContext(),
+    ...(options.maxNoteBytes !== undefined ? { maxNoteBytes: options.maxNoteBytes } : {}),
+  });
+}

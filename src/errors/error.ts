@@ -1,0 +1,36 @@
+import { errorSpec } from './catalogue.js';
+
+/** One error class for the whole engine. `code` is stable; `message` may change. */
+export class ClinoteError extends Error {
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: string, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    if (!errorSpec(code)) throw new Error(`ClinoteError: code ${code} is not in the catalogue`);
+    this.name = 'ClinoteError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get exitCode(): number {
+    return errorSpec(this.code)?.exitCode ?? 1;
+  }
+
+  toJSON(): { code: string; message: string; details?: Record<string, unknown> } {
+    return Object.keys(this.details).length > 0
+      ? { code: this.code, message: this.message, details: { ...this.details } }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isClinoteError(e: unknown): e is ClinoteError {
+  return e instanceof ClinoteError;
+}
+
+/** Wrap anything thrown into a ClinoteError (unknown errors become CLINOTE_E_INTERNAL). */
+export function toClinoteError(e: unknown): ClinoteError {
+  if (e instanceof ClinoteError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new ClinoteError('CLINOTE_E_INTERNAL', message, {}, { cause: e });
+}
