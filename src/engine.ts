@@ -24,7 +24,12 @@ export function readConfigFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ClinoteError('CLINOTE_E_CONFIG_UNREADABLE', `cannot read pipeline config '${path}'`, { path }, { cause: e });
+    throw new ClinoteError(
+      'CLINOTE_E_CONFIG_UNREADABLE',
+      `cannot read pipeline config '${path}'`,
+      { path },
+      { cause: e },
+    );
   }
   try {
     return JSON.parse(text);

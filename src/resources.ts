@@ -43,7 +43,12 @@ export function fileResourceContext(): FactoryContext {
     try {
       return readFileSync(full);
     } catch (e) {
-      throw new ClinoteError('CLINOTE_E_RESOURCE_NOT_FOUND', `resource '${path}' cannot be read`, { path }, { cause: e });
+      throw new ClinoteError(
+        'CLINOTE_E_RESOURCE_NOT_FOUND',
+        `resource '${path}' cannot be read`,
+        { path },
+        { cause: e },
+      );
     }
   };
   return {

@@ -89,10 +89,23 @@ function replacementFor(ch: string, code: number, o: Required<NormalizeOptions>)
     if (code === 0x85) return o.whitespace ? '\n' : null;
     return ' ';
   }
-  if (code === 0xa0 || (code >= 0x2000 && code <= 0x200a) || code === 0x202f || code === 0x205f || code === 0x3000)
+  if (
+    code === 0xa0 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  )
     return o.whitespace ? ' ' : null;
   if (code === 0x2028 || code === 0x2029) return o.whitespace ? '\n' : null;
-  if (code === 0x200b || code === 0x200c || code === 0x200d || code === 0x2060 || code === 0xfeff || code === 0xad)
+  if (
+    code === 0x200b ||
+    code === 0x200c ||
+    code === 0x200d ||
+    code === 0x2060 ||
+    code === 0xfeff ||
+    code === 0xad
+  )
     return o.whitespace ? '' : null;
   if (o.punctuation) {
     if (code >= 0x2010 && code <= 0x2015) return '-';

@@ -5,7 +5,12 @@ export class ClinoteError extends Error {
   readonly code: string;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     if (!errorSpec(code)) throw new Error(`ClinoteError: code ${code} is not in the catalogue`);
     this.name = 'ClinoteError';

@@ -40,5 +40,5 @@ export function toResult(doc: Doc, pipeline: Pipeline, options: ResultOptions = 
 }
 
 export function toErrorResult(id: string, error: ClinoteError, pipeline: Pipeline): ErrorResult {
-  return { id, pipeline: pipeline.stamp as ErrorResult["pipeline"], error: error.toJSON() };
+  return { id, pipeline: pipeline.stamp as ErrorResult['pipeline'], error: error.toJSON() };
 }

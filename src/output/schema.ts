@@ -38,7 +38,9 @@ export const StampSchema = Type.Object(
 export const SectionSchema = Type.Composite([
   SpanSchema,
   Type.Object({
-    category: Type.String({ description: 'Normalized category (hpi, medications, ...), `other` or `preamble`' }),
+    category: Type.String({
+      description: 'Normalized category (hpi, medications, ...), `other` or `preamble`',
+    }),
     header: Type.Union([SpanSchema, Type.Null()]),
     bodyStart: Int('Where the body starts, after the header'),
     evidence: EvidenceSchema,

@@ -50,7 +50,11 @@ export function schemaIssues(schema: Parameters<typeof Value.Errors>[0], value: 
   const issues: string[] = [];
   for (const e of Value.Errors(schema, value)) {
     const at = readablePath(e.path);
-    if (e.schema && (e.schema as { additionalProperties?: unknown }).additionalProperties === false && isObject(e.value)) {
+    if (
+      e.schema &&
+      (e.schema as { additionalProperties?: unknown }).additionalProperties === false &&
+      isObject(e.value)
+    ) {
       const known = Object.keys((e.schema as { properties?: Record<string, unknown> }).properties ?? {});
       const unknown = Object.keys(e.value).filter((k) => !known.includes(k));
       for (const k of unknown) issues.push(`${at === '(root)' ? k : `${at}.${k}`}: unknown key`);

@@ -15,7 +15,13 @@ export const tokensComponent = defineComponent({
       const out: Token[] = [];
       const re = /\w+|[^\w\s]/g;
       for (let m = re.exec(doc.text); m; m = re.exec(doc.text)) {
-        out.push({ start: m.index, end: m.index + m[0].length, kind: 'word', norm: m[0].toLowerCase(), sentence: -1 });
+        out.push({
+          start: m.index,
+          end: m.index + m[0].length,
+          kind: 'word',
+          norm: m[0].toLowerCase(),
+          sentence: -1,
+        });
       }
       doc.set('tokens', out);
     };

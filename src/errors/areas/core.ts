@@ -4,8 +4,10 @@ export const CORE_ERRORS: readonly ErrorSpec[] = [
   {
     code: 'CLINOTE_E_INPUT_TOO_LARGE',
     severity: 'error',
-    meaning: 'A note is larger than the size limit (1 MB by default). The note is skipped; the batch goes on.',
-    remedy: 'Split the note, or raise the limit with `--max-bytes` or `limits.maxNoteBytes` in the pipeline config.',
+    meaning:
+      'A note is larger than the size limit (1 MB by default). The note is skipped; the batch goes on.',
+    remedy:
+      'Split the note, or raise the limit with `--max-bytes` or `limits.maxNoteBytes` in the pipeline config.',
   },
   {
     code: 'CLINOTE_E_INPUT_UNREADABLE',
@@ -35,25 +37,30 @@ export const CORE_ERRORS: readonly ErrorSpec[] = [
   {
     code: 'CLINOTE_E_INPUT_UNSUPPORTED',
     severity: 'error',
-    meaning: 'An input file has an extension that `extract` does not read (it reads .txt, .ndjson/.jsonl and .csv).',
-    remedy: 'Convert the file, or pass a directory: unsupported files in directories are skipped and counted.',
+    meaning:
+      'An input file has an extension that `extract` does not read (it reads .txt, .ndjson/.jsonl and .csv).',
+    remedy:
+      'Convert the file, or pass a directory: unsupported files in directories are skipped and counted.',
   },
   {
     code: 'CLINOTE_W_INPUT_INVALID_UTF8',
     severity: 'warning',
-    meaning: 'The input bytes were not valid UTF-8. Each invalid sequence was replaced by U+FFFD; offsets index the decoded text.',
+    meaning:
+      'The input bytes were not valid UTF-8. Each invalid sequence was replaced by U+FFFD; offsets index the decoded text.',
     remedy: 'Re-encode the source as UTF-8 if the replaced characters matter.',
   },
   {
     code: 'CLINOTE_W_INPUT_BINARY',
     severity: 'warning',
-    meaning: 'The text holds NUL or other binary control characters. They are kept in `text` (offsets stay valid) and read as spaces.',
+    meaning:
+      'The text holds NUL or other binary control characters. They are kept in `text` (offsets stay valid) and read as spaces.',
     remedy: 'Check that the input is really a text note and not a binary file.',
   },
   {
     code: 'CLINOTE_E_CONFIG_INVALID',
     severity: 'error',
-    meaning: 'The pipeline config does not match its schema (an unknown key, a wrong type, a missing value). The message names the key.',
+    meaning:
+      'The pipeline config does not match its schema (an unknown key, a wrong type, a missing value). The message names the key.',
     remedy: 'Fix the named key; see docs/pipeline.md for the schema.',
     exitCode: 3,
   },
@@ -81,13 +88,16 @@ export const CORE_ERRORS: readonly ErrorSpec[] = [
   {
     code: 'CLINOTE_E_PIPELINE_COMPONENT_FAILED',
     severity: 'error',
-    meaning: 'A component threw while processing a note, or did not assign the layers it declares. The note gets this error; the batch goes on.',
-    remedy: 'This is a bug in the component named in the message: please report it with the note id (never the note text).',
+    meaning:
+      'A component threw while processing a note, or did not assign the layers it declares. The note gets this error; the batch goes on.',
+    remedy:
+      'This is a bug in the component named in the message: please report it with the note id (never the note text).',
   },
   {
     code: 'CLINOTE_E_RESOURCE_INVALID',
     severity: 'error',
-    meaning: 'A rule or lexicon file under resources/ does not match its schema (the message names the file and key).',
+    meaning:
+      'A rule or lexicon file under resources/ does not match its schema (the message names the file and key).',
     remedy: 'Fix the resource file.',
     exitCode: 3,
   },
