@@ -10,6 +10,8 @@
 import { ASSERTION_ERRORS } from './areas/assertions.js';
 import { CORE_ERRORS } from './areas/core.js';
 import { EVAL_ERRORS } from './areas/eval.js';
+import { IO_ERRORS } from './areas/io.js';
+import { PACK_ERRORS } from './areas/pack.js';
 import { TERMINOLOGY_ERRORS } from './areas/terminology.js';
 import type { ErrorSpec } from './types.js';
 
@@ -17,8 +19,10 @@ export type { ErrorSpec } from './types.js';
 
 export const ERROR_CATALOGUE: readonly ErrorSpec[] = [
   ...CORE_ERRORS,
+  ...IO_ERRORS,
   ...EVAL_ERRORS,
   ...TERMINOLOGY_ERRORS,
+  ...PACK_ERRORS,
   ...ASSERTION_ERRORS,
 ];
 
