@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { ClinoteError } from '../errors/error.js';
 
 export const ComponentConfigSchema = Type.Object(
@@ -50,23 +50,13 @@ export function schemaIssues(schema: Parameters<typeof Value.Errors>[0], value: 
   const issues: string[] = [];
   for (const e of Value.Errors(schema, value)) {
     const at = readablePath(e.path);
-    if (
-      e.schema &&
-      (e.schema as { additionalProperties?: unknown }).additionalProperties === false &&
-      isObject(e.value)
-    ) {
-      const known = Object.keys((e.schema as { properties?: Record<string, unknown> }).properties ?? {});
-      const unknown = Object.keys(e.value).filter((k) => !known.includes(k));
-      for (const k of unknown) issues.push(`${at === '(root)' ? k : `${at}.${k}`}: unknown key`);
-      if (unknown.length > 0) continue;
+    if (e.type === ValueErrorType.ObjectAdditionalProperties) {
+      issues.push(`${at}: unknown key`);
+      continue;
     }
     issues.push(`${at}: ${e.message}`);
   }
   return [...new Set(issues)];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Validate a parsed config; throws CLINOTE_E_CONFIG_INVALID naming every bad key. */
