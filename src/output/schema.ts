@@ -43,6 +43,7 @@ export const SectionSchema = Type.Composite([
     }),
     header: Type.Union([SpanSchema, Type.Null()]),
     bodyStart: Int('Where the body starts, after the header'),
+    parent: Type.Optional(Type.Integer({ description: 'Index of the enclosing section (exam or ROS parts)' })),
     evidence: EvidenceSchema,
   }),
 ]);

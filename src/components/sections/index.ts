@@ -1,26 +1,75 @@
-// PLACEHOLDER — replaced by the sectionizer work.
+/**
+ * The sectionizer: finds section headers and maps them to normalized categories (`hpi`,
+ * `medications`, ...) from the rule data in `resources/sections/sections.json`. See docs/sections.md.
+ */
 import { Type } from '@sinclair/typebox';
 import { defineComponent } from '../../pipeline/component.js';
+import { loadJsonResource } from '../../pipeline/resource-file.js';
+import { HeaderMatcher, SectionRulesSchema } from './rules.js';
+import { DEFAULT_SECTIONIZE_OPTIONS, type SectionizeOptions, sectionize } from './sectionize.js';
+
+export { HeaderMatcher, type SectionRules, SectionRulesSchema } from './rules.js';
+export { RULE_PREAMBLE, RULE_UNKNOWN, type SectionizeOptions, sectionize } from './sectionize.js';
+
+export const DEFAULT_SECTION_RULES = 'sections/sections.json';
+
+export const SectionsOptionsSchema = Type.Object(
+  {
+    rules: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `Rule file, under resources/ or absolute (default ${DEFAULT_SECTION_RULES})`,
+      }),
+    ),
+    subsections: Type.Optional(
+      Type.Union([Type.Literal('split'), Type.Literal('merge')], {
+        description:
+          '`split` (default): exam/ROS systems are sections of their own with `parent`; `merge`: they stay inside their parent',
+      }),
+    ),
+    minHeaderConfidence: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description:
+          'Drop header candidates below this confidence (default 0.5: all; 0.7: no unknown bare lines; 0.9: known categories only)',
+      }),
+    ),
+    midLine: Type.Optional(
+      Type.Boolean({
+        description:
+          'Find known capitalized headers after a sentence end inside a line (`... Negative.  HEENT: ...`; default true)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Build a matcher from a rule file through the factory context. */
+export function loadSectionMatcher(
+  ctx: Parameters<typeof loadJsonResource>[0],
+  path = DEFAULT_SECTION_RULES,
+): HeaderMatcher {
+  return new HeaderMatcher(loadJsonResource(ctx, path, SectionRulesSchema), path);
+}
 
 export const sectionsComponent = defineComponent({
   name: 'sections',
-  version: '0.0.0',
-  description: 'Section header detection and normalization.',
+  version: '1.0.0',
+  description:
+    'Section header detection and normalization to categories (hpi, medications, physical_exam, ...).',
   requires: ['normalized'],
   assigns: ['sections'],
-  options: Type.Object({}, { additionalProperties: false }),
-  create() {
+  options: SectionsOptionsSchema,
+  create(options, ctx) {
+    const matcher = loadSectionMatcher(ctx, options.rules ?? DEFAULT_SECTION_RULES);
+    const opts: SectionizeOptions = {
+      subsections: options.subsections ?? DEFAULT_SECTIONIZE_OPTIONS.subsections,
+      minHeaderConfidence: options.minHeaderConfidence ?? DEFAULT_SECTIONIZE_OPTIONS.minHeaderConfidence,
+      midLine: options.midLine ?? DEFAULT_SECTIONIZE_OPTIONS.midLine,
+    };
     return (doc) => {
-      doc.set('sections', [
-        {
-          start: 0,
-          end: doc.text.length,
-          category: 'preamble',
-          header: null,
-          bodyStart: 0,
-          evidence: { component: 'sections' },
-        },
-      ]);
+      doc.set('sections', sectionize(doc.get('normalized'), matcher, opts));
     };
   },
 });
