@@ -1,0 +1,281 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultRegistry } from '../../components/index.js';
+import type { Concept } from '../../doc/types.js';
+import { defineComponent } from '../../pipeline/component.js';
+import { createPipeline } from '../../pipeline/pipeline.js';
+import { fileResourceContext } from '../../resources.js';
+import type { GoldDoc } from '../gold.js';
+import { NER_PRESETS, type NerPreset, presetMaps } from '../presets.js';
+import { parsePubtator } from '../readers/pubtator.js';
+import { conllGold, evalPipelineConfig, nerPreset, normalizationAccuracy, runNer, scoreNer } from './ner.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'clinote-ner-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A stand-in concepts component: a fixed lexicon of [term, type, codes]. */
+const LEXICON: [string, string, { system: string; code: string }[]][] = [
+  ['chest pain', 'problem', [{ system: 'mesh', code: 'D000010' }]],
+  ['gout', 'problem', [{ system: 'mesh', code: 'D000011' }]],
+  ['aspirin', 'medication', []],
+  ['knee', 'anatomy', []],
+  ['x-ray', 'procedure', []],
+  ['hemoglobin', 'lab', []],
+  ['daily', 'frequency', []],
+];
+
+const fakeConcepts = defineComponent({
+  name: 'concepts',
+  version: '0.0.0-test',
+  description: 'test lexicon',
+  requires: [],
+  assigns: ['concepts'],
+  options: Type.Object({ pack: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  create() {
+    return (doc) => {
+      const lower = doc.text.toLowerCase();
+      const out: Concept[] = [];
+      for (const [term, type, codes] of LEXICON) {
+        for (let i = lower.indexOf(term); i >= 0; i = lower.indexOf(term, i + 1)) {
+          out.push({
+            start: i,
+            end: i + term.length,
+            text: doc.text.slice(i, i + term.length),
+            type,
+            codes: codes.map((c) => ({ ...c, display: term, score: 1 })),
+            matched: { term, source: 'test' },
+            score: 1,
+            evidence: { component: 'concepts' },
+          });
+        }
+      }
+      doc.set('concepts', out);
+    };
+  },
+});
+
+const pipeline = createPipeline(
+  {
+    name: 'test',
+    components: [{ name: 'normalize' }, { name: 'sections' }, { name: 'sentences' }, { name: 'concepts' }],
+  },
+  { registry: defaultRegistry().register(fakeConcepts), context: fileResourceContext() },
+);
+
+// Synthetic notes written for these tests (not corpus text).
+const TEXT = 'Chest pain after aspirin. Knee x-ray normal; hemoglobin 9 daily.';
+const gold: GoldDoc = {
+  id: 'n1',
+  text: TEXT,
+  spans: [
+    { start: 0, end: 10, type: 'Sign_symptom' }, // chest pain: strict hit
+    { start: 17, end: 24, type: 'Medication' }, // aspirin: strict hit
+    { start: 26, end: 30, type: 'Biological_structure' }, // knee: strict hit
+    { start: 26, end: 36, type: 'Diagnostic_procedure' }, // "Knee x-ray" vs predicted "x-ray": lenient only
+    { start: 45, end: 55, type: 'Diagnostic_procedure' }, // hemoglobin, predicted as lab -> procedure label
+    { start: 56, end: 57, type: 'Lab_value' }, // not scored
+  ],
+  sentences: [
+    { start: 0, end: 25 },
+    { start: 26, end: 64 },
+  ],
+};
+
+describe('scoreNer', () => {
+  const preset = NER_PRESETS.maccrobat as NerPreset;
+  const scored = scoreNer(preset, [gold], pipeline, { errors: true });
+
+  it('maps gold and concept types to the preset labels and scores them', () => {
+    const r = scored.result;
+    expect(r.byType.problem?.strict).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+    expect(r.byType.medication?.strict).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+    expect(r.byType.anatomy?.strict).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+    expect(r.byType.procedure?.strict).toMatchObject({ tp: 1, fp: 1, fn: 1 });
+    expect(r.byType.procedure?.lenient).toMatchObject({ tp: 2, fp: 0, fn: 0 });
+    expect(r.strict).toMatchObject({ tp: 4, fp: 1, fn: 1 });
+    expect(scored.ignoredGold).toEqual({ Lab_value: 1 });
+    expect(scored.ignoredPred).toEqual({ frequency: 1 });
+    expect(scored.failed).toBe(0);
+  });
+
+  it('reports the boundary error with its gold sentence as context', () => {
+    expect(scored.result.errors?.map((e) => [e.kind, e.start, e.end, e.context])).toEqual([
+      ['boundary', 26, 36, 'Knee x-ray normal; hemoglobin 9 daily.'],
+    ]);
+  });
+
+  it('scores nothing predicted when the pipeline has no concepts layer', () => {
+    const plain = createPipeline(
+      { name: 'plain', components: [{ name: 'normalize' }] },
+      { registry: defaultRegistry(), context: fileResourceContext() },
+    );
+    const r = scoreNer(preset, [gold], plain).result;
+    expect(r.strict).toMatchObject({ tp: 0, fp: 0, fn: 5 });
+    expect(r.counts.pred).toBe(0);
+  });
+});
+
+describe('normalizationAccuracy', () => {
+  it('counts matched gold mentions whose id is among the concept codes', () => {
+    const corpus = parsePubtator(
+      [
+        '1|t|Chest pain and gout.',
+        '1|a|Gout flares.',
+        '1\t0\t10\tChest pain\tSpecificDisease\tMESH:D000010',
+        '1\t15\t19\tgout\tSpecificDisease\tD000099|D000011',
+        '1\t21\t25\tGout\tSpecificDisease\tOMIM:100000',
+        '1\t26\t32\tflares\tModifier\tD000012',
+        '',
+      ].join('\n'),
+    );
+    const score = normalizationAccuracy(NER_PRESETS['ncbi-disease'] as NerPreset, corpus.docs, pipeline, [
+      'mesh',
+      'omim',
+    ]);
+    expect(score).toEqual({ accuracy: 2 / 3, correct: 2, total: 3, mentions: 4, documents: 1 });
+  });
+});
+
+describe('conllGold', () => {
+  // Synthetic sentences written for these tests.
+  const content = [
+    '-DOCSTART- (d1)',
+    '',
+    'Fever\tB-Disease',
+    'high\tO',
+    '.\tO',
+    '',
+    'No\tO',
+    'gout\tB-Disease',
+    'flare\tI-Disease',
+    '',
+    '-DOCSTART- (d2)',
+    '',
+    'Rash\tB-Disease',
+    '',
+  ].join('\n');
+
+  it.each([
+    { chunkChars: 1000, ids: ['d1', 'd2'], texts: ['Fever high . No gout flare', 'Rash'] },
+    { chunkChars: 12, ids: ['d1#1', 'd1#2', 'd2'], texts: ['Fever high .', 'No gout flare', 'Rash'] },
+  ])('documents by -DOCSTART-, split past $chunkChars characters', ({ chunkChars, ids, texts }) => {
+    const out = conllGold(content, { chunkChars });
+    expect(out.source).toBe('docstart');
+    expect(out.sentences).toBe(3);
+    expect(out.docs.map((d) => d.id)).toEqual(ids);
+    expect(out.docs.map((d) => d.text)).toEqual(texts);
+    const spans = out.docs.flatMap((d) =>
+      d.spans.map((sp) => `${d.text.slice(sp.start, sp.end)}/${sp.type}`),
+    );
+    expect(spans).toEqual(['Fever/Disease', 'gout flare/Disease', 'Rash/Disease']);
+  });
+
+  it('reads a file without -DOCSTART- as one document', () => {
+    const out = conllGold('a\tO\n\nb\tB-X\n');
+    expect(out.source).toBe('single');
+    expect(out.docs.map((d) => [d.text, d.sentences?.length])).toEqual([['a b', 2]]);
+  });
+});
+
+describe('presets', () => {
+  it.each(Object.entries(NER_PRESETS))('%s maps each gold type to one label', (name, preset) => {
+    expect(preset.name).toBe(name);
+    const all = Object.values(preset.labels).flatMap((l) => l.gold);
+    expect(new Set(all).size).toBe(all.length);
+    expect(presetMaps(preset).gold.size).toBe(all.length);
+  });
+
+  it('nerPreset refuses a missing preset with a coded error', () => {
+    expect(() => nerPreset(undefined)).toThrow(
+      expect.objectContaining({ code: 'CLINOTE_E_EVAL_UNKNOWN_PRESET' }),
+    );
+    expect(nerPreset('chia').format).toBe('brat');
+  });
+});
+
+describe('evalPipelineConfig', () => {
+  it.each([
+    {
+      name: 'concepts component present',
+      components: [{ name: 'normalize' }, { name: 'concepts', options: { x: 1 } }],
+      applied: true,
+    },
+    { name: 'no concepts component', components: [{ name: 'normalize' }], applied: false },
+  ])('--pack with $name', ({ components, applied }) => {
+    const path = join(dir, 'pipeline.json');
+    writeFileSync(path, JSON.stringify({ name: 't', components }));
+    const out = evalPipelineConfig({ pipeline: path, pack: 'my.pack' });
+    expect(out.packApplied).toBe(applied);
+    const cfg = out.config as { components: { name: string; options?: Record<string, unknown> }[] };
+    const concepts = cfg.components.find((c) => c.name === 'concepts');
+    if (applied) expect(concepts?.options).toEqual({ x: 1, pack: 'my.pack' });
+    else expect(concepts).toBeUndefined();
+  });
+});
+
+describe('runNer on a brat directory (default pipeline)', () => {
+  const data = join(dir, 'brat');
+  mkdirSync(data);
+  writeFileSync(join(data, 'a.txt'), TEXT);
+  writeFileSync(
+    join(data, 'a.ann'),
+    'T1\tSign_symptom 0 10\tChest pain\nT2\tMedication 17 24\taspirin\nT3\tLab_value 56 57\t9\nT4\tDisease_disorder 0 5;6 10\tChest pain\n',
+  );
+  writeFileSync(join(data, 'b.txt'), 'No findings.');
+  writeFileSync(join(data, 'b.ann'), '');
+
+  it('reads the gold, counts ignored types and notes the missing concepts layer', async () => {
+    const report = await runNer({ data, preset: 'maccrobat', pack: 'some.pack' });
+    expect(report).toMatchObject({ task: 'ner', preset: 'maccrobat', data });
+    expect(report.counts).toMatchObject({
+      documents: 2,
+      gold: 2,
+      goldDuplicates: 1,
+      goldIgnored: 1,
+      goldDiscontinuous: 1,
+      pred: 0,
+      textMismatches: 0,
+    });
+    expect(report.strict).toMatchObject({ tp: 0, fp: 0, fn: 2 });
+    expect(Object.keys(report.byType ?? {}).sort()).toEqual([
+      'anatomy',
+      'medication',
+      'problem',
+      'procedure',
+    ]);
+    const notes = (report.scores?.notes ?? []) as string[];
+    expect(notes.some((n) => n.includes("no 'concepts' layer"))).toBe(true);
+    expect(notes.some((n) => n.includes('--pack'))).toBe(true);
+    expect(report.errors).toBeUndefined();
+    expect(report.timing?.unit).toBe('docs');
+  });
+
+  it('stops after --limit documents', async () => {
+    const report = await runNer({ data, preset: 'maccrobat', limit: 1 });
+    expect(report.counts.documents).toBe(1);
+  });
+
+  it('refuses a missing default data path (no --data, no shared data dir)', async () => {
+    const saved = process.env.CLINOTE_DATA_DIR;
+    process.env.CLINOTE_DATA_DIR = join(dir, 'no-shared-data');
+    try {
+      await expect(runNer({ data: '', preset: 'maccrobat' })).rejects.toMatchObject({
+        code: 'CLINOTE_E_EVAL_DATA_MISSING',
+      });
+    } finally {
+      if (saved === undefined) delete process.env.CLINOTE_DATA_DIR;
+      else process.env.CLINOTE_DATA_DIR = saved;
+    }
+  });
+
+  it('refuses a directory without brat pairs', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    await expect(runNer({ data: empty, preset: 'chia' })).rejects.toMatchObject({
+      code: 'CLINOTE_E_EVAL_DATA_MALFORMED',
+    });
+  });
+});
