@@ -1,0 +1,500 @@
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { Value } from '@sinclair/typebox/value';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorResultSchema, ResultSchema } from '../output/schema.js';
+import { runCli } from './cli.js';
+
+/** A word that appears only inside note text: it must never reach stderr. */
+const SECRET = 'Zebrafinchitis';
+
+const NOTE_A = `HISTORY OF PRESENT ILLNESS:\nThe patient reports ${SECRET} for two days.\n\nMEDICATIONS:\n1. Aspirin 81 mg daily.\n`;
+const NOTE_B = `ASSESSMENT AND PLAN:\n${SECRET} resolved. Follow up in 2 weeks.\n`;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function collector(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(Buffer.from(chunk));
+      cb();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+async function run(
+  argv: string[],
+  opts: { stdin?: string | Buffer; env?: Record<string, string> } = {},
+): Promise<Run> {
+  const out = collector();
+  const err = collector();
+  const stdin = Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]);
+  const code = await runCli(argv, {
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin,
+    env: opts.env ?? {},
+  });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+const ndjson = (s: string): Record<string, unknown>[] =>
+  s
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+const errorCode = (r: Record<string, unknown>): string => (r.error as { code: string }).code;
+
+function expectValid(records: Record<string, unknown>[]): void {
+  for (const r of records) {
+    if ('error' in r) expect(Value.Check(ErrorResultSchema, r), JSON.stringify(r)).toBe(true);
+    else expect(Value.Check(ResultSchema, r), [...Value.Errors(ResultSchema, r)][0]?.message).toBe(true);
+  }
+}
+
+/** Every span in the result (sections, headers, sentences, tokens) has text === text.slice(start, end). */
+function expectOffsets(result: Record<string, unknown>): number {
+  const text = result.text as string;
+  let spans = 0;
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.start === 'number' && typeof o.end === 'number' && typeof o.text === 'string') {
+        expect(o.text).toBe(text.slice(o.start, o.end));
+        spans++;
+      }
+      for (const [k, x] of Object.entries(o)) if (k !== 'text') visit(x);
+    }
+  };
+  for (const key of ['sections', 'sentences', 'tokens', 'concepts']) visit(result[key]);
+  return spans;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'clinote-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function fixture(name: string, files: Record<string, string | Buffer>): Promise<string> {
+  const root = join(dir, name);
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(root, path, '..'), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+  return root;
+}
+
+describe('clinote extract: directories and text files', () => {
+  it('walks a directory recursively, in order, skipping hidden and unsupported files', async () => {
+    const root = await fixture('dir', {
+      'b.txt': NOTE_B,
+      'a.txt': NOTE_A,
+      'sub/c.txt': NOTE_A,
+      '.hidden.txt': NOTE_A,
+      '.git/x.txt': NOTE_A,
+      'scan.pdf': 'not a note',
+    });
+    const r = await run(['extract', root, '--format', 'ndjson']);
+    expect(r.code).toBe(0);
+    const records = ndjson(r.stdout);
+    expect(records.map((x) => x.id)).toEqual(['a.txt', 'b.txt', 'sub/c.txt']);
+    expectValid(records);
+    expect(r.stderr).toMatch(/3 notes, 3 ok, 0 errors, 0 flagged, 1 file skipped/);
+    expect(r.stderr).not.toContain(SECRET);
+    // deterministic output
+    expect((await run(['extract', root, '--format', 'ndjson'])).stdout).toBe(r.stdout);
+  });
+
+  it('writes one JSON document for a batch: results, errors, summary', async () => {
+    const root = await fixture('batch-json', { 'a.txt': NOTE_A, 'b.txt': NOTE_B, 'x.doc': '' });
+    const r = await run(['extract', root]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      results: Record<string, unknown>[];
+      errors: unknown[];
+      summary: unknown;
+    };
+    expect(doc.results).toHaveLength(2);
+    expect(doc.errors).toEqual([]);
+    expectValid(doc.results);
+    expect(doc.summary).toMatchObject({ notes: 2, ok: 2, errors: 0, skippedFiles: 1, unreadable: 0 });
+  });
+
+  it('writes the bare result for one .txt file, with text and tokens on request', async () => {
+    const root = await fixture('single', { 'note.txt': NOTE_A });
+    const r = await run(['extract', join(root, 'note.txt'), '--text', '--tokens']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
+    expectValid([result]);
+    expect(result.id).toBe(join(root, 'note.txt'));
+    expect(result.text).toBe(NOTE_A);
+    expect(Array.isArray(result.tokens)).toBe(true);
+    expectOffsets(result);
+  });
+
+  it('an empty file is a valid, empty note', async () => {
+    const root = await fixture('empty', { 'empty.txt': '' });
+    const r = await run(['extract', join(root, 'empty.txt'), '--text']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
+    expectValid([result]);
+    expect(result).toMatchObject({ text: '', flags: [], sections: [], sentences: [] });
+  });
+
+  it('flags a binary file and goes on', async () => {
+    const root = await fixture('binary', {
+      'bin.txt': Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x14, 0x00, 0x08, 0x00, 0x41, 0x0a]),
+      'ok.txt': NOTE_B,
+    });
+    const r = await run(['extract', root, '--format', 'ndjson']);
+    expect(r.code).toBe(0);
+    const [bin, ok] = ndjson(r.stdout);
+    expectValid([bin!, ok!]);
+    expect((bin!.flags as { code: string }[]).map((f) => f.code)).toContain('CLINOTE_W_INPUT_BINARY');
+    expect(ok!.flags).toEqual([]);
+    expect(r.stderr).toMatch(/1 flagged \(CLINOTE_W_INPUT_BINARY 1\)/);
+  });
+
+  it('flags invalid UTF-8; every span still indexes the decoded text', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('CHIEF COMPLAINT:\nCaf'),
+      Buffer.from([0xe9]), // latin-1 é: invalid in UTF-8
+      Buffer.from(` au lait ${SECRET}. Fever 38.5 C.\n\nPLAN:\nRest `),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(' and fluids.\n'),
+    ]);
+    const root = await fixture('latin1', { 'latin1.txt': bytes });
+    const r = await run(['extract', join(root, 'latin1.txt'), '--text', '--tokens']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
+    expectValid([result]);
+    const flags = result.flags as { code: string; count?: number }[];
+    expect(flags[0]).toMatchObject({ code: 'CLINOTE_W_INPUT_INVALID_UTF8', count: 3 });
+    expect(result.text).toContain('Caf\uFFFD au lait');
+    expect(expectOffsets(result)).toBeGreaterThan(0);
+    expect(r.stderr).not.toContain(SECRET);
+  });
+
+  it('an oversized note gets CLINOTE_E_INPUT_TOO_LARGE and the batch goes on (exit 1)', async () => {
+    const root = await fixture('large', { 'big.txt': `${NOTE_A}${'x'.repeat(500)}`, 'small.txt': NOTE_B });
+    const r = await run(['extract', root, '--format', 'ndjson', '--max-bytes', '300']);
+    expect(r.code).toBe(1);
+    const [big, small] = ndjson(r.stdout);
+    expectValid([big!, small!]);
+    expect(big).toMatchObject({ id: 'big.txt', error: { code: 'CLINOTE_E_INPUT_TOO_LARGE' } });
+    expect(small!.id).toBe('small.txt');
+    expect(small!.error).toBeUndefined();
+    expect(r.stderr).toContain('big.txt: CLINOTE_E_INPUT_TOO_LARGE');
+  });
+
+  it('an unreadable entry is reported with its path; the others are processed (exit 2)', async () => {
+    const root = await fixture('unreadable', { 'a.txt': NOTE_A, 'c.txt': NOTE_B });
+    await symlink(join(root, 'gone.txt'), join(root, 'b.txt')); // dangling
+    const r = await run(['extract', root, '--format', 'ndjson']);
+    expect(r.code).toBe(2);
+    const records = ndjson(r.stdout);
+    expectValid(records);
+    expect(records.map((x) => x.id)).toEqual(['a.txt', 'b.txt', 'c.txt']);
+    expect(errorCode(records[1]!)).toBe('CLINOTE_E_INPUT_UNREADABLE');
+    expect(r.stderr).toContain(join(root, 'b.txt'));
+    expect(r.stderr).toMatch(/3 notes, 2 ok, 1 error .*1 unreadable/);
+  });
+
+  it('a missing input among others: reported, the others processed, exit 2', async () => {
+    const root = await fixture('missing', { 'a.txt': NOTE_A });
+    const missing = join(root, 'nope.txt');
+    const r = await run(['extract', join(root, 'a.txt'), missing, '--format', 'ndjson', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(ndjson(r.stdout).map((x) => x.id)).toEqual([join(root, 'a.txt'), missing]);
+    // --quiet: no summary, but the unreadable path is still said
+    expect(r.stderr).toContain(`CLINOTE_E_INPUT_UNREADABLE: cannot read '${missing}'`);
+    expect(r.stderr).not.toMatch(/notes\/s/);
+  });
+
+  it('a named file of an unsupported type is a coded error', async () => {
+    const root = await fixture('unsupported', { 'a.pdf': 'x' });
+    const r = await run(['extract', join(root, 'a.pdf'), '--format', 'ndjson']);
+    expect(r.code).toBe(1);
+    expect(errorCode(ndjson(r.stdout)[0]!)).toBe('CLINOTE_E_INPUT_UNSUPPORTED');
+  });
+});
+
+describe('clinote extract: NDJSON, CSV, stdin', () => {
+  it('NDJSON: one note per line, a malformed line is an error record with its line (exit 1)', async () => {
+    const lines = [
+      JSON.stringify({ id: 'n1', text: NOTE_A, noteDate: '2024-03-01' }),
+      '',
+      `{"id": "n2", "text": "${SECRET} broken`,
+      JSON.stringify({ text: NOTE_B }),
+      JSON.stringify({ id: 'n5', body: NOTE_B }),
+      JSON.stringify([1, 2]),
+      JSON.stringify({ id: 7, text: 'Stable.' }),
+    ];
+    const root = await fixture('ndjson', { 'notes.ndjson': `${lines.join('\r\n')}\r\n` });
+    const file = join(root, 'notes.ndjson');
+    const r = await run(['extract', file, '--format', 'ndjson']);
+    expect(r.code).toBe(1);
+    const records = ndjson(r.stdout);
+    expectValid(records);
+    expect(records.map((x) => x.id)).toEqual(['n1', `${file}:3`, `${file}:4`, 'n5', `${file}:6`, '7']);
+    expect(errorCode(records[1]!)).toBe('CLINOTE_E_INPUT_MALFORMED_JSON');
+    expect((records[1]!.error as { details: { line: number } }).details.line).toBe(3);
+    expect(errorCode(records[3]!)).toBe('CLINOTE_E_INPUT_MISSING_FIELD');
+    expect(errorCode(records[4]!)).toBe('CLINOTE_E_INPUT_MALFORMED_JSON');
+    expect(r.stderr).not.toContain(SECRET);
+    expect(JSON.stringify(records[1])).not.toContain(SECRET);
+    expect(r.stderr).toMatch(
+      /6 notes, 3 ok, 3 errors \(CLINOTE_E_INPUT_MALFORMED_JSON 2, CLINOTE_E_INPUT_MISSING_FIELD 1\)/,
+    );
+  });
+
+  it('NDJSON: --text-field and --id-field name the fields; .jsonl is read too', async () => {
+    const root = await fixture('fields', {
+      'notes.jsonl': `${JSON.stringify({ noteId: 'x1', body: NOTE_A })}\n${JSON.stringify({ noteId: 'x2', body: NOTE_B })}`,
+    });
+    const r = await run([
+      'extract',
+      join(root, 'notes.jsonl'),
+      '--text-field',
+      'body',
+      '--id-field',
+      'noteId',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { results: Record<string, unknown>[] };
+    expect(doc.results.map((x) => x.id)).toEqual(['x1', 'x2']);
+    expectValid(doc.results);
+  });
+
+  it('CSV: a header row, quoted fields with commas, quotes and newlines', async () => {
+    const csv = [
+      'id,noteDate,text',
+      `c1,2024-01-02,"${NOTE_A.replace(/\n/g, '\r\n')}"`,
+      `c2,,"Said ""fine"", then left.\nSecond line."`,
+      `,2024-01-03,"${NOTE_B}"`,
+    ].join('\r\n');
+    const root = await fixture('csv', { 'notes.csv': csv });
+    const file = join(root, 'notes.csv');
+    const r = await run(['extract', file, '--format', 'ndjson', '--text']);
+    expect(r.code).toBe(0);
+    const records = ndjson(r.stdout);
+    expectValid(records);
+    expect(records.map((x) => x.id)).toEqual(['c1', 'c2', `${file}:3`]);
+    expect(records[0]!.text).toBe(NOTE_A.replace(/\n/g, '\r\n'));
+    expect(records[1]!.text).toBe('Said "fine", then left.\nSecond line.');
+    for (const rec of records) expectOffsets(rec);
+  });
+
+  it('CSV without the text column: every row is a coded error, the hint names the columns', async () => {
+    const root = await fixture('csv-missing', { 'notes.csv': `id,body\na,${SECRET}\nb,two\n` });
+    const r = await run(['extract', join(root, 'notes.csv'), '--format', 'ndjson']);
+    expect(r.code).toBe(1);
+    const records = ndjson(r.stdout);
+    expect(records.map(errorCode)).toEqual([
+      'CLINOTE_E_INPUT_MISSING_FIELD',
+      'CLINOTE_E_INPUT_MISSING_FIELD',
+    ]);
+    expect(r.stderr).toContain("no column 'text' (columns: id, body)");
+    expect(r.stderr).not.toContain(SECRET);
+  });
+
+  it('CSV with an unterminated quote: the row is a coded error', async () => {
+    const root = await fixture('csv-bad', { 'notes.csv': `id,text\na,fine\nb,"never closed\n` });
+    const r = await run(['extract', join(root, 'notes.csv'), '--format', 'ndjson']);
+    expect(r.code).toBe(1);
+    const records = ndjson(r.stdout);
+    expect(records[0]!.id).toBe('a');
+    expect(errorCode(records[1]!)).toBe('CLINOTE_E_INPUT_MALFORMED_CSV');
+  });
+
+  it('stdin as one plain-text note', async () => {
+    const r = await run(['extract', '-', '--text'], { stdin: NOTE_A });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
+    expectValid([result]);
+    expect(result).toMatchObject({ id: 'stdin', text: NOTE_A });
+    expect(r.stderr).not.toContain(SECRET);
+  });
+
+  it('stdin as NDJSON', async () => {
+    const input = `${JSON.stringify({ id: 's1', text: NOTE_A })}\nnot json\n`;
+    const r = await run(['extract', '-', '--stdin-format', 'ndjson', '--format', 'ndjson'], { stdin: input });
+    expect(r.code).toBe(1);
+    const records = ndjson(r.stdout);
+    expect(records.map((x) => x.id)).toEqual(['s1', 'stdin:2']);
+    expectValid(records);
+  });
+
+  it('reads the examples/batch inputs when present', async () => {
+    const batch = join(process.cwd(), 'examples', 'batch');
+    const r = await run(['extract', batch, '--format', 'ndjson', '--quiet']);
+    if (r.stderr.includes(`cannot read '${batch}'`)) return; // not written yet
+    const records = ndjson(r.stdout);
+    expect(records.length).toBeGreaterThan(0);
+    expectValid(records);
+    expect([0, 1, 2]).toContain(r.code);
+  });
+});
+
+describe('clinote extract: output and errors', () => {
+  it('--out writes the file; stdout stays empty', async () => {
+    const root = await fixture('out', { 'a.txt': NOTE_A });
+    const out = join(root, 'result.ndjson');
+    const r = await run(['extract', join(root, 'a.txt'), '--format', 'ndjson', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expectValid(ndjson(await readFile(out, 'utf8')));
+  });
+
+  it('--out inside an input directory is not read back as input', async () => {
+    const root = await fixture('out-inside', { 'a.txt': NOTE_A, 'results.ndjson': '{"text": "stale"}\n' });
+    const out = join(root, 'results.ndjson');
+    const r = await run(['extract', root, '--format', 'ndjson', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(ndjson(await readFile(out, 'utf8')).map((x) => x.id)).toEqual(['a.txt']);
+    expect(r.stderr).toMatch(/1 file skipped/);
+  });
+
+  it('an --out path that cannot be written: CLINOTE_E_OUTPUT_WRITE, exit 4', async () => {
+    const root = await fixture('out-bad', { 'a.txt': NOTE_A });
+    const r = await run(['extract', join(root, 'a.txt'), '--out', join(root, 'no', 'such', 'dir', 'x.json')]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('CLINOTE_E_OUTPUT_WRITE');
+  });
+
+  it('a bad pipeline config: exit 3', async () => {
+    const root = await fixture('config', { 'a.txt': NOTE_A, 'bad.json': '{"name": "x", "components": []}' });
+    const missing = await run(['extract', join(root, 'a.txt'), '--pipeline', join(root, 'none.json')]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('CLINOTE_E_CONFIG_UNREADABLE');
+    const invalid = await run(['extract', join(root, 'a.txt'), '--pipeline', join(root, 'bad.json')]);
+    expect(invalid.code).toBe(3);
+    expect(invalid.stderr).toContain('CLINOTE_E_CONFIG_INVALID');
+  });
+
+  it.each([
+    [['extract', 'x.txt', '--bogus']],
+    [['extract']],
+    [['extract', 'x.txt', '--format', 'xml']],
+    [['extract', 'x.txt', '--max-bytes', '-3']],
+    [['extract', 'x.txt', '--stdin-format', 'pdf']],
+    [['extract', '-', '-']],
+    [['frobnicate']],
+    [[]],
+  ])('usage error %j: CLINOTE_E_CLI_USAGE, exit 64, no stack', async (argv) => {
+    const r = await run(argv);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('CLINOTE_E_CLI_USAGE');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('an unexpected exception: CLINOTE_E_INTERNAL, exit 70, stack only with CLINOTE_DEBUG=1', async () => {
+    const root = await fixture('internal', { 'a.txt': NOTE_A });
+    const boom = async (env: Record<string, string>): Promise<Run> => {
+      const err = collector();
+      const stdout = new Writable({
+        write() {
+          throw new TypeError('boom');
+        },
+      });
+      const code = await runCli(['extract', join(root, 'a.txt'), '--quiet'], {
+        stdout,
+        stderr: err.stream,
+        stdin: Readable.from([]),
+        env,
+      });
+      return { code, stdout: '', stderr: err.text() };
+    };
+    const plain = await boom({});
+    expect(plain.code).toBe(70);
+    expect(plain.stderr).toContain('CLINOTE_E_INTERNAL');
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    const debug = await boom({ CLINOTE_DEBUG: '1' });
+    expect(debug.code).toBe(70);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('a write error on the output stream: CLINOTE_E_OUTPUT_WRITE, exit 4', async () => {
+    const root = await fixture('epipe', { 'a.txt': NOTE_A, 'b.txt': NOTE_B });
+    const err = collector();
+    const stdout = new Writable({
+      write(_chunk, _enc, cb) {
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const code = await runCli(['extract', root, '--quiet'], {
+      stdout,
+      stderr: err.stream,
+      stdin: Readable.from([]),
+    });
+    expect(code).toBe(4);
+    expect(err.text()).toContain('CLINOTE_E_OUTPUT_WRITE');
+  });
+
+  it('stops after the current note when interrupted and closes the JSON document (exit 130)', async () => {
+    const root = await fixture('interrupt', { 'a.txt': NOTE_A, 'b.txt': NOTE_B, 'c.txt': NOTE_A });
+    const out = collector();
+    const err = collector();
+    const controller = new AbortController();
+    controller.abort();
+    const code = await runCli(['extract', root], {
+      stdout: out.stream,
+      stderr: err.stream,
+      stdin: Readable.from([]),
+      signal: controller.signal,
+    });
+    expect(code).toBe(130);
+    const doc = JSON.parse(out.text()) as { results: unknown[] };
+    expect(doc.results).toHaveLength(1);
+  });
+});
+
+describe('clinote: other commands', () => {
+  it('--version prints the package version', async () => {
+    const r = await run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('--help exits 0', async () => {
+    const r = await run(['extract', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--format');
+  });
+
+  it('components lists the registry', async () => {
+    const r = await run(['components', '--json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as {
+      name: string;
+      version: string;
+      requires: string[];
+      assigns: string[];
+    }[];
+    expect(list.map((c) => c.name)).toContain('normalize');
+    const table = await run(['components']);
+    expect(table.stdout).toMatch(/^name\s+version\s+requires\s+assigns/);
+  });
+
+  it('eval with an unknown task is a coded error', async () => {
+    const r = await run(['eval', 'no-such-task']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('CLINOTE_E_EVAL_UNKNOWN_TASK');
+  });
+});

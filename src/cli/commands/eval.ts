@@ -1,0 +1,48 @@
+import { positiveInt } from '../options.js';
+import type { CliCommand } from '../types.js';
+
+interface EvalCliOptions {
+  readonly data?: string;
+  readonly preset?: string;
+  readonly pack?: string;
+  readonly pipeline?: string;
+  readonly json?: boolean;
+  readonly errors?: boolean;
+  readonly limit?: number;
+}
+
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  register(program, ctx) {
+    program
+      .command('eval')
+      .description('score a task against a gold corpus (see docs/eval.md)')
+      .argument('<task>', 'the task, e.g. ner or sentences')
+      .option('--data <path>', 'gold data (default: the task default under the shared data dir)')
+      .option('--preset <name>', 'corpus preset, e.g. ncbi-disease')
+      .option('--pack <pack>', 'terminology pack')
+      .option('-p, --pipeline <config>', 'pipeline config JSON')
+      .option('--json', 'print the report as JSON')
+      .option('--errors', 'list the misses (they quote corpus text)')
+      .option('--limit <n>', 'stop after N documents', positiveInt)
+      .action(async (task: string, options: EvalCliOptions) => {
+        // eval code is loaded only here: extract's cold start never pays for it
+        const { runEval, renderReport } = await import('../../eval/index.js');
+        const report = await runEval(task, {
+          data: options.data ?? '',
+          ...(options.preset !== undefined ? { preset: options.preset } : {}),
+          ...(options.pack !== undefined ? { pack: options.pack } : {}),
+          ...(options.pipeline !== undefined ? { pipeline: options.pipeline } : {}),
+          ...(options.errors ? { errors: true } : {}),
+          ...(options.limit !== undefined ? { limit: options.limit } : {}),
+        });
+        const text = options.json
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : `${renderReport(report, { errors: options.errors === true }).replace(/\n?$/, '\n')}`;
+        await new Promise<void>((resolve, reject) => {
+          ctx.io.stdout.write(text, (e) => (e ? reject(e) : resolve()));
+        });
+        ctx.exitCode = 0;
+      });
+  },
+};
