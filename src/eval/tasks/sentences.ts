@@ -56,10 +56,15 @@ export function resolveSentencesData(data: string | undefined): string {
       throw new ClinoteError('CLINOTE_E_EVAL_DATA_MISSING', `eval data not found: ${data}`, { path: data });
     }
     if (statSync(data).isDirectory()) {
-      for (const p of [join(data, 'devel.tsv'), join(data, 'conll', 'devel.tsv')]) if (existsSync(p)) return p;
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `no devel.tsv in '${data}'; pass the CoNLL file`, {
-        path: data,
-      });
+      for (const p of [join(data, 'devel.tsv'), join(data, 'conll', 'devel.tsv')])
+        if (existsSync(p)) return p;
+      throw new ClinoteError(
+        'CLINOTE_E_EVAL_DATA_MALFORMED',
+        `no devel.tsv in '${data}'; pass the CoNLL file`,
+        {
+          path: data,
+        },
+      );
     }
     return data;
   }
@@ -255,11 +260,18 @@ export function compareBoundaries(
   for (const e of gold) {
     if (pred.has(e)) continue;
     counts.fn++;
-    if (doc.numberBreaks.has(e)) continue;
-    counts.lfn++;
-    errors?.push({ kind: 'fn', doc: doc.id, start: e, end: e, context: context(e) });
+    // gold number breaks that were predicted stay true positives in lenient; missed ones are left out
+    const numberBreak = doc.numberBreaks.has(e);
+    if (!numberBreak) counts.lfn++;
+    errors?.push({
+      kind: 'fn',
+      doc: doc.id,
+      start: e,
+      end: e,
+      context: context(e),
+      ...(numberBreak ? { detail: 'the gold boundary breaks a number (left out of lenient)' } : {}),
+    });
   }
-  // gold number breaks that were predicted stay true positives in lenient; unpredicted ones are left out
 }
 
 interface Scored {
@@ -271,7 +283,11 @@ interface Scored {
   seconds: number;
 }
 
-function scoreDocs(pipeline: Pipeline, docs: readonly BoundaryDoc[], errors: EvalErrorItem[] | undefined): Scored {
+function scoreDocs(
+  pipeline: Pipeline,
+  docs: readonly BoundaryDoc[],
+  errors: EvalErrorItem[] | undefined,
+): Scored {
   const r: Scored = {
     counts: { tp: 0, fp: 0, fn: 0, ltp: 0, lfp: 0, lfn: 0 },
     goldSentences: 0,
@@ -307,7 +323,9 @@ export const sentencesTask: EvalTask = {
     const path = resolveSentencesData(options.data);
     const data = boundaryDocs(path);
     if (data.docs.length === 0) {
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `no sentences in CoNLL file '${path}'`, { path });
+      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `no sentences in CoNLL file '${path}'`, {
+        path,
+      });
     }
     const limit = options.limit !== undefined ? Math.max(0, options.limit) : undefined;
     const docs = limit !== undefined ? data.docs.slice(0, limit) : data.docs;
