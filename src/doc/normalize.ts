@@ -134,8 +134,10 @@ export function normalize(original: string, options: NormalizeOptions = {}): Nor
   if (o.transcriptionCommas && text.includes(',')) {
     // `HEADER:,` / `HEADER: ,` / `HEADER:  ,Text`
     text = text.replace(/:( {0,3}),/g, ':$1\n');
-    // `... today.,PLAN:` / `...stable.,  Next` (but not `etc., and`)
-    text = text.replace(/\.,(?= {0,3}[A-Z0-9(#*\-[])/g, '.\n');
+    // `... today.,PLAN:` / `...stable.,2. Next` (but not `etc., and` or `t.i.d., Keflex`)
+    text = text.replace(/\.,(?=[A-Z0-9(#*\-[])/g, '.\n');
+    // `... general,SPECIMENS:` (a comma glued to a capitals header)
+    text = text.replace(/([a-z)]),(?=[A-Z][A-Z /&]{2,}:)/g, '$1\n');
   }
   if (o.softWraps && text.includes('\n')) {
     text = text.replace(/([a-z,;])\n(?=[ ]{0,8}[a-z])/g, '$1 ');
