@@ -17,6 +17,30 @@ export interface LoadPipelineOptions {
   readonly configPath?: string;
   readonly registry?: Registry;
   readonly maxNoteBytes?: number;
+  /** A terminology pack path for the `concepts` component (like `--pack`). */
+  readonly pack?: string;
+}
+
+/** The component that takes a terminology pack. */
+export const CONCEPTS_COMPONENT = 'concepts';
+
+/**
+ * The config with `options.pack` set on its `concepts` component. `applied` is false when the
+ * config has no such component (the caller says so to the user).
+ */
+export function applyPack(config: unknown, pack: string): { config: unknown; applied: boolean } {
+  const components = (config as { components?: unknown } | null)?.components;
+  if (!Array.isArray(components)) return { config, applied: false };
+  let applied = false;
+  const patched = components.map((c: unknown) => {
+    if (typeof c !== 'object' || c === null || (c as { name?: unknown }).name !== CONCEPTS_COMPONENT)
+      return c;
+    applied = true;
+    const prev = (c as { options?: unknown }).options;
+    const opts = typeof prev === 'object' && prev !== null ? prev : {};
+    return { ...c, options: { ...opts, pack } };
+  });
+  return { config: { ...(config as object), components: patched }, applied };
 }
 
 export function readConfigFile(path: string): unknown {
@@ -43,7 +67,8 @@ export function readConfigFile(path: string): unknown {
 }
 
 export function loadPipeline(options: LoadPipelineOptions = {}): Pipeline {
-  const config = options.config ?? readConfigFile(options.configPath ?? resourcePath(DEFAULT_PIPELINE));
+  let config = options.config ?? readConfigFile(options.configPath ?? resourcePath(DEFAULT_PIPELINE));
+  if (options.pack !== undefined) config = applyPack(config, options.pack).config;
   return createPipeline(config, {
     registry: options.registry ?? defaultRegistry(),
     context: fileResourceContext(),

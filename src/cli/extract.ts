@@ -40,6 +40,7 @@ export async function runExtract(
   // config errors (exit 3) before any output is opened
   const pipeline = loadPipeline({
     ...(options.pipeline !== undefined ? { configPath: options.pipeline } : {}),
+    ...(options.pack !== undefined ? { pack: options.pack } : {}),
     ...(options.maxBytes !== undefined ? { maxNoteBytes: options.maxBytes } : {}),
   });
 

@@ -2,6 +2,7 @@
  * The built-in components. Later parts of the engine add theirs here; the core does not change.
  */
 import { Registry } from '../pipeline/registry.js';
+import { conceptsComponent } from './concepts/index.js';
 import { normalizeComponent } from './normalize/index.js';
 import { sectionsComponent } from './sections/index.js';
 import { sentencesComponent } from './sentences/index.js';
@@ -12,5 +13,6 @@ export function defaultRegistry(): Registry {
     .register(normalizeComponent)
     .register(sectionsComponent)
     .register(sentencesComponent)
-    .register(tokensComponent);
+    .register(tokensComponent)
+    .register(conceptsComponent);
 }

@@ -8,6 +8,7 @@ export interface ExtractOptions {
   readonly format: string;
   readonly out?: string;
   readonly pipeline?: string;
+  readonly pack?: string;
   readonly textField: string;
   readonly idField: string;
   readonly dateField: string;
@@ -29,6 +30,10 @@ export const extractCommand: CliCommand = {
       .addOption(new Option('-f, --format <format>', 'output format').choices(formatNames()).default('json'))
       .option('-o, --out <file>', 'write the output to a file (default: stdout)')
       .option('-p, --pipeline <config>', 'pipeline config JSON (default: resources/pipelines/default.json)')
+      .option(
+        '--pack <pack>',
+        'terminology pack for the concepts component (default: $CLINOTE_PACK, else the built-in starter pack)',
+      )
       .option('--text-field <name>', 'NDJSON/CSV field holding the note text', nonEmpty, 'text')
       .option('--id-field <name>', 'NDJSON/CSV field holding the note id', nonEmpty, 'id')
       .option(

@@ -9,10 +9,6 @@ import type { CliCommand } from '../types.js';
 import { componentsCommand } from './components.js';
 import { evalCommand } from './eval.js';
 import { extractCommand } from './extract.js';
+import { vocabCommand } from './vocab.js';
 
-export const COMMANDS: readonly CliCommand[] = [
-  extractCommand,
-  evalCommand,
-  componentsCommand,
-  // vocabCommand (clinote vocab build|info): wired here by the terminology work
-];
+export const COMMANDS: readonly CliCommand[] = [extractCommand, evalCommand, componentsCommand, vocabCommand];

@@ -12,7 +12,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
-import { DEFAULT_PIPELINE, loadPipeline, readConfigFile } from '../../engine.js';
+import {
+  applyPack,
+  CONCEPTS_COMPONENT,
+  DEFAULT_PIPELINE,
+  loadPipeline,
+  readConfigFile,
+} from '../../engine.js';
 import { ClinoteError, toClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { resourcePath } from '../../resources.js';
@@ -24,9 +30,6 @@ import { type ConllDocument, type ConllSentence, conllToText, readConll } from '
 import { type PubtatorDocument, readPubtatorFile } from '../readers/pubtator.js';
 import type { EvalOptions, EvalReport, EvalTask } from '../types.js';
 import { pubtatorTitlesNear, splitAtTitles } from './sentences.js';
-
-/** Name of the pipeline component that takes the terminology pack (`--pack`). */
-export const CONCEPTS_COMPONENT = 'concepts';
 
 interface PredSpan extends LabeledSpan {
   readonly codes: Concept['codes'];
@@ -75,21 +78,9 @@ export function evalPipelineConfig(options: Pick<EvalOptions, 'pipeline' | 'pack
   packApplied: boolean;
 } {
   const config = readConfigFile(options.pipeline ?? resourcePath(DEFAULT_PIPELINE));
-  if (options.pack === undefined || typeof config !== 'object' || config === null) {
-    return { config, packApplied: false };
-  }
-  const components = (config as { components?: unknown }).components;
-  if (!Array.isArray(components)) return { config, packApplied: false };
-  let packApplied = false;
-  const patched = components.map((c: unknown) => {
-    if (typeof c !== 'object' || c === null || (c as { name?: unknown }).name !== CONCEPTS_COMPONENT)
-      return c;
-    packApplied = true;
-    const prev = (c as { options?: unknown }).options;
-    const opts = typeof prev === 'object' && prev !== null ? prev : {};
-    return { ...c, options: { ...opts, pack: options.pack } };
-  });
-  return { config: { ...(config as object), components: patched }, packApplied };
+  if (options.pack === undefined) return { config, packApplied: false };
+  const r = applyPack(config, options.pack);
+  return { config: r.config, packApplied: r.applied };
 }
 
 /** Longest text (in characters) of one CoNLL document given to the pipeline; longer ones are split. */

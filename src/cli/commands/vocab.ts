@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import type { CliCommand, CliContext } from '../types.js';
+
+interface VocabBuildCli {
+  readonly out: string;
+  readonly name?: string;
+  readonly icd10cm?: string;
+  readonly icd10cmIndex?: string[];
+  readonly obo?: string[];
+  readonly rxterms?: string;
+  readonly rxnormRrf?: string;
+  readonly loinc?: string;
+  readonly hcpcs?: string;
+  readonly umls?: string;
+  readonly csv?: string[];
+  readonly csvSource?: string;
+  readonly abbreviations?: string | boolean;
+  readonly genericHeads?: boolean;
+  readonly shared?: boolean;
+  readonly json?: boolean;
+}
+
+const many = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+async function write(ctx: CliContext, text: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    ctx.io.stdout.write(text, (e) => (e ? reject(e) : resolve()));
+  });
+}
+
+/** `clinote vocab build|info`: terminology packs (docs/terminology.md). */
+export const vocabCommand: CliCommand = {
+  name: 'vocab',
+  register(program: Command, ctx: CliContext) {
+    const vocab = program
+      .command('vocab')
+      .description('build and inspect terminology packs (docs/terminology.md)');
+    vocab
+      .command('build')
+      .description('compile a terminology pack from official vocabularies and dictionaries')
+      .requiredOption('--out <pack>', 'the pack file to write')
+      .option('--name <name>', 'pack name (default: the file name)')
+      .option('--icd10cm <file>', 'ICD-10-CM order file (CMS fixed width or CSV)')
+      .option(
+        '--icd10cm-index <file>',
+        'ICD-10-CM index XML (index, drug table, neoplasm table; repeatable)',
+        many,
+      )
+      .option('--obo <file>', 'OBO ontology, .obo or .obo.gz (DOID, HPO; repeatable)', many)
+      .option('--rxterms <file>', 'RxTerms file (ingredients or main)')
+      .option('--rxnorm-rrf <path>', 'RxNorm RXNCONSO.RRF or its directory')
+      .option('--loinc <file>', 'LOINC CSV (full table or Top 2000)')
+      .option('--hcpcs <file>', 'HCPCS Level II file')
+      .option('--umls <dir>', 'UMLS META directory with MRCONSO.RRF and MRSTY.RRF (your licensed copy)')
+      .option('--csv <file>', 'custom dictionary CSV/TSV (repeatable)', many)
+      .option('--csv-source <name>', 'source name and id prefix of the --csv dictionaries (default custom)')
+      .option('--abbreviations <file>', 'abbreviation list TSV (default: the built-in list)')
+      .option('--no-abbreviations', 'no abbreviation list')
+      .option('--no-generic-heads', 'no code-less generic findings for pathology head words')
+      .option('--shared', 'add the official vocabularies found under the shared data dir (the full pack)')
+      .option('--json', 'print the manifest as JSON')
+      .action(async (o: VocabBuildCli) => {
+        const t = await import('../../terminology/cli.js');
+        let base: Partial<Parameters<typeof t.vocabBuild>[0]> = {};
+        if (o.shared) {
+          const full = t.fullPackOptions(o.out);
+          for (const m of full.missing) ctx.log(`shared vocabulary not found, left out: ${m}`);
+          base = full.options;
+        }
+        const pick = <K extends keyof VocabBuildCli>(k: K) => (o[k] !== undefined ? { [k]: o[k] } : {});
+        const result = await t.vocabBuild({
+          ...base,
+          ...pick('icd10cm'),
+          ...pick('icd10cmIndex'),
+          ...pick('obo'),
+          ...pick('rxterms'),
+          ...pick('rxnormRrf'),
+          ...pick('loinc'),
+          ...pick('hcpcs'),
+          ...pick('umls'),
+          ...(o.csv !== undefined ? { csv: [...(base.csv ?? []), ...o.csv] } : {}),
+          ...pick('csvSource'),
+          ...(typeof o.abbreviations === 'string' || o.abbreviations === false
+            ? { abbreviations: o.abbreviations }
+            : {}),
+          ...(o.genericHeads === false ? { genericHeads: false } : {}),
+          ...pick('name'),
+          out: o.out,
+          log: (line: string) => ctx.log(line),
+        } as Parameters<typeof t.vocabBuild>[0]);
+        await write(
+          ctx,
+          o.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : `${result.lines.join('\n')}\n`,
+        );
+        ctx.exitCode = 0;
+      });
+    vocab
+      .command('info')
+      .description('show a pack manifest: sources, versions, licences, counts; checks its content hash')
+      .argument('<pack>', 'the pack file')
+      .option('--json', 'print the manifest as JSON')
+      .action(async (path: string, o: { json?: boolean }) => {
+        const { vocabInfo } = await import('../../terminology/cli.js');
+        const info = vocabInfo(path);
+        await write(
+          ctx,
+          o.json ? `${JSON.stringify(info.manifest, null, 2)}\n` : `${info.lines.join('\n')}\n`,
+        );
+        ctx.exitCode = 0;
+      });
+  },
+};
