@@ -28,7 +28,7 @@ const LEXICON: [string, string, { system: string; code: string }[]][] = [
 ];
 
 const fakeConcepts = defineComponent({
-  name: 'concepts',
+  name: 'fake-concepts',
   version: '0.0.0-test',
   description: 'test lexicon',
   requires: [],
@@ -60,7 +60,12 @@ const fakeConcepts = defineComponent({
 const pipeline = createPipeline(
   {
     name: 'test',
-    components: [{ name: 'normalize' }, { name: 'sections' }, { name: 'sentences' }, { name: 'concepts' }],
+    components: [
+      { name: 'normalize' },
+      { name: 'sections' },
+      { name: 'sentences' },
+      { name: 'fake-concepts' },
+    ],
   },
   { registry: defaultRegistry().register(fakeConcepts), context: fileResourceContext() },
 );
@@ -216,9 +221,17 @@ describe('evalPipelineConfig', () => {
   });
 });
 
-describe('runNer on a brat directory (default pipeline)', () => {
+describe('runNer on a brat directory (a pipeline without concepts)', () => {
   const data = join(dir, 'brat');
   mkdirSync(data);
+  const segmentation = join(dir, 'segmentation.json');
+  writeFileSync(
+    segmentation,
+    JSON.stringify({
+      name: 'seg',
+      components: ['normalize', 'sections', 'sentences', 'tokens'].map((name) => ({ name })),
+    }),
+  );
   writeFileSync(join(data, 'a.txt'), TEXT);
   writeFileSync(
     join(data, 'a.ann'),
@@ -228,7 +241,7 @@ describe('runNer on a brat directory (default pipeline)', () => {
   writeFileSync(join(data, 'b.ann'), '');
 
   it('reads the gold, counts ignored types and notes the missing concepts layer', async () => {
-    const report = await runNer({ data, preset: 'maccrobat', pack: 'some.pack' });
+    const report = await runNer({ data, preset: 'maccrobat', pack: 'some.pack', pipeline: segmentation });
     expect(report).toMatchObject({ task: 'ner', preset: 'maccrobat', data });
     expect(report.counts).toMatchObject({
       documents: 2,
@@ -254,7 +267,7 @@ describe('runNer on a brat directory (default pipeline)', () => {
   });
 
   it('stops after --limit documents', async () => {
-    const report = await runNer({ data, preset: 'maccrobat', limit: 1 });
+    const report = await runNer({ data, preset: 'maccrobat', limit: 1, pipeline: segmentation });
     expect(report.counts.documents).toBe(1);
   });
 
