@@ -31,7 +31,7 @@ const FILE_TYPE: Record<FileName, string> = {
 
 const SUBTYPES: Record<string, readonly string[]> = {
   problem: ['disorder', 'finding', 'symptom'],
-  medication: ['ingredient', 'combination'],
+  medication: ['ingredient', 'combination', 'class'],
   procedure: ['surgical', 'imaging', 'diagnostic', 'therapeutic'],
   lab: [
     'chemistry',
@@ -341,7 +341,9 @@ describe('starter pack format', () => {
           if (loincCheckDigit(num!) !== Number(check)) bad.push(`${where(r)}: bad LOINC check digit ${key}`);
         }
       }
-      const required = { problem: 'icd10cm', medication: 'rxnorm', lab: 'loinc' }[r.type as string];
+      // drug classes ('antibiotics', 'beta blocker') have no ingredient RxCUI
+      const required =
+        r.subtype === 'class' ? undefined : { problem: 'icd10cm', medication: 'rxnorm', lab: 'loinc' }[r.type as string];
       if (required && !r.codes.some((c) => c.system === required)) {
         bad.push(`${where(r)}: needs a ${required} code`);
       }

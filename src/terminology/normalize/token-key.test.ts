@@ -4,6 +4,10 @@ import { foldText, tokenKey } from './token-key.js';
 
 // [token norm, key]
 const TABLE: readonly (readonly [string, string])[] = [
+  // Greek letters spelled out; the micro sign is left alone
+  ['β', 'beta'],
+  ['α', 'alpha'],
+  ['κ', 'kappa'],
   // regular plurals
   ['fractures', 'fracture'],
   ['kidneys', 'kidney'],

@@ -26,8 +26,17 @@ const SPECIAL_LETTERS: ReadonlyMap<string, string> = new Map([
   ['ı', 'i'],
   ['þ', 'th'],
   ['ð', 'd'],
+  // Greek letters as clinicians spell them out (β-blocker = beta-blocker); not mu (µg is a unit)
+  ['α', 'alpha'],
+  ['β', 'beta'],
+  ['γ', 'gamma'],
+  ['δ', 'delta'],
+  ['ε', 'epsilon'],
+  ['κ', 'kappa'],
+  ['λ', 'lambda'],
+  ['ω', 'omega'],
 ]);
-const SPECIAL_LETTER_RE = /[ßæœøđłıþð]/g;
+const SPECIAL_LETTER_RE = /[ßæœøđłıþðαβγδεκλω]/g;
 const HYPHENS = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const APOSTROPHES = /[\u2018\u2019\u201A\u201B\u02BC\u0060\u00B4\uFF07]/g;
 
