@@ -2,6 +2,7 @@
  * The built-in components. Later parts of the engine add theirs here; the core does not change.
  */
 import { Registry } from '../pipeline/registry.js';
+import { assertionsComponent } from './assertions/index.js';
 import { conceptsComponent } from './concepts/index.js';
 import { normalizeComponent } from './normalize/index.js';
 import { sectionsComponent } from './sections/index.js';
@@ -14,5 +15,6 @@ export function defaultRegistry(): Registry {
     .register(sectionsComponent)
     .register(sentencesComponent)
     .register(tokensComponent)
-    .register(conceptsComponent);
+    .register(conceptsComponent)
+    .register(assertionsComponent);
 }

@@ -7,6 +7,9 @@
  */
 import { existsSync } from 'node:fs';
 import { ClinoteError } from '../errors/error.js';
+import { assertionsTask } from './tasks/assertions.js';
+import { bioscopeTask } from './tasks/bioscope.js';
+import { negexTask } from './tasks/negex.js';
 import { nerTask } from './tasks/ner.js';
 import { sentencesTask } from './tasks/sentences.js';
 import type { EvalOptions, EvalReport, EvalTask } from './types.js';
@@ -35,7 +38,19 @@ export type * from './types.js';
 export const EVAL_TASKS: Record<string, EvalTask> = {
   ner: nerTask,
   sentences: sentencesTask,
+  negex: negexTask,
+  assertions: assertionsTask,
+  bioscope: bioscopeTask,
 };
+
+/**
+ * The `--json` form of a report: task-specific scores (e.g. `negation`, `historical`) are lifted to
+ * the top level next to `strict`, `lenient` and `byType`.
+ */
+export function reportJson(report: EvalReport): Record<string, unknown> {
+  const { scores, ...rest } = report;
+  return { ...rest, ...(scores ?? {}) };
+}
 
 /** Names of the registered tasks, sorted. */
 export function evalTaskNames(tasks: Readonly<Record<string, EvalTask>> = EVAL_TASKS): string[] {

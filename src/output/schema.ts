@@ -3,6 +3,7 @@
  * is generated from this (`npm run schemas`) and a test keeps it in step.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { AssertionSchema } from '../components/assertions/schema.js';
 
 const Int = (description: string) => Type.Integer({ minimum: 0, description });
 
@@ -43,7 +44,9 @@ export const SectionSchema = Type.Composite([
     }),
     header: Type.Union([SpanSchema, Type.Null()]),
     bodyStart: Int('Where the body starts, after the header'),
-    parent: Type.Optional(Type.Integer({ description: 'Index of the enclosing section (exam or ROS parts)' })),
+    parent: Type.Optional(
+      Type.Integer({ description: 'Index of the enclosing section (exam or ROS parts)' }),
+    ),
     evidence: EvidenceSchema,
   }),
 ]);
@@ -87,6 +90,7 @@ export const ConceptSchema = Type.Composite(
       }),
       score: Type.Number(),
       evidence: EvidenceSchema,
+      assertion: Type.Optional(AssertionSchema),
     }),
   ],
   { additionalProperties: true, description: 'Later components add fields (assertion, attributes).' },

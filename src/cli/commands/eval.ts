@@ -27,7 +27,7 @@ export const evalCommand: CliCommand = {
       .option('--limit <n>', 'stop after N documents', positiveInt)
       .action(async (task: string, options: EvalCliOptions) => {
         // eval code is loaded only here: extract's cold start never pays for it
-        const { runEval, renderReport } = await import('../../eval/index.js');
+        const { runEval, renderReport, reportJson } = await import('../../eval/index.js');
         const report = await runEval(task, {
           data: options.data ?? '',
           ...(options.preset !== undefined ? { preset: options.preset } : {}),
@@ -37,7 +37,7 @@ export const evalCommand: CliCommand = {
           ...(options.limit !== undefined ? { limit: options.limit } : {}),
         });
         const text = options.json
-          ? `${JSON.stringify(report, null, 2)}\n`
+          ? `${JSON.stringify(reportJson(report), null, 2)}\n`
           : `${renderReport(report, { errors: options.errors === true }).replace(/\n?$/, '\n')}`;
         await new Promise<void>((resolve, reject) => {
           ctx.io.stdout.write(text, (e) => (e ? reject(e) : resolve()));

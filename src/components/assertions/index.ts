@@ -1,0 +1,204 @@
+/**
+ * The `assertions` component: ConText over every sentence that holds a concept. It re-assigns the
+ * `concepts` layer with an `assertion` on each concept (status, categories and evidence: the cue,
+ * the rule id and the scope, or the section default, or the default). See docs/assertions.md.
+ *
+ * The engine is usable without a pipeline:
+ *
+ *   const engine = defaultContextEngine();
+ *   engine.assert('No fever or chills.', { start: 3, end: 8 });   // status 'absent'
+ */
+import { Type } from '@sinclair/typebox';
+import type { Doc } from '../../doc/doc.js';
+import type { Concept, Section, Sentence, Token } from '../../doc/types.js';
+import { defineComponent, type FactoryContext } from '../../pipeline/component.js';
+import { fileResourceContext } from '../../resources.js';
+import { ContextEngine, type ContextSentence, type SectionContext, type SectionLevel } from './engine.js';
+import { CompiledRules, DEFAULT_ASSERTION_RULES, loadAssertionRules } from './rules.js';
+
+export {
+  type AssertOptions,
+  ContextEngine,
+  ContextSentence,
+  type CueMatch,
+  DEFAULT_RULE_ID,
+  type SectionContext,
+  type SectionLevel,
+} from './engine.js';
+export { checkRow, type Expect, type ExpectDetail, locate, mismatch, type TableRow } from './expect.js';
+export {
+  type AssertionRule,
+  type AssertionRules,
+  AssertionRulesSchema,
+  assertionRulesJsonSchema,
+  CompiledRules,
+  DEFAULT_ASSERTION_RULES,
+  DIRECTIONS,
+  type Direction,
+  loadAssertionRules,
+  type ParsedPattern,
+  parsePattern,
+  type SectionDefault,
+} from './rules.js';
+export { AssertionEvidenceSchema, AssertionSchema } from './schema.js';
+export {
+  ASSERTION_CATEGORIES,
+  type Assertion,
+  type AssertionCategory,
+  type AssertionEvidence,
+  type AssertionStatus,
+  statusOf,
+  type TextSpan,
+} from './types.js';
+
+/** Build an engine from a rule file read through a factory context (default: the packaged rules). */
+export function loadContextEngine(ctx: FactoryContext, path = DEFAULT_ASSERTION_RULES): ContextEngine {
+  return new ContextEngine(new CompiledRules(loadAssertionRules(ctx, path)));
+}
+
+let defaultEngine: ContextEngine | undefined;
+
+/** The engine over the packaged rules (`resources/assertions/rules.json`), built once per process. */
+export function defaultContextEngine(): ContextEngine {
+  defaultEngine ??= loadContextEngine(fileResourceContext());
+  return defaultEngine;
+}
+
+export const AssertionsOptionsSchema = Type.Object(
+  {
+    rules: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `Rule file, under resources/ or absolute (default ${DEFAULT_ASSERTION_RULES})`,
+      }),
+    ),
+    sectionDefaults: Type.Optional(
+      Type.Boolean({
+        description:
+          'Apply the section defaults (family history -> FAMILY, past history -> HISTORICAL, allergies -> ALLERGY; default true)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Index of the last item whose start is <= at (items sorted by start), or -1. */
+function lastStartingAtOrBefore(items: readonly { readonly start: number }[], at: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((items[mid] as { start: number }).start <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function sectionContext(doc: Doc, sections: readonly Section[], index: number): SectionContext {
+  const levels: SectionLevel[] = [];
+  let i = index;
+  for (let guard = 0; guard < 8 && i >= 0 && i < sections.length; guard++) {
+    const s = sections[i] as Section;
+    levels.push({
+      category: s.category,
+      header: s.header
+        ? { start: s.header.start, end: s.header.end, text: doc.text.slice(s.header.start, s.header.end) }
+        : null,
+      span: { start: s.start, end: s.end },
+    });
+    const parent = (s as { readonly parent?: number }).parent;
+    if (parent === undefined || parent === i) break;
+    i = parent;
+  }
+  return { levels };
+}
+
+/**
+ * Assert every concept of a note (the component's work, usable on its own). Returns new concept
+ * objects with `assertion`; the note is not changed.
+ */
+export function assertConcepts(
+  doc: Doc,
+  engine: ContextEngine,
+  options: { sectionDefaults?: boolean } = {},
+): Concept[] {
+  const concepts = doc.maybe('concepts') ?? [];
+  if (concepts.length === 0) return [];
+  const tokens: readonly Token[] = doc.maybe('tokens') ?? [];
+  const sentences: readonly Sentence[] = doc.maybe('sentences') ?? [];
+  const sections: readonly Section[] = doc.maybe('sections') ?? [];
+  const useSections = options.sectionDefaults !== false;
+
+  // token range of each sentence
+  const from = new Int32Array(sentences.length).fill(-1);
+  const to = new Int32Array(sentences.length).fill(-1);
+  tokens.forEach((t, i) => {
+    const s = t.sentence;
+    if (s < 0 || s >= sentences.length) return;
+    if (from[s] === -1) from[s] = i;
+    to[s] = i + 1;
+  });
+
+  const prepared = new Map<string, { sentence: ContextSentence; section: SectionContext | undefined }>();
+  const prepare = (key: string, a: number, b: number, sectionIndex: number) => {
+    let p = prepared.get(key);
+    if (!p) {
+      const context = sectionIndex >= 0 ? sectionContext(doc, sections, sectionIndex) : undefined;
+      const names = context?.levels.map((l) => l.category);
+      const sentence = engine.prepareTokens(doc.text, tokens, a, b, names ? { sections: names } : {});
+      p = { sentence, section: useSections ? context : undefined };
+      prepared.set(key, p);
+    }
+    return p;
+  };
+
+  return concepts.map((c) => {
+    let si = c.sentence ?? -1;
+    if (si < 0 || si >= sentences.length) {
+      const k = lastStartingAtOrBefore(sentences, c.start);
+      si = k >= 0 && (sentences[k] as Sentence).end >= c.end ? k : -1;
+    }
+    const sentence = si >= 0 ? sentences[si] : undefined;
+    let sectionIndex = c.section ?? sentence?.section ?? -1;
+    if (sectionIndex < 0 && sections.length > 0) {
+      const k = lastStartingAtOrBefore(sections, c.start);
+      sectionIndex = k >= 0 && (sections[k] as Section).end >= c.end ? k : -1;
+    }
+    let p: { sentence: ContextSentence; section: SectionContext | undefined };
+    if (sentence && (from[si] as number) >= 0) {
+      p = prepare(`s${si}`, from[si] as number, to[si] as number, sectionIndex);
+    } else {
+      // no sentence: the line holding the concept
+      const lineStart = doc.text.lastIndexOf('\n', Math.max(0, c.start - 1)) + 1;
+      const nl = doc.text.indexOf('\n', c.end);
+      const lineEnd = nl < 0 ? doc.text.length : nl;
+      let a = lastStartingAtOrBefore(tokens, lineStart - 1) + 1;
+      while (a < tokens.length && (tokens[a] as Token).start < lineStart) a++;
+      let b = a;
+      while (b < tokens.length && (tokens[b] as Token).end <= lineEnd) b++;
+      p = prepare(`l${lineStart}`, a, b, sectionIndex);
+    }
+    const assertion = p.sentence.assert(
+      { start: c.start, end: c.end },
+      { type: c.type, ...(p.section ? { section: p.section } : {}) },
+    );
+    return { ...c, assertion };
+  });
+}
+
+export const assertionsComponent = defineComponent({
+  name: 'assertions',
+  version: '1.0.0',
+  description:
+    'ConText assertions on every concept: negated, possible, hypothetical, historical, family, conditional, allergy, with the cue, rule and scope as evidence.',
+  requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],
+  assigns: ['concepts'],
+  options: AssertionsOptionsSchema,
+  create(options, ctx) {
+    const engine = loadContextEngine(ctx, options.rules ?? DEFAULT_ASSERTION_RULES);
+    const sectionDefaults = options.sectionDefaults !== false;
+    return (doc) => {
+      doc.set('concepts', assertConcepts(doc, engine, { sectionDefaults }));
+    };
+  },
+});

@@ -1,0 +1,334 @@
+/**
+ * Task `assertions`: entity-level negation on brat corpora. The gold entities are the targets (so
+ * this measures assertion detection, not NER): each document runs through the segmentation
+ * components (normalize, sections, sentences, tokens), its gold entities become the `concepts`
+ * layer, and the `assertions` component asserts them in their sentences and sections.
+ *
+ *   clinote eval assertions --preset maccrobat|chia [--data DIR] [--pipeline CONFIG] [--limit N] [--errors]
+ *
+ * Presets:
+ * - `maccrobat`: event triggers of clinical types; negated = the event has `POLARITY NEG`
+ *   (`UNCERTAIN`, `MAYBE_NEG`, `MAYBE_POS` count as not negated).
+ * - `chia`: Condition, Observation, Drug, Procedure, Measurement and Device entities; negated = the
+ *   entity is `Arg1` of a `Has_negation` relation, or lies inside a `Scope` entity that is.
+ *
+ * Scores (`scores.negation`, and per gold type in `scores.byType`): positive class negated,
+ * predicted negated = the category NEGATED holds; `{ precision, recall, f1, accuracy, tp, fp, fn, tn }`.
+ * `--errors` lists each miss with its sentence and the cue involved.
+ */
+import { existsSync } from 'node:fs';
+import {
+  assertConcepts,
+  type ContextEngine,
+  defaultContextEngine,
+} from '../../components/assertions/index.js';
+import { missingDataMessage, sharedDataPath } from '../../data.js';
+import { Doc } from '../../doc/doc.js';
+import type { Concept, Span } from '../../doc/types.js';
+import { DEFAULT_PIPELINE, loadPipeline, readConfigFile } from '../../engine.js';
+import { ClinoteError } from '../../errors/error.js';
+import type { Pipeline } from '../../pipeline/pipeline.js';
+import { resourcePath } from '../../resources.js';
+import { spanContext } from '../metrics.js';
+import { type BratDocument, type BratEntity, entityAttributes, readBratDir } from '../readers/brat.js';
+import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask } from '../types.js';
+import { type BinaryScore, binaryScore } from './negex.js';
+
+export interface AssertionPreset {
+  readonly name: string;
+  readonly description: string;
+  /** Path under the shared data dir used when `--data` is omitted. */
+  readonly defaultData: readonly string[];
+  /** Gold entity type -> Clinote concept type; entities of other types are not targets. */
+  readonly types: Readonly<Record<string, string>>;
+  /** Which targets are negated: ids of entities of the document. */
+  negated(doc: BratDocument): Set<string>;
+  readonly notes?: readonly string[];
+}
+
+/** MACCROBAT: negated entities are triggers of events with `POLARITY NEG`. */
+export function maccrobatNegated(doc: BratDocument): Set<string> {
+  const out = new Set<string>();
+  for (const [id, attrs] of entityAttributes(doc)) if (attrs.POLARITY === 'NEG') out.add(id);
+  return out;
+}
+
+/** Chia: entities that are `Arg1` of `Has_negation`, and entities inside a negated `Scope`. */
+export function chiaNegated(doc: BratDocument): Set<string> {
+  const byId = new Map(doc.entities.map((e) => [e.id, e]));
+  const out = new Set<string>();
+  for (const r of doc.relations) {
+    if (r.type !== 'Has_negation') continue;
+    const arg = r.args.find((a) => a.role === 'Arg1');
+    const e = arg ? byId.get(arg.ref) : undefined;
+    if (!e) continue;
+    if (e.type === 'Scope') {
+      for (const x of doc.entities) {
+        if (x.id !== e.id && x.type !== 'Scope' && within(x, e)) out.add(x.id);
+      }
+    } else {
+      out.add(e.id);
+    }
+  }
+  return out;
+}
+
+function within(x: BratEntity, scope: BratEntity): boolean {
+  return x.fragments.every((f) => scope.fragments.some((s) => s.start <= f.start && f.end <= s.end));
+}
+
+export const ASSERTION_PRESETS: Readonly<Record<string, AssertionPreset>> = {
+  maccrobat: {
+    name: 'maccrobat',
+    description: 'MACCROBAT 2020 case reports: event triggers with POLARITY NEG',
+    defaultData: ['maccrobat'],
+    types: {
+      Sign_symptom: 'problem',
+      Disease_disorder: 'problem',
+      Diagnostic_procedure: 'procedure',
+      Therapeutic_procedure: 'procedure',
+      Medication: 'medication',
+      Lab_value: 'lab',
+      Clinical_event: 'problem',
+      Activity: 'problem',
+      Outcome: 'problem',
+      Other_event: 'problem',
+    },
+    negated: maccrobatNegated,
+    notes: ['negated = POLARITY NEG on the event; UNCERTAIN, MAYBE_NEG and MAYBE_POS count as not negated'],
+  },
+  chia: {
+    name: 'chia',
+    description: 'Chia eligibility criteria: entities linked to a Negation (directly or through a Scope)',
+    defaultData: ['chia', 'chia_with_scope'],
+    types: {
+      Condition: 'problem',
+      Observation: 'problem',
+      Drug: 'medication',
+      Procedure: 'procedure',
+      Measurement: 'lab',
+      Device: 'device',
+    },
+    negated: chiaNegated,
+    notes: [
+      'negated = Arg1 of Has_negation, or inside a Scope that is; Chia also marks exceptions (`other than`, `except`) as negations, which ConText reads as terminators',
+    ],
+  },
+};
+
+export function assertionPreset(name: string | undefined): AssertionPreset {
+  const preset =
+    name !== undefined && Object.hasOwn(ASSERTION_PRESETS, name) ? ASSERTION_PRESETS[name] : undefined;
+  if (!preset) {
+    const names = Object.keys(ASSERTION_PRESETS).sort();
+    throw new ClinoteError(
+      'CLINOTE_E_EVAL_UNKNOWN_PRESET',
+      name === undefined
+        ? `eval assertions needs --preset (presets: ${names.join(', ')})`
+        : `unknown assertions preset '${name}' (presets: ${names.join(', ')})`,
+      { task: 'assertions', ...(name !== undefined ? { preset: name } : {}), presets: names },
+    );
+  }
+  return preset;
+}
+
+function resolveData(preset: AssertionPreset, data: string | undefined): string {
+  if (data) {
+    if (!existsSync(data)) {
+      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MISSING', `eval data not found: ${data}`, { path: data });
+    }
+    return data;
+  }
+  const path = sharedDataPath(...preset.defaultData);
+  if (!path) {
+    throw new ClinoteError(
+      'CLINOTE_E_EVAL_DATA_MISSING',
+      `${missingDataMessage(...preset.defaultData).replace(/; skipped$/, '')}; pass --data`,
+      { preset: preset.name, path: preset.defaultData.join('/') },
+    );
+  }
+  return path;
+}
+
+/** Components the evaluation runs before putting the gold targets in: every one but `concepts` and `assertions`. */
+export function segmentationPipeline(configPath?: string): Pipeline {
+  const config = readConfigFile(configPath ?? resourcePath(DEFAULT_PIPELINE)) as { components?: unknown };
+  const components = Array.isArray(config.components)
+    ? config.components.filter((c: unknown) => {
+        const name = (c as { name?: unknown } | null)?.name;
+        return name !== 'concepts' && name !== 'assertions';
+      })
+    : config.components;
+  return loadPipeline({ config: { ...config, components } });
+}
+
+/** The gold targets of a document as concepts. */
+export function goldConcepts(
+  doc: BratDocument,
+  preset: AssertionPreset,
+): { concept: Concept; entity: BratEntity }[] {
+  const out: { concept: Concept; entity: BratEntity }[] = [];
+  for (const e of doc.entities) {
+    const type = Object.hasOwn(preset.types, e.type) ? preset.types[e.type] : undefined;
+    if (type === undefined || e.end <= e.start || e.end > doc.text.length) continue;
+    out.push({
+      entity: e,
+      concept: {
+        start: e.start,
+        end: e.end,
+        text: doc.text.slice(e.start, e.end),
+        type,
+        codes: [],
+        matched: { term: e.text, source: `gold:${e.type}` },
+        score: 1,
+        evidence: { component: 'eval-assertions', rule: e.id },
+      },
+    });
+  }
+  out.sort((a, b) => a.concept.start - b.concept.start || a.concept.end - b.concept.end);
+  return out;
+}
+
+export interface AssertionScoring {
+  readonly negation: BinaryScore;
+  readonly byType: Record<string, BinaryScore>;
+  /** Gold negated targets the engine called POSSIBLE. */
+  readonly negatedAsPossible: number;
+  readonly targets: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly errors?: EvalErrorItem[];
+}
+
+/** Assert the gold targets of every document and score negation. */
+export function scoreAssertions(
+  docs: readonly BratDocument[],
+  preset: AssertionPreset,
+  pipeline: Pipeline,
+  engine: ContextEngine = defaultContextEngine(),
+  options: { errors?: boolean } = {},
+): AssertionScoring {
+  const counts = new Map<string, { tp: number; fp: number; fn: number; tn: number }>();
+  const total = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  const errors: EvalErrorItem[] | undefined = options.errors ? [] : undefined;
+  let negatedAsPossible = 0;
+  let targets = 0;
+  let failed = 0;
+  let seconds = 0;
+  for (const b of docs) {
+    const gold = goldConcepts(b, preset);
+    if (gold.length === 0) continue;
+    const negated = preset.negated(b);
+    let doc: Doc;
+    let asserted: Concept[];
+    const started = performance.now();
+    try {
+      doc = pipeline.run(new Doc(b.text, { id: b.id }));
+      doc.set(
+        'concepts',
+        gold.map((g) => g.concept),
+      );
+      asserted = assertConcepts(doc, engine);
+    } catch {
+      failed++;
+      continue;
+    } finally {
+      seconds += (performance.now() - started) / 1000;
+    }
+    const sentences: readonly Span[] = doc.maybe('sentences') ?? [];
+    asserted.forEach((c, i) => {
+      const { entity } = gold[i] as { entity: BratEntity };
+      const isGold = negated.has(entity.id);
+      const isPred = c.assertion?.categories.includes('NEGATED') === true;
+      if (isGold && c.assertion?.categories.includes('POSSIBLE')) negatedAsPossible++;
+      targets++;
+      let t = counts.get(entity.type);
+      if (!t) counts.set(entity.type, (t = { tp: 0, fp: 0, fn: 0, tn: 0 }));
+      const k = isGold && isPred ? 'tp' : !isGold && !isPred ? 'tn' : isPred ? 'fp' : 'fn';
+      t[k]++;
+      total[k]++;
+      if (errors && (k === 'fp' || k === 'fn')) {
+        const ev = c.assertion?.evidence.find((e) => e.category === 'NEGATED');
+        const cues =
+          c.assertion?.evidence
+            .filter((e) => e.source === 'cue')
+            .map((e) => `${e.category} ${JSON.stringify(e.cue?.text ?? '')} (${e.rule})`) ?? [];
+        errors.push({
+          kind: k,
+          doc: b.id,
+          type: entity.type,
+          start: c.start,
+          end: c.end,
+          text: c.text,
+          context: spanContext(b.text, c.start, c.end, sentences),
+          detail:
+            k === 'fp'
+              ? `cue ${JSON.stringify(ev?.cue?.text ?? '')} (${ev?.rule ?? '?'})`
+              : `no cue${cues.length > 0 ? `; assertion: ${cues.join(', ')}` : ''}`,
+        });
+      }
+    });
+  }
+  const byType = Object.fromEntries(
+    [...counts.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([type, c]) => [type, binaryScore(c.tp, c.fp, c.fn, c.tn)]),
+  );
+  return {
+    negation: binaryScore(total.tp, total.fp, total.fn, total.tn),
+    byType,
+    negatedAsPossible,
+    targets,
+    failed,
+    seconds,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export const assertionsTask: EvalTask = {
+  name: 'assertions',
+  description:
+    'Entity-level negation with the gold entities as targets, on brat corpora (--preset maccrobat | chia)',
+  async run(options: EvalOptions): Promise<EvalReport> {
+    const preset = assertionPreset(options.preset);
+    const data = resolveData(preset, options.data);
+    const dir = readBratDir(data, options.limit !== undefined ? { limit: options.limit } : {});
+    if (dir.docs.length === 0) {
+      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `no .txt/.ann pairs in '${data}'`, {
+        path: data,
+      });
+    }
+    const pipeline = segmentationPipeline(options.pipeline);
+    const engine = defaultContextEngine();
+    const scored = scoreAssertions(dir.docs, preset, pipeline, engine, { errors: options.errors === true });
+    const report: EvalReport = {
+      task: 'assertions',
+      data,
+      preset: preset.name,
+      scores: {
+        negation: scored.negation,
+        byType: scored.byType,
+        negatedAsPossible: scored.negatedAsPossible,
+        targetTypes: preset.types,
+        rules: engine.rules.version,
+        ...(preset.notes ? { notes: preset.notes } : {}),
+      },
+      counts: {
+        documents: dir.docs.length,
+        targets: scored.targets,
+        goldNegated: scored.negation.tp + scored.negation.fn,
+        predictedNegated: scored.negation.tp + scored.negation.fp,
+        failedDocuments: scored.failed,
+        readerProblems: dir.docs.reduce((n, d) => n + d.problems.length, 0),
+        textMismatches: dir.docs.reduce((n, d) => n + d.textMismatches, 0),
+      },
+      timing: {
+        seconds: scored.seconds,
+        itemsPerSecond: scored.seconds > 0 ? dir.docs.length / scored.seconds : 0,
+        unit: 'docs',
+      },
+    };
+    if (scored.errors) report.errors = scored.errors;
+    return report;
+  },
+};
