@@ -249,6 +249,15 @@ describe('not headers', () => {
     { text: 'Plan was discussed with the patient and his wife: agreed.', expect: [['preamble', null]] },
     { text: 'See http://example.org for details.', expect: [['preamble', null]] },
     {
+      text: 'Seen today.\n\nReason for visit\nKnee pain.\n\nInterval history\nBetter.',
+      expect: [
+        ['preamble', null],
+        ['chief_complaint', 'Reason for visit'],
+        ['hpi', 'Interval history'],
+      ],
+    },
+    { text: 'Knee pain.\nPlan\nrest', expect: [['preamble', null]] },
+    {
       text: 'CHIEF COMPLAINT:\nCHEST PAIN\nHPI: Pain since noon.',
       expect: [
         ['chief_complaint', 'CHIEF COMPLAINT'],

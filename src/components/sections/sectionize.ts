@@ -451,8 +451,21 @@ function lineHeader(
     if (unknownConfidence === 0) return null;
     return { hs: s, he: e, bodyStart: e, match: null, confidence: unknownConfidence, unknownConfidence };
   }
-  if (!sh.title || sh.words > MAX_MIXED_WORDS || !m || m.mode !== 'exact') return null;
+  if (sh.words > MAX_MIXED_WORDS || !m || m.mode !== 'exact') return null;
+  // Title Case alone (`History of Present Illness`), or sentence case (`Reason for visit`) when it
+  // stands as a paragraph heading: after a blank line or at the start of the text
+  if (!sh.title && !(startsUpper(t, h0) && afterBlankLine(t, s))) return null;
   return { hs: s, he: e, bodyStart: e, match: m, confidence: 1, unknownConfidence: 0 };
+}
+
+/** The line starting at s follows a blank line (or starts the text). */
+function afterBlankLine(t: string, s: number): boolean {
+  if (s === 0) return true;
+  let i = s - 1; // the newline ending the previous line
+  if (t.charCodeAt(i) !== 10) return false;
+  i--;
+  while (i >= 0 && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i--;
+  return i < 0 || t.charCodeAt(i) === 10;
 }
 
 function firstWord(t: string, a: number, b: number): string {
