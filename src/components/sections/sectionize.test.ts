@@ -258,6 +258,13 @@ describe('not headers', () => {
     },
     { text: 'Knee pain.\nPlan\nrest', expect: [['preamble', null]] },
     {
+      text: 'HOSPITAL COURSE:\n1. CHF: diuresed.\n2. T2DM: insulin.\nALLERGIES: none',
+      expect: [
+        ['hospital_course', 'HOSPITAL COURSE'],
+        ['allergies', 'ALLERGIES'],
+      ],
+    },
+    {
       text: 'CHIEF COMPLAINT:\nCHEST PAIN\nHPI: Pain since noon.',
       expect: [
         ['chief_complaint', 'CHIEF COMPLAINT'],

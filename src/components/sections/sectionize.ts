@@ -90,6 +90,21 @@ interface Found {
   readonly parent: number | undefined;
 }
 
+/** Sections written problem by problem: a numbered unknown `N. Problem:` inside them is an item. */
+const PROBLEM_ORIENTED: ReadonlySet<string> = new Set([
+  'hospital_course',
+  'assessment',
+  'plan',
+  'assessment_and_plan',
+  'impression',
+  'diagnoses',
+  'discharge_diagnoses',
+  'admission_diagnoses',
+  'problem_list',
+  'ed_course',
+  'mdm',
+]);
+
 const MAX_HEADER_CHARS = 64;
 const MAX_CAPS_WORDS = 8;
 const MAX_MIXED_WORDS = 6;
@@ -141,6 +156,10 @@ const shape: Shape = {
   dotSpace: false,
   title: false,
 };
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
@@ -257,6 +276,9 @@ function findHeaders(t: string, matcher: HeaderMatcher, options: SectionizeOptio
     }
     if (match === null) {
       if (confidence <= 0 || isAllCapsNote()) return false;
+      // `4. T2DM: ...` in a hospital course or assessment is a numbered problem, not a section
+      if (topCategory !== null && PROBLEM_ORIENTED.has(topCategory) && isDigit(t.charCodeAt(c.hs)))
+        return false;
       if (c.keyLike && topCategory !== null && matcher.containers.has(topCategory)) parent = top;
     }
     if (confidence < options.minHeaderConfidence) return false;
