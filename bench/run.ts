@@ -5,7 +5,7 @@
  * Corpus: MTSamples (shared data, column `transcription`) when present, else examples/notes/*.txt.
  * Per component (each run in sequence on a Doc holding the earlier layers), the whole pipeline
  * (`pipeline.process`) and the JSON serialization: notes/s, MB/s on one core, p50/p99 ms per note.
- * Then peak RSS, heap, and the CLI cold start (`node dist/src/cli/main.js extract <note>`).
+ * Then peak RSS, heap, and the CLI cold start (`node dist/cli/main.js extract <note>`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -152,7 +152,7 @@ function serializeRow(pipeline: Pipeline, notes: readonly Note[], bytes: number)
 
 function coldStart(runs: number): BenchReport['coldStart'] {
   const root = packageRoot();
-  const main = join(root, 'dist', 'src', 'cli', 'main.js');
+  const main = join(root, 'dist', 'cli', 'main.js');
   const notesDir = join(root, 'examples', 'notes');
   if (!existsSync(main) || !existsSync(notesDir)) return null;
   const note = readdirSync(notesDir)
@@ -167,7 +167,7 @@ function coldStart(runs: number): BenchReport['coldStart'] {
     if (r.status !== 0) throw new Error(`cold start: node ${args.join(' ')} exited ${r.status}`);
     return ms;
   };
-  const args = [join('dist', 'src', 'cli', 'main.js'), 'extract', notePath, '--quiet'];
+  const args = [join('dist', 'cli', 'main.js'), 'extract', notePath, '--quiet'];
   time(args); // file cache
   const samples = Array.from({ length: runs }, () => time(args));
   const baseline = median(Array.from({ length: runs }, () => time(['-e', '0'])));
