@@ -175,6 +175,16 @@ describe('assertions', () => {
           scope: { start: 9, end: 26 },
         },
       ],
+      temporality: 'recent',
+      temporalityEvidence: [
+        {
+          temporality: 'recent',
+          source: 'default',
+          rule: 'temporality.default',
+          cue: null,
+          scope: { start: 0, end: 27 },
+        },
+      ],
     });
     expect(t.slice(9, 26)).toBe('edema or cyanosis');
   });
@@ -189,6 +199,16 @@ describe('assertions', () => {
           category: 'AFFIRMED',
           source: 'default',
           rule: 'assertions.default',
+          cue: null,
+          scope: { start: 20, end: 26 },
+        },
+      ],
+      temporality: 'recent',
+      temporalityEvidence: [
+        {
+          temporality: 'recent',
+          source: 'default',
+          rule: 'temporality.default',
           cue: null,
           scope: { start: 20, end: 26 },
         },

@@ -21,11 +21,20 @@ import {
   type TrieNode,
 } from './rules.js';
 import {
+  type CompiledLexicon,
+  type OnsetMatch,
+  RANK_CHRONIC,
+  RANK_LEXICON,
+  TEMPORALITY_DEFAULT_RULE,
+} from './temporality.js';
+import {
   ASSERTION_CATEGORIES,
   type Assertion,
   type AssertionCategory,
   type AssertionEvidence,
   statusOf,
+  type Temporality,
+  type TemporalityEvidence,
   type TextSpan,
 } from './types.js';
 
@@ -142,6 +151,7 @@ export class ContextSentence {
   /** Category bits whose forward scopes stop at token i / backward scopes stop at token i. */
   readonly #stopFwd: Uint8Array;
   readonly #stopBwd: Uint8Array;
+  readonly #lexicon: CompiledLexicon | null;
 
   constructor(
     text: string,
@@ -151,8 +161,10 @@ export class ContextSentence {
     kind: Uint8Array,
     rules: CompiledRules,
     sections: ReadonlySet<string> | null,
+    lexicon: CompiledLexicon | null = null,
   ) {
     this.text = text;
+    this.#lexicon = lexicon;
     this.n = norm.length;
     this.norm = norm;
     this.starts = starts;
@@ -413,7 +425,107 @@ export class ContextSentence {
         scope: this.#clauseSpan(ta, tb, target),
       });
     }
-    return { status: statusOf(categories), categories, evidence };
+    const t = this.#temporality(ta, tb, target, type, categories, evidence, section);
+    return {
+      status: statusOf(categories),
+      categories,
+      evidence,
+      temporality: t.temporality,
+      temporalityEvidence: [t],
+    };
+  }
+
+  /**
+   * ConText's onset axis (docs/assertions.md, "Temporality"), by priority: the HYPOTHETICAL and
+   * HISTORICAL categories; a duration (`for 3 years`, `x 2 days`); a recent-onset cue (`new onset`,
+   * `acute`, `exacerbation`); a chronic modifier (`chronic`, `known`); the ALLERGY category; a
+   * chronic condition, habit or allergy of the lexicon in the concept; a weak recent cue (`today`);
+   * a social history / allergies / problem list section; otherwise recent.
+   */
+  #temporality(
+    ta: number,
+    tb: number,
+    target: Span,
+    type: string,
+    categories: readonly AssertionCategory[],
+    evidence: readonly AssertionEvidence[],
+    section: SectionContext | undefined,
+  ): TemporalityEvidence {
+    const fromCategory = (cat: AssertionCategory, temporality: Temporality): TemporalityEvidence => {
+      const ev = evidence.find((e) => e.category === cat) as AssertionEvidence;
+      return {
+        temporality,
+        source: ev.source === 'section' ? 'section' : 'cue',
+        rule: ev.rule,
+        cue: ev.cue,
+        scope: ev.scope,
+      };
+    };
+    if (categories.includes('HYPOTHETICAL')) return fromCategory('HYPOTHETICAL', 'hypothetical');
+    if (categories.includes('HISTORICAL')) return fromCategory('HISTORICAL', 'historical');
+    const lex = this.#lexicon;
+    let best: OnsetMatch | null = null;
+    if (lex !== null && this.n > 0) {
+      const kind = this.#kind;
+      const brk = this.#brk;
+      const isWord = (i: number): boolean => (kind[i]! & K_WORD) !== 0;
+      let lo = Math.min(ta, this.n);
+      for (let w = 0; lo > 0 && !brk[lo] && w < ONSET_WINDOW; lo--) if (isWord(lo - 1)) w++;
+      let hi = Math.max(tb, lo);
+      for (let w = 0; hi < this.n && !brk[hi] && w < ONSET_WINDOW; hi++) if (isWord(hi)) w++;
+      best = lex.duration(this.norm, isWord, lo, hi, ta, tb);
+      const conditionType = !NOT_CONDITIONS.has(type);
+      for (const m of lex.matches(this.norm, isWord, lo, hi, ta, tb)) {
+        // the lexicon names conditions: `HIV test`, `bipolar cautery` are not
+        if (m.rank === RANK_LEXICON && !conditionType) continue;
+        if (best === null || m.rank < best.rank || (m.rank === best.rank && m.distance < best.distance))
+          best = m;
+      }
+    }
+    if (categories.includes('ALLERGY') && (best === null || best.rank > RANK_CHRONIC)) {
+      return fromCategory('ALLERGY', 'historical');
+    }
+    if (best !== null) {
+      const cue = this.#textSpan(best.s, best.e);
+      const inside = best.s >= ta && best.e <= tb;
+      return {
+        temporality: best.temporality,
+        source: best.rank === RANK_LEXICON ? 'lexicon' : 'cue',
+        rule: best.rule,
+        cue,
+        scope: inside
+          ? { start: target.start, end: target.end }
+          : { start: Math.min(cue.start, target.start), end: Math.max(cue.end, target.end) },
+      };
+    }
+    const level = this.#historySection(section);
+    if (level) {
+      return {
+        temporality: 'historical',
+        source: 'section',
+        rule: level.rule,
+        cue: level.level.header,
+        scope: level.level.span ?? this.#clauseSpan(ta, tb, target),
+      };
+    }
+    return {
+      temporality: 'recent',
+      source: 'default',
+      rule: TEMPORALITY_DEFAULT_RULE,
+      cue: null,
+      scope: this.#clauseSpan(ta, tb, target),
+    };
+  }
+
+  /** The section level (and lexicon section id) whose content began before the visit, if any. */
+  #historySection(section: SectionContext | undefined): { rule: string; level: SectionLevel } | null {
+    const lex = this.#lexicon;
+    if (!section || lex === null) return null;
+    for (const def of lex.sections) {
+      const level = section.levels.find((l) => def.sections.has(l.category));
+      if (level) return { rule: def.id, level };
+    }
+    return null;
   }
 
   /**
@@ -471,6 +583,10 @@ export class ContextSentence {
 }
 
 const POLARITY_BITS = CATEGORY_BIT.NEGATED | CATEGORY_BIT.POSSIBLE;
+/** Concept types the chronic lexicon does not apply to (they are not conditions). */
+const NOT_CONDITIONS = new Set(['procedure', 'medication', 'lab', 'device', 'anatomy']);
+/** Word tokens of the target's clause, on each side, searched for onset cues. */
+const ONSET_WINDOW = 12;
 
 const ASSERTION_INDEX = Object.fromEntries(ASSERTION_CATEGORIES.map((c, i) => [c, i])) as Record<
   AssertionCategory,
@@ -650,9 +766,12 @@ function intersects(a: ReadonlySet<string>, b: ReadonlySet<string> | null): bool
 /** The ConText engine over a compiled rule set. */
 export class ContextEngine {
   readonly rules: CompiledRules;
+  /** The temporality lexicon (chronic conditions, onset cues); null: temporality from the categories only. */
+  readonly lexicon: CompiledLexicon | null;
 
-  constructor(rules: CompiledRules) {
+  constructor(rules: CompiledRules, lexicon: CompiledLexicon | null = null) {
     this.rules = rules;
+    this.lexicon = lexicon;
   }
 
   /** Tokenize `text` (one sentence, or a short passage) and find its cues. */
@@ -676,6 +795,7 @@ export class ContextEngine {
       Uint8Array.from(kinds),
       this.rules,
       options.sections ? new Set(options.sections) : null,
+      this.lexicon,
     );
   }
 
@@ -707,6 +827,7 @@ export class ContextEngine {
       kinds,
       this.rules,
       options.sections ? new Set(options.sections) : null,
+      this.lexicon,
     );
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Span } from '../../doc/types.js';
 import type { AssertOptions, ContextEngine } from './engine.js';
-import type { Assertion, AssertionCategory, AssertionStatus } from './types.js';
+import type { Assertion, AssertionCategory, AssertionStatus, Temporality } from './types.js';
 
 export interface ExpectDetail {
   readonly status?: AssertionStatus;
@@ -17,6 +17,12 @@ export interface ExpectDetail {
   readonly cue?: string | null;
   /** Rule id of the first evidence item. */
   readonly rule?: string;
+  /** The temporality (ConText's onset axis). */
+  readonly temporality?: Temporality;
+  /** Rule or lexicon id of the temporality evidence. */
+  readonly temporalityRule?: string;
+  /** Text of the temporality evidence's cue (`null`: none). */
+  readonly temporalityCue?: string | null;
 }
 
 /** A status, or details. */
@@ -59,11 +65,22 @@ export function mismatch(a: Assertion, expect: Expect): string | null {
   }
   if (e.rule !== undefined && first?.rule !== e.rule)
     problems.push(`rule ${first?.rule}, expected ${e.rule}`);
+  const t = a.temporalityEvidence[0];
+  if (e.temporality !== undefined && a.temporality !== e.temporality)
+    problems.push(`temporality ${a.temporality}, expected ${e.temporality}`);
+  if (e.temporalityRule !== undefined && t?.rule !== e.temporalityRule)
+    problems.push(`temporality rule ${t?.rule}, expected ${e.temporalityRule}`);
+  if (e.temporalityCue !== undefined && (t?.cue?.text ?? null) !== e.temporalityCue) {
+    problems.push(
+      `temporality cue ${JSON.stringify(t?.cue?.text ?? null)}, expected ${JSON.stringify(e.temporalityCue)}`,
+    );
+  }
   if (problems.length === 0) return null;
   const evidence = a.evidence
     .map((v) => `${v.category}:${v.rule}${v.cue ? `(${v.cue.text})` : ''}`)
     .join(', ');
-  return `${problems.join('; ')} [${evidence}]`;
+  const onset = t ? `; temporality ${a.temporality}:${t.rule}${t.cue ? `(${t.cue.text})` : ''}` : '';
+  return `${problems.join('; ')} [${evidence}${onset}]`;
 }
 
 /** Run one row; returns the assertion and the mismatch (null when it passes). */

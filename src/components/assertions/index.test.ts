@@ -152,12 +152,36 @@ describe('assertionsComponent', () => {
     expect(penicillin?.assertion?.evidence[0]?.cue?.text).toBe('ALLERGIES');
   });
 
+  it('gives every concept a temporality with its evidence (ConText onset axis)', () => {
+    expect(
+      concepts.map((c) => [c.text, c.assertion?.temporality, c.assertion?.temporalityEvidence[0]?.rule]),
+    ).toEqual([
+      ['Chest pain', 'recent', 'temporality.default'],
+      ['chest pain', 'recent', 'temporality.default'],
+      ['fever', 'recent', 'temporality.default'],
+      ['chills', 'recent', 'temporality.default'],
+      ['Hypertension', 'historical', 'section.past-history'],
+      ['Diabetes', 'historical', 'section.past-history'],
+      ['breast cancer', 'recent', 'temporality.default'],
+      ['stroke', 'recent', 'temporality.default'],
+      ['Penicillin', 'historical', 'section.allergies'],
+      ['rash', 'historical', 'section.allergies'],
+      ['night sweats', 'recent', 'temporality.default'],
+      ['cough', 'recent', 'temporality.default'],
+      ['wheezing', 'recent', 'temporality.default'],
+      ['fever', 'hypothetical', 'hyp.return-if'],
+      ['chest pain', 'hypothetical', 'hyp.return-if'],
+    ]);
+    const penicillin = concepts.find((c) => c.text === 'Penicillin')?.assertion?.temporalityEvidence[0];
+    expect(penicillin).toMatchObject({ source: 'section', cue: { text: 'ALLERGIES' } });
+  });
+
   it('gives evidence spans that reproduce the original text', () => {
     for (const c of concepts) {
       const a = c.assertion;
       expect(a, c.text).toBeDefined();
       expect(Value.Check(AssertionSchema, a)).toBe(true);
-      for (const e of a?.evidence ?? []) {
+      for (const e of [...(a?.evidence ?? []), ...(a?.temporalityEvidence ?? [])]) {
         if (e.cue) expect(NOTE.slice(e.cue.start, e.cue.end)).toBe(e.cue.text);
         expect(e.scope.start).toBeGreaterThanOrEqual(0);
         expect(e.scope.end).toBeLessThanOrEqual(NOTE.length);
@@ -196,6 +220,7 @@ describe('assertionsComponent', () => {
   it('records the rule file in the pipeline version and refuses unknown options', () => {
     expect(p.components.find((c) => c.name === 'assertions')?.resources.map((r) => r.path)).toEqual([
       'assertions/rules.json',
+      'assertions/chronic.json',
     ]);
     expect(() => pipeline({ rulez: 'x' })).toThrow(
       expect.objectContaining({ code: 'CLINOTE_E_CONFIG_INVALID' }),
@@ -205,7 +230,7 @@ describe('assertionsComponent', () => {
   it('describes itself', () => {
     expect(assertionsComponent).toMatchObject({
       name: 'assertions',
-      version: '1.0.0',
+      version: '1.1.0',
       requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],
       assigns: ['concepts'],
     });

@@ -15,6 +15,7 @@ import { defineComponent, type FactoryContext } from '../../pipeline/component.j
 import { fileResourceContext } from '../../resources.js';
 import { ContextEngine, type ContextSentence, type SectionContext, type SectionLevel } from './engine.js';
 import { CompiledRules, DEFAULT_ASSERTION_RULES, loadAssertionRules } from './rules.js';
+import { CompiledLexicon, DEFAULT_CHRONIC_LEXICON, loadChronicLexicon } from './temporality.js';
 
 export {
   type AssertOptions,
@@ -40,7 +41,16 @@ export {
   parsePattern,
   type SectionDefault,
 } from './rules.js';
-export { AssertionEvidenceSchema, AssertionSchema } from './schema.js';
+export { AssertionEvidenceSchema, AssertionSchema, TemporalityEvidenceSchema } from './schema.js';
+export {
+  type ChronicLexicon,
+  ChronicLexiconSchema,
+  CompiledLexicon,
+  chronicLexiconJsonSchema,
+  DEFAULT_CHRONIC_LEXICON,
+  loadChronicLexicon,
+  TEMPORALITY_DEFAULT_RULE,
+} from './temporality.js';
 export {
   ASSERTION_CATEGORIES,
   type Assertion,
@@ -48,12 +58,25 @@ export {
   type AssertionEvidence,
   type AssertionStatus,
   statusOf,
+  TEMPORALITIES,
+  type Temporality,
+  type TemporalityEvidence,
   type TextSpan,
 } from './types.js';
 
-/** Build an engine from a rule file read through a factory context (default: the packaged rules). */
-export function loadContextEngine(ctx: FactoryContext, path = DEFAULT_ASSERTION_RULES): ContextEngine {
-  return new ContextEngine(new CompiledRules(loadAssertionRules(ctx, path)));
+/**
+ * Build an engine from a rule file and a temporality lexicon read through a factory context
+ * (default: the packaged files).
+ */
+export function loadContextEngine(
+  ctx: FactoryContext,
+  path = DEFAULT_ASSERTION_RULES,
+  lexiconPath = DEFAULT_CHRONIC_LEXICON,
+): ContextEngine {
+  return new ContextEngine(
+    new CompiledRules(loadAssertionRules(ctx, path)),
+    new CompiledLexicon(loadChronicLexicon(ctx, lexiconPath)),
+  );
 }
 
 let defaultEngine: ContextEngine | undefined;
@@ -70,6 +93,12 @@ export const AssertionsOptionsSchema = Type.Object(
       Type.String({
         minLength: 1,
         description: `Rule file, under resources/ or absolute (default ${DEFAULT_ASSERTION_RULES})`,
+      }),
+    ),
+    chronic: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `Temporality lexicon (chronic conditions, onset cues), under resources/ or absolute (default ${DEFAULT_CHRONIC_LEXICON})`,
       }),
     ),
     sectionDefaults: Type.Optional(
@@ -188,14 +217,18 @@ export function assertConcepts(
 
 export const assertionsComponent = defineComponent({
   name: 'assertions',
-  version: '1.0.0',
+  version: '1.1.0',
   description:
-    'ConText assertions on every concept: negated, possible, hypothetical, historical, family, conditional, allergy, with the cue, rule and scope as evidence.',
+    'ConText assertions on every concept: negated, possible, hypothetical, historical, family, conditional, allergy, and the temporality (recent / historical / hypothetical onset), with the cue, rule and scope as evidence.',
   requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],
   assigns: ['concepts'],
   options: AssertionsOptionsSchema,
   create(options, ctx) {
-    const engine = loadContextEngine(ctx, options.rules ?? DEFAULT_ASSERTION_RULES);
+    const engine = loadContextEngine(
+      ctx,
+      options.rules ?? DEFAULT_ASSERTION_RULES,
+      options.chronic ?? DEFAULT_CHRONIC_LEXICON,
+    );
     const sectionDefaults = options.sectionDefaults !== false;
     return (doc) => {
       doc.set('concepts', assertConcepts(doc, engine, { sectionDefaults }));

@@ -62,12 +62,42 @@ export interface AssertionEvidence {
   readonly scope: Span;
 }
 
+/**
+ * ConText's onset axis, apart from the status: `historical` when the condition began more than 14
+ * days before the visit (a HISTORICAL cue, a long duration, a chronic modifier or a chronic condition,
+ * habit or allergy of the lexicon, a social history / allergies / problem list section),
+ * `hypothetical` with the HYPOTHETICAL category, otherwise `recent`.
+ */
+export type Temporality = 'recent' | 'historical' | 'hypothetical';
+export const TEMPORALITIES: readonly Temporality[] = ['recent', 'historical', 'hypothetical'];
+
+/** Why the temporality holds. */
+export interface TemporalityEvidence {
+  readonly temporality: Temporality;
+  /**
+   * `cue`: a cue in the sentence (a HISTORICAL / HYPOTHETICAL / ALLERGY cue of the rules, an onset
+   * cue or a duration of the lexicon); `lexicon`: the concept names a chronic condition, habit or
+   * allergy; `section`: a section (default); `default`: nothing fired (recent).
+   */
+  readonly source: 'cue' | 'lexicon' | 'section' | 'default';
+  /** Rule or lexicon id (`hist.h-o`, `onset.duration`, `chronic.hypertension`, `temporality.default`). */
+  readonly rule: string;
+  /** The cue or lexicon term as written (original offsets); the section header; null for the default. */
+  readonly cue: TextSpan | null;
+  /** What the cue governs: the category scope, the cue through the concept, the concept, the section or the clause. */
+  readonly scope: Span;
+}
+
 export interface Assertion {
   readonly status: AssertionStatus;
   /** The categories that hold, in ASSERTION_CATEGORIES order; empty when the concept is present. */
   readonly categories: readonly AssertionCategory[];
   /** At least one item: the evidence of every category, or the default. */
   readonly evidence: readonly AssertionEvidence[];
+  /** ConText's onset axis (see Temporality); independent of the status. */
+  readonly temporality: Temporality;
+  /** One item: the evidence that decided the temporality. */
+  readonly temporalityEvidence: readonly TemporalityEvidence[];
 }
 
 declare module '../../doc/types.js' {

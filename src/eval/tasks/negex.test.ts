@@ -63,7 +63,7 @@ describe('negex task', () => {
       recall: 0.75,
       accuracy: 0.9,
     });
-    expect(s.historical).toMatchObject({ tp: 1, fp: 0, fn: 1, tn: 8 });
+    expect(s.historical).toMatchObject({ tp: 2, fp: 0, fn: 0, tn: 8 });
     expect(s.hypothetical).toMatchObject({ tp: 1, fp: 0, fn: 0, tn: 9 });
     expect(s.experiencer).toMatchObject({ tp: 1, fp: 0, fn: 0, tn: 9 });
     expect(report.counts).toMatchObject({
@@ -80,10 +80,7 @@ describe('negex task', () => {
   it('lists the misses with the sentence and the cue involved', async () => {
     const report = await negexTask.run({ data: kitFile(), errors: true });
     const misses = (report.errors ?? []).map((e) => [e.doc, e.type, e.kind]);
-    expect(misses).toEqual([
-      ['2', 'historical', 'fn'],
-      ['9', 'negation', 'fn'],
-    ]);
+    expect(misses).toEqual([['9', 'negation', 'fn']]);
     const negation = report.errors?.find((e) => e.type === 'negation');
     expect(negation?.context).toBe('Possible PNEUMONIA.');
     expect(negation?.detail).toMatch(/^no cue; .*POSSIBLE pos\.possible/);
@@ -97,6 +94,20 @@ describe('negex task', () => {
     const fp = run.errors?.find((e) => e.kind === 'fp' && e.type === 'negation');
     expect(fp?.detail).toBe('cue "No" (neg.no)');
     expect(run.passes).toBe(0);
+  });
+
+  it('scores historical and hypothetical on the temporality axis and names its evidence', () => {
+    const file = readNegexFile(kitFile());
+    // `Mother has ASTHMA.`: a chronic condition of the lexicon, historical with no HISTORICAL category
+    const run = runNegex(file.rows, undefined, { errors: true, timed: false });
+    const asthma = run.assertions[1];
+    expect(asthma?.categories).not.toContain('HISTORICAL');
+    expect(asthma?.temporality).toBe('historical');
+    const rows = file.rows.map((r) => (r.id === '3' ? { ...r, temporality: 'Historical' } : r));
+    const miss = runNegex(rows, undefined, { errors: true, timed: false }).errors?.find(
+      (e) => e.type === 'historical',
+    );
+    expect(miss?.detail).toBe('temporality recent: default (temporality.default)');
   });
 
   it('honours --limit and refuses a missing file', async () => {
@@ -121,7 +132,8 @@ describe.skipIf(!kit)(`the NegEx test kit (${kit ?? missingDataMessage(...NEGEX_
     expect(s.negation?.f1).toBeGreaterThanOrEqual(0.985);
     expect(s.hypothetical?.f1).toBeGreaterThanOrEqual(0.85);
     expect(s.experiencer?.fp).toBeLessThanOrEqual(3);
-    // below the issue's 0.90 (see docs/assertions.md): a floor against regressions
-    expect(s.historical?.f1).toBeGreaterThanOrEqual(0.65);
+    // scored on the temporality axis; below the issue's 0.90 (see docs/assertions.md, "NegEx test
+    // kit"): a floor against regressions
+    expect(s.historical?.f1).toBeGreaterThanOrEqual(0.75);
   });
 });

@@ -11,8 +11,11 @@
  * - `negation`: positive class Negated (predicted: status `absent`, i.e. the category NEGATED). The
  *   kit's `Possible` gold values (none in the main file) count as not negated, and so does a
  *   POSSIBLE prediction;
- * - `historical`: gold temporality Historical vs the category HISTORICAL;
- * - `hypothetical`: gold temporality `Not particular` / Hypothetical vs the category HYPOTHETICAL;
+ * - `historical`: gold temporality Historical vs `assertion.temporality === 'historical'` (ConText's
+ *   onset axis: HISTORICAL cues, durations, chronic modifiers and the chronic lexicon; see
+ *   docs/assertions.md, "Temporality");
+ * - `hypothetical`: gold temporality `Not particular` / Hypothetical vs `assertion.temporality ===
+ *   'hypothetical'` (the category HYPOTHETICAL);
  * - `experiencer`: gold `Other` / `Family member` vs the category FAMILY.
  *
  * The condition is found in the sentence by the reader (upper-cased occurrence first, then any case).
@@ -91,8 +94,9 @@ const AXIS_CATEGORY = {
   experiencer: 'FAMILY',
 } as const;
 
-/** Predicted value of an axis from an assertion. */
+/** Predicted value of an axis from an assertion: the temporality axis for historical / hypothetical. */
 export function predictedOf(assertion: Assertion, axis: NegexAxis): boolean {
+  if (axis === 'historical' || axis === 'hypothetical') return assertion.temporality === axis;
   return assertion.categories.includes(AXIS_CATEGORY[axis]);
 }
 
@@ -190,6 +194,9 @@ function errorItem(
   let detail: string;
   if (row.conditionSpan === undefined) {
     detail = 'condition not found in the sentence';
+  } else if (a !== null && (axis === 'historical' || axis === 'hypothetical')) {
+    const ev = a.temporalityEvidence[0];
+    detail = `temporality ${a.temporality}: ${ev ? `${ev.source}${ev.cue ? ` ${JSON.stringify(ev.cue.text)}` : ''} (${ev.rule})` : 'no evidence'}`;
   } else if (kind === 'fp') {
     const ev = a?.evidence.find((e) => e.category === category);
     detail = ev ? `cue ${JSON.stringify(ev.cue?.text ?? '')} (${ev.rule})` : 'no cue';
@@ -256,7 +263,7 @@ export const negexTask: EvalTask = {
         rules: engine.rules.version,
         notes: [
           'negation: positive class Negated; gold Possible and predicted POSSIBLE count as not negated',
-          'historical / hypothetical: the kit temporality (Not particular = hypothetical) vs the categories HISTORICAL / HYPOTHETICAL',
+          "historical / hypothetical: the kit temporality (Not particular = hypothetical) vs assertion.temporality (ConText's onset axis: historical when begun more than 14 days before the visit)",
           'experiencer: gold Other or Family member vs the category FAMILY',
         ],
       },
