@@ -4,6 +4,7 @@
 import { Registry } from '../pipeline/registry.js';
 import { assertionsComponent } from './assertions/index.js';
 import { conceptsComponent } from './concepts/index.js';
+import { medicationsComponent } from './medications/index.js';
 import { normalizeComponent } from './normalize/index.js';
 import { sectionsComponent } from './sections/index.js';
 import { sentencesComponent } from './sentences/index.js';
@@ -16,5 +17,6 @@ export function defaultRegistry(): Registry {
     .register(sentencesComponent)
     .register(tokensComponent)
     .register(conceptsComponent)
-    .register(assertionsComponent);
+    .register(assertionsComponent)
+    .register(medicationsComponent);
 }

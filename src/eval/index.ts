@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { ClinoteError } from '../errors/error.js';
 import { assertionsTask } from './tasks/assertions.js';
+import { attributesTask } from './tasks/attributes.js';
 import { bioscopeTask } from './tasks/bioscope.js';
 import { negexTask } from './tasks/negex.js';
 import { nerTask } from './tasks/ner.js';
@@ -41,6 +42,7 @@ export const EVAL_TASKS: Record<string, EvalTask> = {
   negex: negexTask,
   assertions: assertionsTask,
   bioscope: bioscopeTask,
+  attributes: attributesTask,
 };
 
 /**

@@ -9,10 +9,10 @@
  * and the F1 of the attribute-to-head links (gold MODIFY relations). Predictions come from these
  * layers, read by shape (a layer that is absent gives no predictions for its types):
  *
- * - `medications` (medications component): Dosage <- the dose regimen of a mention (its strength, dose
- *   and frequency spans, joined when written next to each other: `60 mg daily`); Administration <-
- *   route and form spans; Duration <- duration spans; Frequency <- a frequency written apart from
- *   the amount. Each links to the drug span.
+ * - `medications` (medications component): Dosage <- the dose regimen of a mention (its strength,
+ *   dose, frequency, as-needed and intensity spans, joined when written next to each other: `60 mg
+ *   daily`; a frequency alone is a Dosage too, see DosageMapping); Administration <- route and form
+ *   spans; Duration <- duration spans. Each links to the drug span.
  * - `dates` (dates component): Date <- mentions of a date kind (`date`, `datetime`, `time`,
  *   `relative`); Duration <- kind `duration`; Frequency <- kind `frequency` or `set`; ages are not
  *   scored. A mention links to the first concept it governs (`governs` indexes).
@@ -22,11 +22,12 @@
  *
  * Link matching: a predicted link (attribute, head) is a true positive for a gold MODIFY link whose
  * attribute has the same type and overlaps the predicted attribute, and whose head overlaps the
- * predicted head (both ends lenient; strict: both ends exact); one-to-one, greedy by overlap.
+ * predicted head (both ends lenient; strict: both ends exact); one-to-one, greedy by overlap (ties:
+ * closest boundaries).
  *
  * `ade` (default data: `ade_corpus_v2/DRUG-DOSE.rel`): the drug-dose relations of the ADE corpus v2,
- * scored on the sentences that have one. A predicted pair is a medication's drug span with its dose
- * regimen span (as Dosage above); it matches a gold (drug, dose) pair when both ends overlap (strict:
+ * scored on the sentences that have one. A predicted pair is a medication's drug span with a dose
+ * regimen span that holds an amount or an intensity (the `merged` mapping); it matches a gold (drug, dose) pair when both ends overlap (strict:
  * both exact). See docs/attributes-eval.md.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -170,10 +171,30 @@ export function medicationPredictions(
   for (const m of meds) {
     const head = { start: m.drug.start, end: m.drug.end };
     for (const g of doseRegimens(text, m, mapping)) out.push({ ...g, head, source: `medications.${g.type}` });
-    if (m.route) out.push({ start: m.route.start, end: m.route.end, type: 'Administration', head, source: 'medications.route' });
-    if (m.form) out.push({ start: m.form.start, end: m.form.end, type: 'Administration', head, source: 'medications.form' });
+    if (m.route)
+      out.push({
+        start: m.route.start,
+        end: m.route.end,
+        type: 'Administration',
+        head,
+        source: 'medications.route',
+      });
+    if (m.form)
+      out.push({
+        start: m.form.start,
+        end: m.form.end,
+        type: 'Administration',
+        head,
+        source: 'medications.form',
+      });
     if (m.duration) {
-      out.push({ start: m.duration.start, end: m.duration.end, type: 'Duration', head, source: 'medications.duration' });
+      out.push({
+        start: m.duration.start,
+        end: m.duration.end,
+        type: 'Duration',
+        head,
+        source: 'medications.duration',
+      });
     }
   }
   return out;
@@ -213,9 +234,19 @@ export function otherPredictions(doc: Doc): AttributeSpan[] {
     if (!isSpan(d)) continue;
     const kind = typeof d.kind === 'string' ? d.kind.toLowerCase() : 'date';
     const type =
-      kind === 'duration' ? 'Duration' : kind === 'frequency' || kind === 'set' ? 'Frequency' : DATE_NOT_DATE.has(kind) ? null : 'Date';
+      kind === 'duration'
+        ? 'Duration'
+        : kind === 'frequency' || kind === 'set'
+          ? 'Frequency'
+          : DATE_NOT_DATE.has(kind)
+            ? null
+            : 'Date';
     if (!type) continue;
-    const first = Array.isArray(d.governs) ? d.governs[0] : Array.isArray(d.concepts) ? d.concepts[0] : d.concept;
+    const first = Array.isArray(d.governs)
+      ? d.governs[0]
+      : Array.isArray(d.concepts)
+        ? d.concepts[0]
+        : d.concept;
     const head = conceptSpan(first);
     out.push({ start: d.start, end: d.end, type, ...(head ? { head } : {}), source: `dates.${kind}` });
   }
@@ -225,7 +256,13 @@ export function otherPredictions(doc: Doc): AttributeSpan[] {
     const test = (m as Loose).test;
     if (!isSpan(value)) continue;
     const head = isSpan(test) ? { start: test.start, end: test.end } : undefined;
-    out.push({ start: value.start, end: value.end, type: 'Lab_value', ...(head ? { head } : {}), source: 'measurements.value' });
+    out.push({
+      start: value.start,
+      end: value.end,
+      type: 'Lab_value',
+      ...(head ? { head } : {}),
+      source: 'measurements.value',
+    });
   }
   concepts.forEach((c) => {
     if (!isSpan(c)) return;
@@ -235,7 +272,8 @@ export function otherPredictions(doc: Doc): AttributeSpan[] {
     const add = (key: string, type: AttributeType): void => {
       const v = (mods as Loose)[key];
       for (const x of Array.isArray(v) ? v : [v]) {
-        if (isSpan(x)) out.push({ start: x.start, end: x.end, type, head, source: `concepts.modifiers.${key}` });
+        if (isSpan(x))
+          out.push({ start: x.start, end: x.end, type, head, source: `concepts.modifiers.${key}` });
       }
     };
     add('severity', 'Severity');
@@ -251,7 +289,8 @@ export function otherPredictions(doc: Doc): AttributeSpan[] {
 export function maccrobatGold(doc: BratDocument): { spans: AttributeSpan[]; links: AttributeLink[] } {
   const types = new Set<string>(ATTRIBUTE_TYPES);
   const spans: AttributeSpan[] = [];
-  for (const e of doc.entities) if (types.has(e.type)) spans.push({ start: e.start, end: e.end, type: e.type });
+  for (const e of doc.entities)
+    if (types.has(e.type)) spans.push({ start: e.start, end: e.end, type: e.type });
   const links: AttributeLink[] = [];
   for (const r of doc.relations) {
     if (r.type !== 'MODIFY') continue;
@@ -261,7 +300,11 @@ export function maccrobatGold(doc: BratDocument): { spans: AttributeSpan[]; link
     const attr = resolveEntity(doc, a1.ref);
     const head = resolveEntity(doc, a2.ref);
     if (!attr || !head || !types.has(attr.type)) continue;
-    links.push({ type: attr.type, attr: { start: attr.start, end: attr.end }, head: { start: head.start, end: head.end } });
+    links.push({
+      type: attr.type,
+      attr: { start: attr.start, end: attr.end },
+      head: { start: head.start, end: head.end },
+    });
   }
   return { spans, links };
 }
@@ -273,7 +316,8 @@ function overlap(a: Span, b: Span): number {
   return Math.min(a.end, b.end) - Math.max(a.start, b.start);
 }
 
-const linkKey = (l: AttributeLink): string => `${l.type}:${l.attr.start}:${l.attr.end}:${l.head.start}:${l.head.end}`;
+const linkKey = (l: AttributeLink): string =>
+  `${l.type}:${l.attr.start}:${l.attr.end}:${l.head.start}:${l.head.end}`;
 
 /** One-to-one matching of links: lenient (both ends overlap) or strict (both ends exact), same type. */
 export function matchLinks(
@@ -281,20 +325,22 @@ export function matchLinks(
   pred: readonly AttributeLink[],
   mode: 'strict' | 'lenient',
 ): { pairs: [number, number][]; missed: number[]; spurious: number[] } {
-  const cands: { i: number; j: number; score: number }[] = [];
+  const cands: { i: number; j: number; score: number; dist: number }[] = [];
+  const dist = (a: Span, b: Span): number => Math.abs(a.start - b.start) + Math.abs(a.end - b.end);
   gold.forEach((g, i) => {
     pred.forEach((p, j) => {
       if (g.type !== p.type) return;
       if (mode === 'strict') {
-        if (linkKey(g) === linkKey(p)) cands.push({ i, j, score: 0 });
+        if (linkKey(g) === linkKey(p)) cands.push({ i, j, score: 0, dist: 0 });
         return;
       }
       const a = overlap(g.attr, p.attr);
       const h = overlap(g.head, p.head);
-      if (a > 0 && h > 0) cands.push({ i, j, score: a + h });
+      if (a > 0 && h > 0)
+        cands.push({ i, j, score: a + h, dist: dist(g.attr, p.attr) + dist(g.head, p.head) });
     });
   });
-  cands.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
+  cands.sort((x, y) => y.score - x.score || x.dist - y.dist || x.i - y.i || x.j - y.j);
   const ug = new Set<number>();
   const up = new Set<number>();
   const pairs: [number, number][] = [];
@@ -349,7 +395,10 @@ export class LinkScorer {
     const sum = { strict: { tp: 0, fp: 0, fn: 0 }, lenient: { tp: 0, fp: 0, fn: 0 } };
     for (const t of [...this.#counts.keys()].sort()) {
       const c = this.#counts.get(t) as { strict: Counts; lenient: Counts };
-      byType[t] = { strict: prf(c.strict.tp, c.strict.fp, c.strict.fn), lenient: prf(c.lenient.tp, c.lenient.fp, c.lenient.fn) };
+      byType[t] = {
+        strict: prf(c.strict.tp, c.strict.fp, c.strict.fn),
+        lenient: prf(c.lenient.tp, c.lenient.fp, c.lenient.fn),
+      };
       for (const k of ['strict', 'lenient'] as const) {
         sum[k].tp += c[k].tp;
         sum[k].fp += c[k].fp;
@@ -366,7 +415,8 @@ export class LinkScorer {
 
 function links(spans: readonly AttributeSpan[]): AttributeLink[] {
   const out: AttributeLink[] = [];
-  for (const s of spans) if (s.head) out.push({ type: s.type, attr: { start: s.start, end: s.end }, head: s.head });
+  for (const s of spans)
+    if (s.head) out.push({ type: s.type, attr: { start: s.start, end: s.end }, head: s.head });
   return out;
 }
 
@@ -405,7 +455,10 @@ function registry(withConcepts: boolean): Registry {
  * component that was added cannot be built (no terminology pack), one that finds nothing stands in
  * and a note says so.
  */
-export function attributesPipeline(options: Pick<EvalOptions, 'pipeline' | 'pack'>, notes: string[]): Pipeline {
+export function attributesPipeline(
+  options: Pick<EvalOptions, 'pipeline' | 'pack'>,
+  notes: string[],
+): Pipeline {
   const { config, packApplied } = evalPipelineConfig(options);
   const base = config as { components?: unknown };
   const components: Loose[] = Array.isArray(base.components) ? [...(base.components as Loose[])] : [];
@@ -442,7 +495,10 @@ export function attributesPipeline(options: Pick<EvalOptions, 'pipeline' | 'pack
     notes.push(
       `the concepts component could not be built (${toClinoteError(e).code}); medications were found without concepts (drug heads by rule only)`,
     );
-    const without = { ...patched, components: components.map((c) => (c.name === 'concepts' ? { name: 'concepts' } : c)) };
+    const without = {
+      ...patched,
+      components: components.map((c) => (c.name === 'concepts' ? { name: 'concepts' } : c)),
+    };
     return loadPipeline({ config: without, registry: registry(false) });
   }
 }
@@ -477,12 +533,16 @@ export function scoreMaccrobat(
 ): MaccrobatScoring {
   const scorer = new SpanScorer({ errors: options.errors === true, types: ATTRIBUTE_TYPES });
   const linker = new LinkScorer(ATTRIBUTE_TYPES);
-  const alt = Object.fromEntries(DOSAGE_MAPPINGS.map((m) => [m, new SpanScorer({ types: ['Dosage', 'Frequency'] })])) as Record<
-    DosageMapping,
-    SpanScorer
-  >;
+  const alt = Object.fromEntries(
+    DOSAGE_MAPPINGS.map((m) => [m, new SpanScorer({ types: ['Dosage', 'Frequency'] })]),
+  ) as Record<DosageMapping, SpanScorer>;
   const predSources: Record<string, number> = {};
-  const layers: Record<string, boolean> = { medications: false, dates: false, measurements: false, modifiers: false };
+  const layers: Record<string, boolean> = {
+    medications: false,
+    dates: false,
+    measurements: false,
+    modifiers: false,
+  };
   let failed = 0;
   let seconds = 0;
   for (const g of docs) {
@@ -495,7 +555,13 @@ export function scoreMaccrobat(
     const meds = doc?.maybe('medications') ?? [];
     if (!doc) failed++;
     else {
-      for (const l of ['medications', 'dates', 'measurements'] as const) if (layers[l] === false && layer(doc, l).length >= 0 && (doc as unknown as { has(n: string): boolean }).has(l)) layers[l] = true;
+      for (const l of ['medications', 'dates', 'measurements'] as const)
+        if (
+          layers[l] === false &&
+          layer(doc, l).length >= 0 &&
+          (doc as unknown as { has(n: string): boolean }).has(l)
+        )
+          layers[l] = true;
       others = otherPredictions(doc);
       pred = [...medicationPredictions(g.text, meds), ...others];
       if (pred.some((p) => p.source?.startsWith('concepts.modifiers'))) layers.modifiers = true;
@@ -549,7 +615,16 @@ export function parseAdeDoseFile(content: string): { sentences: AdeSentence[]; d
       dropped++;
       continue;
     }
-    const [pmid, text, dose, ds, de, drug, gs, ge] = p as [string, string, string, string, string, string, string, string];
+    const [pmid, text, dose, ds, de, drug, gs, ge] = p as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const dStart = Number(ds);
     const dEnd = Number(de);
     const gStart = Number(gs);
@@ -557,7 +632,8 @@ export function parseAdeDoseFile(content: string): { sentences: AdeSentence[]; d
     let shift: number | null = null;
     for (let k = text.indexOf(dose); k >= 0 && shift === null; k = text.indexOf(dose, k + 1)) {
       const s = dStart - k;
-      if (text.slice(gStart - s, gEnd - s) === drug && text.slice(dEnd - s - dose.length, dEnd - s) === dose) shift = s;
+      if (text.slice(gStart - s, gEnd - s) === drug && text.slice(dEnd - s - dose.length, dEnd - s) === dose)
+        shift = s;
     }
     if (shift === null) {
       dropped++;
@@ -566,8 +642,12 @@ export function parseAdeDoseFile(content: string): { sentences: AdeSentence[]; d
     const key = `${pmid}|${text}`;
     let item = bySentence.get(key);
     if (!item) bySentence.set(key, (item = { pmid, text, pairs: [] }));
-    const pair = { drug: { start: gStart - shift, end: gEnd - shift }, dose: { start: dStart - shift, end: dEnd - shift } };
-    if (!item.pairs.some((x) => x.drug.start === pair.drug.start && x.dose.start === pair.dose.start)) item.pairs.push(pair);
+    const pair = {
+      drug: { start: gStart - shift, end: gEnd - shift },
+      dose: { start: dStart - shift, end: dEnd - shift },
+    };
+    if (!item.pairs.some((x) => x.drug.start === pair.drug.start && x.dose.start === pair.dose.start))
+      item.pairs.push(pair);
   }
   const sentences: AdeSentence[] = [];
   const perPmid = new Map<string, number>();
@@ -645,7 +725,8 @@ export function scoreAde(
 // The task
 
 export function attributePreset(name: string | undefined): AttributePreset {
-  const preset = name !== undefined && Object.hasOwn(ATTRIBUTE_PRESETS, name) ? ATTRIBUTE_PRESETS[name] : undefined;
+  const preset =
+    name !== undefined && Object.hasOwn(ATTRIBUTE_PRESETS, name) ? ATTRIBUTE_PRESETS[name] : undefined;
   if (!preset) {
     const names = Object.keys(ATTRIBUTE_PRESETS).sort();
     throw new ClinoteError(
@@ -699,7 +780,12 @@ export async function runAttributes(options: EvalOptions): Promise<EvalReport> {
     try {
       content = readFileSync(path, 'utf8');
     } catch (e) {
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `cannot read '${path}'`, { path }, { cause: e });
+      throw new ClinoteError(
+        'CLINOTE_E_EVAL_DATA_MALFORMED',
+        `cannot read '${path}'`,
+        { path },
+        { cause: e },
+      );
     }
     const parsed = parseAdeDoseFile(content);
     if (parsed.sentences.length === 0) {
@@ -709,7 +795,7 @@ export async function runAttributes(options: EvalOptions): Promise<EvalReport> {
       options.limit !== undefined ? parsed.sentences.slice(0, Math.max(0, options.limit)) : parsed.sentences;
     const r = scoreAde(sentences, pipeline, { errors: options.errors === true });
     notes.push(
-      'A pair is (drug, dose regimen): both ends must overlap the gold pair (strict: both exact). Gold doses that carry no amount (`overdose`, `high-dose`, `low`) cannot be predicted and count as misses.',
+      'A pair is (drug, dose regimen): both ends must overlap the gold pair (strict: both exact). Gold doses without a number are predicted only when they are a dose intensity (`high-dose`, `low-dose`); `overdose`, `low`, `standard` count as misses.',
     );
     return {
       task: 'attributes',
@@ -718,7 +804,11 @@ export async function runAttributes(options: EvalOptions): Promise<EvalReport> {
       strict: r.pairs.strict,
       lenient: r.pairs.lenient,
       byType: r.spans.byType,
-      scores: { pairs: { strict: r.pairs.strict, lenient: r.pairs.lenient }, doseSpans: r.spans.byType.Dose, notes },
+      scores: {
+        pairs: { strict: r.pairs.strict, lenient: r.pairs.lenient },
+        doseSpans: r.spans.byType.Dose,
+        notes,
+      },
       counts: {
         sentences: sentences.length,
         goldPairs: sentences.reduce((n, s) => n + s.pairs.length, 0),
@@ -736,14 +826,17 @@ export async function runAttributes(options: EvalOptions): Promise<EvalReport> {
 
   const dir = readBratDir(data, options.limit !== undefined ? { limit: options.limit } : {});
   if (dir.docs.length === 0) {
-    throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `no .txt/.ann pairs in '${data}'`, { path: data });
+    throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `no .txt/.ann pairs in '${data}'`, {
+      path: data,
+    });
   }
   const r = scoreMaccrobat(dir.docs, pipeline, { errors: options.errors === true });
   const missing = Object.entries(r.layers)
     .filter(([, present]) => !present)
     .map(([l]) => `${l} (${(LAYER_TYPES[l] ?? []).join(', ')})`);
   if (missing.length > 0) notes.push(`no predictions from: ${missing.join('; ')}`);
-  if (r.failed > 0) notes.push(`${r.failed} document(s) failed in the pipeline and were scored with no predictions`);
+  if (r.failed > 0)
+    notes.push(`${r.failed} document(s) failed in the pipeline and were scored with no predictions`);
   return {
     task: 'attributes',
     data,
@@ -762,11 +855,17 @@ export async function runAttributes(options: EvalOptions): Promise<EvalReport> {
       ),
       links: { strict: r.links.strict, lenient: r.links.lenient },
       linksByType: r.links.byType,
-      predictionSources: Object.fromEntries(Object.entries(r.predSources).sort(([a], [b]) => (a < b ? -1 : 1))),
+      predictionSources: Object.fromEntries(
+        Object.entries(r.predSources).sort(([a], [b]) => (a < b ? -1 : 1)),
+      ),
       ...(notes.length > 0 ? { notes } : {}),
     },
     counts: { ...r.spans.counts, failedDocuments: r.failed, unpairedFiles: dir.unpaired.length },
-    timing: { seconds: r.seconds, itemsPerSecond: r.seconds > 0 ? dir.docs.length / r.seconds : 0, unit: 'docs' },
+    timing: {
+      seconds: r.seconds,
+      itemsPerSecond: r.seconds > 0 ? dir.docs.length / r.seconds : 0,
+      unit: 'docs',
+    },
     ...(r.spans.errors ? { errors: r.spans.errors } : {}),
   };
 }

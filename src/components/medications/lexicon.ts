@@ -1,0 +1,643 @@
+/**
+ * The rule data of the `medications` component (resources/medications/sig.json and context.json):
+ * TypeBox schemas (validated when the component is built; the JSON Schema files beside the data are
+ * kept in step by a test) and the compiled form the extractor uses: one sticky, case-insensitive
+ * regular expression per phrase list, longest phrase first, and maps from a matched phrase back to
+ * its entry. Phrases are plain text: a space matches any run of whitespace; every match must end at
+ * a word boundary.
+ */
+import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+import { tokenize } from '../tokens/tokenize.js';
+
+function literals<T extends string>(
+  values: readonly T[],
+  options: { description?: string } = {},
+): TUnion<TLiteral<T>[]> {
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  ) as TUnion<TLiteral<T>[]>;
+}
+
+const Id = Type.String({
+  pattern: '^[a-z][a-z0-9-]*(\\.[a-z0-9-]+)+$',
+  description: 'Rule id, e.g. `route.po`',
+});
+const Phrase = Type.String({ minLength: 1 });
+const Phrases = Type.Array(Phrase, { minItems: 1, uniqueItems: true });
+const Words = Type.Array(Phrase, { uniqueItems: true });
+
+const PeriodUnit = literals(['s', 'min', 'h', 'd', 'wk', 'mo', 'a'] as const);
+const Day = literals(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const);
+
+export const TimingSchema = Type.Object(
+  {
+    count: Type.Optional(Type.Integer({ minimum: 1 })),
+    frequency: Type.Optional(Type.Integer({ minimum: 1 })),
+    frequencyMax: Type.Optional(Type.Integer({ minimum: 1 })),
+    period: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    periodMax: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    periodUnit: Type.Optional(PeriodUnit),
+    dayOfWeek: Type.Optional(Type.Array(Day, { minItems: 1, uniqueItems: true })),
+    timeOfDay: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{2}:\\d{2}:\\d{2}$' }), { minItems: 1 })),
+    when: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]+$' }), { minItems: 1, uniqueItems: true })),
+  },
+  { additionalProperties: false, description: 'FHIR R4 Timing.repeat' },
+);
+
+const UnitKind = literals(['mass', 'amount', 'units', 'volume', 'concentration', 'form'] as const, {
+  description:
+    'mass, amount, concentration: a strength; units and volume: a dose unless a `per` follows; form: a dose in form units',
+});
+
+export const SigLexiconSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', description: 'Version of the rule data' }),
+    description: Type.Optional(Type.String()),
+    numberWords: Type.Record(
+      Type.String({ pattern: '^[a-z][a-z -]*$' }),
+      Type.Number({ exclusiveMinimum: 0 }),
+      {
+        description: 'Number words (`one` -> 1, `half` -> 0.5)',
+      },
+    ),
+    units: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          ucum: Type.String({ minLength: 1 }),
+          kind: UnitKind,
+          factor: Type.Optional(
+            Type.Number({ exclusiveMinimum: 0, description: 'Multiplier (`million units`)' }),
+          ),
+          forms: Phrases,
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Units of a strength or a dose amount' },
+    ),
+    perUnits: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          ucum: Type.String({ minLength: 1 }),
+          lab: Type.Optional(
+            Type.Boolean({
+              description: 'A laboratory denominator (`mg/dL`): the quantity is not a medication',
+            }),
+          ),
+          forms: Phrases,
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Denominators after `/` or `per` (`mg/mL`, `mg/kg/day`)' },
+    ),
+    timeUnits: Type.Array(
+      Type.Object({ ucum: PeriodUnit, forms: Phrases }, { additionalProperties: false }),
+      { description: 'Time units of intervals and durations' },
+    ),
+    routes: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          code: Type.String({ pattern: '^[A-Z]+$' }),
+          display: Type.String({ minLength: 1 }),
+          requiresForm: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[A-Z]+$' }), {
+              description:
+                'Kept only when the mention has one of these forms (or a dose in drops): `OD`/`OS` with eye drops',
+            }),
+          ),
+          phrases: Phrases,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    forms: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          code: Type.String({ pattern: '^[A-Z]+$' }),
+          display: Type.String({ minLength: 1 }),
+          route: Type.Optional(
+            Type.String({
+              pattern: '^[A-Z]+$',
+              description: 'Route the form implies (`nasal spray` -> NAS)',
+            }),
+          ),
+          adjacent: Type.Optional(
+            Type.Boolean({
+              description: 'Kept only right after the drug name (ambiguous abbreviations: `ER`, `CR`)',
+            }),
+          ),
+          phrases: Phrases,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    frequencies: Type.Array(
+      Type.Object({ id: Id, timing: TimingSchema, phrases: Phrases }, { additionalProperties: false }),
+      {
+        description:
+          'Fixed frequency phrases; intervals (`q6h`, `every 2 weeks`, `3x/week`) are parsed by the grammar',
+      },
+    ),
+    intensities: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          value: literals([
+            'high',
+            'low',
+            'standard',
+            'maintenance',
+            'loading',
+            'prophylactic',
+            'stress',
+          ] as const),
+          phrases: Phrases,
+        },
+        { additionalProperties: false },
+      ),
+      {
+        description: 'Dose intensity written without an amount (`high-dose`, `low-dose`, `maintenance dose`)',
+      },
+    ),
+    asNeeded: Type.Object(
+      { id: Type.String({ minLength: 1 }), phrases: Phrases, reasonLinks: Words },
+      { additionalProperties: false },
+    ),
+    durationLeads: Words,
+    durationFillers: Words,
+    courseWords: Words,
+    statuses: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          value: literals([
+            'started',
+            'stopped',
+            'continued',
+            'held',
+            'increased',
+            'decreased',
+            'changed',
+          ] as const),
+          tableOnly: Type.Optional(
+            Type.Boolean({ description: 'Only in the status column of a medication table' }),
+          ),
+          notBefore: Type.Optional(
+            Type.Array(Phrase, { description: 'Not a status when the next word is one of these' }),
+          ),
+          phrases: Phrases,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    statusForwardWords: Words,
+    indicationLeads: Words,
+    reasonStopWords: Words,
+    indicationSkipFirst: Words,
+    indicationDenyFirst: Type.Array(Phrase),
+    maxLeads: Words,
+    dispenseLeads: Words,
+    sequenceWords: Words,
+    distributeWords: Words,
+    connectorWords: Words,
+    separatorWords: Words,
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://clinote.dev/schemas/medications-sig.json',
+    title: 'Clinote medication sig lexicon',
+    description:
+      'Units, routes, forms, frequencies, as-needed, durations and statuses for the `medications` component.',
+  },
+);
+export type SigLexicon = Static<typeof SigLexiconSchema>;
+
+const ColumnWords = Type.Array(Phrase, { uniqueItems: true });
+
+export const MedicationContextSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', description: 'Version of the rule data' }),
+    description: Type.Optional(Type.String()),
+    listSections: Type.Array(Type.String({ pattern: '^[a-z_]+$' }), {
+      uniqueItems: true,
+      description:
+        'Section categories holding medication lists (a drug-like word before a sig there is a drug)',
+    }),
+    skipSections: Type.Array(Type.String({ pattern: '^[a-z_]+$' }), {
+      uniqueItems: true,
+      description: 'Section categories where drug names are not medications taken (allergies)',
+    }),
+    columns: Type.Object(
+      {
+        drug: ColumnWords,
+        dose: ColumnWords,
+        route: ColumnWords,
+        frequency: ColumnWords,
+        indication: ColumnWords,
+        status: ColumnWords,
+        duration: ColumnWords,
+      },
+      { additionalProperties: false, description: 'Header words of medication table columns' },
+    ),
+    salts: Type.Array(Phrase, {
+      uniqueItems: true,
+      description: 'Words that extend a drug name (`metoprolol tartrate`)',
+    }),
+    stems: Type.Array(Type.String({ pattern: '^[a-z]+$' }), {
+      uniqueItems: true,
+      description:
+        'Drug-name endings (USAN/INN stems): a word ending so, followed by a strength, is a drug head',
+    }),
+    stemMinRoot: Type.Integer({ minimum: 1, description: 'Letters a word needs before its stem' }),
+    nonDrugWords: Type.Array(Phrase, { uniqueItems: true, description: 'Words that are never a drug head' }),
+    drugClasses: Type.Array(Phrase, {
+      uniqueItems: true,
+      description:
+        'Drug class words (`antibiotics`, `steroids`, `diuretics`): a drug head when a route or form is written with them (`IV antibiotics`)',
+    }),
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://clinote.dev/schemas/medications-context.json',
+    title: 'Clinote medication context rules',
+    description:
+      'Medication sections, table columns, salts, drug-name stems, non-drug words and drug classes for the `medications` component.',
+  },
+);
+export type MedicationContext = Static<typeof MedicationContextSchema>;
+
+/** The JSON Schema files kept beside the rule data; a test keeps them in step. */
+export function sigLexiconJsonSchema(): Record<string, unknown> {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...SigLexiconSchema };
+}
+export function medicationContextJsonSchema(): Record<string, unknown> {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...MedicationContextSchema };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiled form
+
+/** The key a phrase or a matched text is looked up by: lower case, whitespace runs as one space. */
+export function phraseKey(s: string): string {
+  const l = s.toLowerCase();
+  return /\s/.test(l) ? l.replace(/\s+/g, ' ').trim() : l;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Regex source of an alternation of phrases, longest first; spaces match whitespace runs. */
+export function alternation(phrases: Iterable<string>): string {
+  const list = [...new Set([...phrases].map(phraseKey))].filter((p) => p !== '');
+  list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  return list.map((p) => p.split(' ').map(escapeRegex).join('\\s+')).join('|');
+}
+
+/** Nothing of a word follows (letters and digits). */
+export const END = '(?![\\p{L}\\p{N}])';
+
+function phraseRegex(phrases: Iterable<string>): RegExp {
+  const alt = alternation(phrases);
+  // A phrase ending in a non-word character (`b.i.d.`, `/day`) needs no boundary after it.
+  return new RegExp(alt === '' ? '(?!)' : `(?:${alt})(?:(?<=[^\\p{L}\\p{N}])|${END})`, 'iuy');
+}
+
+/** A sticky case-insensitive matcher for phrases, with the entry of each phrase. */
+export class PhraseMatcher<T> {
+  readonly #re: RegExp;
+  readonly #entries: Map<string, T>;
+  /** One regular expression per first token of the phrases (as the tokenizer writes it). */
+  readonly #byFirst = new Map<string, RegExp>();
+
+  constructor(entries: Iterable<[phrase: string, entry: T]>) {
+    this.#entries = new Map();
+    for (const [p, e] of entries) if (!this.#entries.has(phraseKey(p))) this.#entries.set(phraseKey(p), e);
+    this.#re = phraseRegex(this.#entries.keys());
+    const groups = new Map<string, string[]>();
+    for (const p of this.#entries.keys()) {
+      const first = tokenize(p)[0]?.norm ?? '';
+      let g = groups.get(first);
+      if (!g) groups.set(first, (g = []));
+      g.push(p);
+    }
+    for (const [first, list] of groups) this.#byFirst.set(first, phraseRegex(list));
+  }
+
+  /**
+   * The phrase at `pos` (longest), or null. `first`: the norm of the token at `pos`, when known:
+   * only the phrases that start with that token are tried.
+   */
+  match(text: string, pos: number, first?: string): { end: number; entry: T; text: string } | null {
+    const re = first === undefined ? this.#re : this.#byFirst.get(first);
+    if (re === undefined) return null;
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m) return null;
+    const entry = this.#entries.get(phraseKey(m[0]));
+    if (entry === undefined) return null;
+    return { end: pos + m[0].length, entry, text: m[0] };
+  }
+
+  /** The first tokens of the phrases. */
+  firsts(): IterableIterator<string> {
+    return this.#byFirst.keys();
+  }
+
+  has(phrase: string): boolean {
+    return this.#entries.has(phraseKey(phrase));
+  }
+}
+
+/** Bits of CompiledLexicon.firstMask. */
+export const MATCHER_BITS = {
+  forms: 1,
+  routes: 2,
+  intensities: 4,
+  statuses: 8,
+  indicationLeads: 16,
+  maxLeads: 32,
+  dispenseLeads: 64,
+  sequence: 128,
+  distribute: 256,
+  asNeeded: 512,
+  frequencies: 1024,
+} as const;
+
+export interface UnitEntry {
+  readonly id: string;
+  readonly ucum: string;
+  readonly kind: 'mass' | 'amount' | 'units' | 'volume' | 'concentration' | 'form';
+  readonly factor: number;
+}
+
+export interface PerUnitEntry {
+  readonly id: string;
+  readonly ucum: string;
+  readonly lab: boolean;
+}
+
+export type Timing = Static<typeof TimingSchema>;
+
+export interface RouteEntry {
+  readonly id: string;
+  readonly code: string;
+  readonly display: string;
+  readonly requiresForm?: readonly string[];
+}
+
+export interface FormEntry {
+  readonly id: string;
+  readonly code: string;
+  readonly display: string;
+  readonly route?: string;
+  readonly adjacent: boolean;
+}
+
+export interface StatusEntry {
+  readonly id: string;
+  readonly value: 'started' | 'stopped' | 'continued' | 'held' | 'increased' | 'decreased' | 'changed';
+  readonly tableOnly: boolean;
+  readonly notBefore: ReadonlySet<string>;
+}
+
+export interface IntensityEntry {
+  readonly id: string;
+  readonly value: 'high' | 'low' | 'standard' | 'maintenance' | 'loading' | 'prophylactic' | 'stress';
+}
+
+export type ColumnRole = keyof MedicationContext['columns'];
+
+/** Everything the extractor needs, built once per component instance. */
+export class CompiledLexicon {
+  readonly version: string;
+  readonly numberWords: ReadonlyMap<string, number>;
+  /** Regex source of one number (digits, fractions, words). */
+  readonly numberSource: string;
+  readonly units: ReadonlyMap<string, UnitEntry>;
+  readonly perUnits: ReadonlyMap<string, PerUnitEntry>;
+  readonly timeUnits: ReadonlyMap<string, Timing['periodUnit'] & string>;
+  /** Regex sources of the unit alternations. */
+  readonly unitSource: string;
+  readonly perUnitSource: string;
+  readonly timeUnitSource: string;
+  readonly routes: PhraseMatcher<RouteEntry>;
+  readonly routeByCode: ReadonlyMap<string, RouteEntry>;
+  readonly forms: PhraseMatcher<FormEntry>;
+  readonly frequencies: PhraseMatcher<{ id: string; timing: Timing }>;
+  readonly intensities: PhraseMatcher<IntensityEntry>;
+  readonly asNeeded: PhraseMatcher<string>;
+  readonly asNeededId: string;
+  readonly reasonLinks: PhraseMatcher<true>;
+  readonly statuses: PhraseMatcher<StatusEntry>;
+  readonly tableStatuses: PhraseMatcher<StatusEntry>;
+  readonly durationLeadSource: string;
+  readonly durationLeads: readonly string[];
+  readonly durationFillerSource: string;
+  readonly courseSource: string;
+  readonly indicationLeads: PhraseMatcher<true>;
+  readonly maxLeads: PhraseMatcher<true>;
+  readonly dispenseLeads: PhraseMatcher<true>;
+  readonly sequence: PhraseMatcher<true>;
+  readonly distribute: PhraseMatcher<true>;
+  readonly statusForward: ReadonlySet<string>;
+  readonly reasonStop: ReadonlySet<string>;
+  readonly indicationSkipFirst: ReadonlySet<string>;
+  readonly indicationDenyFirst: ReadonlySet<string>;
+  readonly connectors: ReadonlySet<string>;
+  readonly separators: ReadonlySet<string>;
+  /**
+   * Token norm -> bit mask of the phrase lists that have a phrase starting with that token (see
+   * MATCHER_BITS): one lookup tells whether a token can start a lexicon element at all.
+   */
+  readonly firstMask: ReadonlyMap<string, number>;
+  /** Token norms that make a sentence worth a look: unit words (`mg`, `tabs`, `units`), drug classes. */
+  readonly triggers: ReadonlySet<string>;
+  /** Every single word of the sig lexicon (never a drug head). */
+  readonly sigWords: ReadonlySet<string>;
+  // context
+  readonly listSections: ReadonlySet<string>;
+  readonly skipSections: ReadonlySet<string>;
+  readonly columns: ReadonlyMap<string, ColumnRole>;
+  readonly salts: ReadonlySet<string>;
+  readonly stems: readonly string[];
+  readonly stemMinRoot: number;
+  readonly nonDrug: ReadonlySet<string>;
+  readonly drugClasses: PhraseMatcher<true>;
+
+  constructor(sig: SigLexicon, context: MedicationContext) {
+    this.version = `${sig.version}+${context.version}`;
+    const numberWords = new Map<string, number>();
+    for (const [w, v] of Object.entries(sig.numberWords)) numberWords.set(phraseKey(w), v);
+    this.numberWords = numberWords;
+    const words = alternation(numberWords.keys());
+    const digits = '(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|\\.\\d+)';
+    const fraction = '(?:[1-3]\\s*\\/\\s*[2-4](?![\\d/]))';
+    this.numberSource =
+      `(?:${digits}(?:\\s+${fraction}|[½¼¾])?|${fraction}|[½¼¾]|` +
+      `(?:${words})(?:[\\s-]+(?:hundred|thousand))?${END})`;
+
+    const units = new Map<string, UnitEntry>();
+    for (const u of sig.units) {
+      for (const f of u.forms) {
+        units.set(phraseKey(f), { id: u.id, ucum: u.ucum, kind: u.kind, factor: u.factor ?? 1 });
+      }
+    }
+    this.units = units;
+    this.unitSource = alternation(units.keys());
+    const perUnits = new Map<string, PerUnitEntry>();
+    for (const u of sig.perUnits) {
+      for (const f of u.forms) perUnits.set(phraseKey(f), { id: u.id, ucum: u.ucum, lab: u.lab === true });
+    }
+    this.perUnits = perUnits;
+    this.perUnitSource = alternation(perUnits.keys());
+    const timeUnits = new Map<string, Timing['periodUnit'] & string>();
+    for (const t of sig.timeUnits) for (const f of t.forms) timeUnits.set(phraseKey(f), t.ucum);
+    this.timeUnits = timeUnits;
+    this.timeUnitSource = alternation(timeUnits.keys());
+
+    const routeByCode = new Map<string, RouteEntry>();
+    this.routes = new PhraseMatcher(
+      sig.routes.flatMap((r) => {
+        const entry: RouteEntry = {
+          id: r.id,
+          code: r.code,
+          display: r.display,
+          ...(r.requiresForm ? { requiresForm: r.requiresForm } : {}),
+        };
+        if (!r.requiresForm && !routeByCode.has(r.code)) routeByCode.set(r.code, entry);
+        return r.phrases.map((p): [string, RouteEntry] => [p, entry]);
+      }),
+    );
+    this.routeByCode = routeByCode;
+    this.forms = new PhraseMatcher(
+      sig.forms.flatMap((f) => {
+        const entry: FormEntry = {
+          id: f.id,
+          code: f.code,
+          display: f.display,
+          adjacent: f.adjacent === true,
+          ...(f.route ? { route: f.route } : {}),
+        };
+        return f.phrases.map((p): [string, FormEntry] => [p, entry]);
+      }),
+    );
+    this.frequencies = new PhraseMatcher(
+      sig.frequencies.flatMap((f) => f.phrases.map((p): [string, { id: string; timing: Timing }] => [p, f])),
+    );
+    this.intensities = new PhraseMatcher(
+      sig.intensities.flatMap((x) =>
+        x.phrases.map((p): [string, IntensityEntry] => [p, { id: x.id, value: x.value }]),
+      ),
+    );
+    this.asNeeded = new PhraseMatcher(
+      sig.asNeeded.phrases.map((p): [string, string] => [p, sig.asNeeded.id]),
+    );
+    this.asNeededId = sig.asNeeded.id;
+    this.reasonLinks = trueMatcher(sig.asNeeded.reasonLinks);
+    const statusEntries = (tableOnly: boolean): [string, StatusEntry][] =>
+      sig.statuses
+        .filter((s) => (s.tableOnly === true) === tableOnly)
+        .flatMap((s) => {
+          const entry: StatusEntry = {
+            id: s.id,
+            value: s.value,
+            tableOnly: s.tableOnly === true,
+            notBefore: new Set((s.notBefore ?? []).map(phraseKey)),
+          };
+          return s.phrases.map((p): [string, StatusEntry] => [p, entry]);
+        });
+    this.statuses = new PhraseMatcher(statusEntries(false));
+    this.tableStatuses = new PhraseMatcher([...statusEntries(true), ...statusEntries(false)]);
+    this.durationLeadSource = alternation(sig.durationLeads);
+    this.durationLeads = sig.durationLeads;
+    this.durationFillerSource = alternation(sig.durationFillers);
+    this.courseSource = alternation(sig.courseWords);
+    this.indicationLeads = trueMatcher(sig.indicationLeads);
+    this.maxLeads = trueMatcher(sig.maxLeads);
+    this.dispenseLeads = trueMatcher(sig.dispenseLeads);
+    this.sequence = trueMatcher(sig.sequenceWords);
+    this.distribute = trueMatcher(sig.distributeWords);
+    this.statusForward = lowerSet(sig.statusForwardWords);
+    this.reasonStop = lowerSet(sig.reasonStopWords);
+    this.indicationSkipFirst = lowerSet(sig.indicationSkipFirst);
+    this.indicationDenyFirst = lowerSet(sig.indicationDenyFirst);
+    this.connectors = lowerSet(sig.connectorWords);
+    this.separators = lowerSet(sig.separatorWords);
+
+    const mask = new Map<string, number>();
+    const lists: [number, PhraseMatcher<unknown>][] = [
+      [MATCHER_BITS.forms, this.forms],
+      [MATCHER_BITS.routes, this.routes],
+      [MATCHER_BITS.intensities, this.intensities],
+      [MATCHER_BITS.statuses, this.statuses],
+      [MATCHER_BITS.indicationLeads, this.indicationLeads],
+      [MATCHER_BITS.maxLeads, this.maxLeads],
+      [MATCHER_BITS.dispenseLeads, this.dispenseLeads],
+      [MATCHER_BITS.sequence, this.sequence],
+      [MATCHER_BITS.distribute, this.distribute],
+      [MATCHER_BITS.asNeeded, this.asNeeded],
+      [MATCHER_BITS.frequencies, this.frequencies],
+    ];
+    for (const [bit, m] of lists) for (const f of m.firsts()) mask.set(f, (mask.get(f) ?? 0) | bit);
+    this.firstMask = mask;
+    const triggers = new Set<string>();
+    for (const k of units.keys()) if (!k.includes(' ')) triggers.add(k);
+    // drug classes (`IV antibiotics`) make a sentence worth a look too
+    for (const c of context.drugClasses) {
+      const first = tokenize(c)[0]?.norm;
+      if (first) triggers.add(first);
+    }
+    this.triggers = triggers;
+    const sigWords = new Set<string>();
+    const addWords = (phrases: Iterable<string>): void => {
+      for (const p of phrases) for (const w of phraseKey(p).split(' ')) if (w !== '') sigWords.add(w);
+    };
+    addWords(units.keys());
+    for (const r of sig.routes) addWords(r.phrases);
+    for (const f of sig.forms) addWords(f.phrases);
+    for (const f of sig.frequencies) addWords(f.phrases);
+    for (const s of sig.statuses) addWords(s.phrases);
+    for (const x of sig.intensities) addWords(x.phrases);
+    addWords(sig.asNeeded.phrases);
+    addWords(sig.connectorWords);
+    this.sigWords = sigWords;
+
+    this.listSections = new Set(context.listSections);
+    this.skipSections = new Set(context.skipSections);
+    const columns = new Map<string, ColumnRole>();
+    for (const [role, list] of Object.entries(context.columns) as [ColumnRole, string[]][]) {
+      for (const w of list) if (!columns.has(phraseKey(w))) columns.set(phraseKey(w), role);
+    }
+    this.columns = columns;
+    this.salts = lowerSet(context.salts);
+    this.stems = [...context.stems].sort((a, b) => b.length - a.length);
+    this.stemMinRoot = context.stemMinRoot;
+    this.nonDrug = lowerSet(context.nonDrugWords);
+    this.drugClasses = trueMatcher(context.drugClasses);
+  }
+
+  /** A word that ends with a drug stem, with enough letters before it. */
+  hasDrugStem(word: string): boolean {
+    const w = word.toLowerCase();
+    if (!/^[a-z][a-z-]*[a-z]$/.test(w)) return false;
+    for (const s of this.stems) {
+      if (w.length >= s.length + this.stemMinRoot && w.endsWith(s)) return true;
+    }
+    return false;
+  }
+}
+
+function trueMatcher(phrases: readonly string[]): PhraseMatcher<true> {
+  return new PhraseMatcher(phrases.map((p): [string, true] => [p, true]));
+}
+
+function lowerSet(words: readonly string[]): ReadonlySet<string> {
+  return new Set(words.map(phraseKey));
+}
