@@ -343,7 +343,9 @@ describe('starter pack format', () => {
       }
       // drug classes ('antibiotics', 'beta blocker') have no ingredient RxCUI
       const required =
-        r.subtype === 'class' ? undefined : { problem: 'icd10cm', medication: 'rxnorm', lab: 'loinc' }[r.type as string];
+        r.subtype === 'class'
+          ? undefined
+          : { problem: 'icd10cm', medication: 'rxnorm', lab: 'loinc' }[r.type as string];
       if (required && !r.codes.some((c) => c.system === required)) {
         bad.push(`${where(r)}: needs a ${required} code`);
       }

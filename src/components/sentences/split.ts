@@ -329,7 +329,7 @@ export class SentenceSplitter {
    * At a line break q inside a unit: where the unit goes on (the next line's first character), or
    * -1 when the unit ends at the break.
    */
-  #continuation(t: string, s: number, content: number, q: number, b: number): number {
+  #continuation(t: string, _s: number, content: number, q: number, b: number): number {
     let r = q + 1;
     while (r < b) {
       const c = t.charCodeAt(r);
