@@ -150,15 +150,19 @@ function resolveData(preset: AssertionPreset, data: string | undefined): string 
   return path;
 }
 
-/** Components the evaluation runs before putting the gold targets in: every one but `concepts` and `assertions`. */
+/**
+ * Components the evaluation runs before putting the gold targets in: those before `concepts` (the
+ * gold entities take its place; assertions run on them; later components are not needed).
+ */
 export function segmentationPipeline(configPath?: string): Pipeline {
   const config = readConfigFile(configPath ?? resourcePath(DEFAULT_PIPELINE)) as { components?: unknown };
-  const components = Array.isArray(config.components)
-    ? config.components.filter((c: unknown) => {
-        const name = (c as { name?: unknown } | null)?.name;
-        return name !== 'concepts' && name !== 'assertions';
-      })
-    : config.components;
+  let components = config.components;
+  if (Array.isArray(components)) {
+    const at = components.findIndex((c: unknown) => (c as { name?: unknown } | null)?.name === 'concepts');
+    components = (at >= 0 ? components.slice(0, at) : components).filter(
+      (c: unknown) => (c as { name?: unknown } | null)?.name !== 'assertions',
+    );
+  }
   return loadPipeline({ config: { ...config, components } });
 }
 
