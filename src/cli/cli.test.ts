@@ -76,7 +76,8 @@ function expectOffsets(result: Record<string, unknown>): number {
       for (const [k, x] of Object.entries(o)) if (k !== 'text') visit(x);
     }
   };
-  for (const key of ['sections', 'sentences', 'tokens', 'concepts']) visit(result[key]);
+  // every layer: core ones and those later components add (medications, measurements, dates...)
+  for (const [key, value] of Object.entries(result)) if (key !== 'text' && key !== 'pipeline') visit(value);
   return spans;
 }
 
@@ -143,6 +144,18 @@ describe('clinote extract: directories and text files', () => {
     expect(result.text).toBe(NOTE_A);
     expect(Array.isArray(result.tokens)).toBe(true);
     expectOffsets(result);
+  });
+
+  it('writes a FHIR R4 Bundle with --format fhir, and FHIR NDJSON for a batch', async () => {
+    const root = await fixture('fhir', { 'a.txt': NOTE_A, 'b.txt': NOTE_A });
+    const one = await run(['extract', join(root, 'a.txt'), '--format', 'fhir', '--quiet']);
+    expect(one.code).toBe(0);
+    const bundle = JSON.parse(one.stdout) as { resourceType: string; type: string; entry: unknown[] };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.type).toBe('collection');
+    expect(bundle.entry.length).toBeGreaterThan(0);
+    const many = await run(['extract', root, '--format', 'fhir', '--quiet']);
+    expect(ndjson(many.stdout).map((b) => b.resourceType)).toEqual(['Bundle', 'Bundle']);
   });
 
   it('an empty file is a valid, empty note', async () => {

@@ -13,6 +13,7 @@ import { readPlanItems } from '../io/notes.js';
 import { isSingleNoteInput, planInputs } from '../io/plan.js';
 import { OutputSink } from '../io/sink.js';
 import { toErrorResult, toResult } from '../output/result.js';
+import type { Result } from '../output/schema.js';
 import { getFormat } from '../output/writers.js';
 import type { ExtractOptions } from './commands/extract.js';
 import { createProgress, noProgress, type Progress } from './progress.js';
@@ -91,7 +92,10 @@ export async function runExtract(
           const outcome = pipeline.process(event.note);
           if (outcome.ok) {
             stats.addResult(outcome.doc.flags);
-            await sink.write(writer.result(toResult(outcome.doc, pipeline, resultOptions)));
+            const record = format.record
+              ? format.record(outcome.doc, pipeline, resultOptions)
+              : toResult(outcome.doc, pipeline, resultOptions);
+            await sink.write(writer.result(record as Result));
           } else {
             stats.addError(outcome.error.code);
             noteError(outcome.id, outcome.error.code);

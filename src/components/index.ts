@@ -4,7 +4,10 @@
 import { Registry } from '../pipeline/registry.js';
 import { assertionsComponent } from './assertions/index.js';
 import { conceptsComponent } from './concepts/index.js';
+import { datesComponent } from './dates/index.js';
+import { measurementsComponent } from './measurements/index.js';
 import { medicationsComponent } from './medications/index.js';
+import { modifiersComponent } from './modifiers/index.js';
 import { normalizeComponent } from './normalize/index.js';
 import { sectionsComponent } from './sections/index.js';
 import { sentencesComponent } from './sentences/index.js';
@@ -18,5 +21,8 @@ export function defaultRegistry(): Registry {
     .register(tokensComponent)
     .register(conceptsComponent)
     .register(assertionsComponent)
-    .register(medicationsComponent);
+    .register(medicationsComponent)
+    .register(measurementsComponent)
+    .register(datesComponent)
+    .register(modifiersComponent);
 }

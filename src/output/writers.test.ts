@@ -34,10 +34,13 @@ function write(w: FormatWriter, records: (Result | ErrorResult)[], s = summary):
 }
 
 describe('output formats', () => {
-  it('registry: json and ndjson, unique names', () => {
-    expect(formatNames()).toEqual(expect.arrayContaining(['json', 'ndjson']));
+  it('registry: json, ndjson and fhir, unique names', () => {
+    expect(formatNames()).toEqual(expect.arrayContaining(['json', 'ndjson', 'fhir']));
     expect(() => registerFormat(getFormat('json')!)).toThrow(/already registered/);
-    expect(getFormat('fhir')).toBeUndefined();
+    expect(getFormat('nope')).toBeUndefined();
+    // only fhir makes its own record from the Doc; json and ndjson write toResult()
+    expect(getFormat('fhir')?.record).toBeTypeOf('function');
+    expect(getFormat('json')?.record).toBeUndefined();
   });
 
   it('json batch: results streamed, then errors, then the summary', () => {

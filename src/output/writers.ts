@@ -5,6 +5,10 @@
  * A later format (e.g. `fhir`) is one more `registerFormat(...)` call (or one more entry in
  * BUILTIN_FORMATS): the CLI lists the registered names as the `--format` choices.
  */
+import type { Doc } from '../doc/doc.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import { fhirFormat } from './fhir/format.js';
+import type { ResultOptions } from './result.js';
 import type { ErrorResult, Result } from './schema.js';
 
 /** Counts of a batch, written at the end of the `json` batch document (never timings: output is deterministic). */
@@ -47,6 +51,11 @@ export interface OutputFormat {
   readonly name: string;
   readonly description: string;
   readonly mediaType: string;
+  /**
+   * The record of a processed note, when it is not the JSON result (`toResult`): e.g. the FHIR
+   * Bundle. The CLI calls it where the Doc is at hand and hands the record to `result()`.
+   */
+  readonly record?: (doc: Doc, pipeline: Pipeline, options: ResultOptions) => unknown;
   create(options: WriterOptions): FormatWriter;
 }
 
@@ -105,7 +114,7 @@ export const ndjsonFormat: OutputFormat = {
   },
 };
 
-export const BUILTIN_FORMATS: readonly OutputFormat[] = [jsonFormat, ndjsonFormat];
+export const BUILTIN_FORMATS: readonly OutputFormat[] = [jsonFormat, ndjsonFormat, fhirFormat];
 
 const formats = new Map<string, OutputFormat>(BUILTIN_FORMATS.map((f) => [f.name, f]));
 

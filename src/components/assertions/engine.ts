@@ -22,6 +22,7 @@ import {
 } from './rules.js';
 import {
   type CompiledLexicon,
+  type OnsetIndex,
   type OnsetMatch,
   RANK_CHRONIC,
   RANK_LEXICON,
@@ -103,7 +104,12 @@ const BULLETS = new Set([
   '\u25cb',
   '>',
 ]);
-const SENTENCE_END = new Set(['.', '!', '?']);
+/** `.`, `!` or `?` (the tokens that end a sentence). */
+function isSentenceEnd(t: string): boolean {
+  if (t.length !== 1) return false;
+  const c = t.charCodeAt(0);
+  return c === 46 || c === 33 || c === 63;
+}
 /** Short words before a period that do not end a sentence (`Dr.`, `vs.`). */
 const NO_BREAK_BEFORE_PERIOD = new Set([
   'dr',
@@ -152,6 +158,8 @@ export class ContextSentence {
   readonly #stopFwd: Uint8Array;
   readonly #stopBwd: Uint8Array;
   readonly #lexicon: CompiledLexicon | null;
+  /** Per-token facts for the onset search, made on the first target that needs them. */
+  #onset: OnsetIndex | undefined;
 
   constructor(
     text: string,
@@ -473,9 +481,10 @@ export class ContextSentence {
       for (let w = 0; lo > 0 && !brk[lo] && w < ONSET_WINDOW; lo--) if (isWord(lo - 1)) w++;
       let hi = Math.max(tb, lo);
       for (let w = 0; hi < this.n && !brk[hi] && w < ONSET_WINDOW; hi++) if (isWord(hi)) w++;
-      best = lex.duration(this.norm, isWord, lo, hi, ta, tb);
+      const index = (this.#onset ??= lex.index(this.norm));
+      best = lex.duration(this.norm, isWord, lo, hi, ta, tb, index);
       const conditionType = !NOT_CONDITIONS.has(type);
-      for (const m of lex.matches(this.norm, isWord, lo, hi, ta, tb)) {
+      for (const m of lex.matches(this.norm, isWord, lo, hi, ta, tb, index)) {
         // the lexicon names conditions: `HIV test`, `bipolar cautery` are not
         if (m.rank === RANK_LEXICON && !conditionType) continue;
         if (best === null || m.rank < best.rank || (m.rank === best.rank && m.distance < best.distance))
@@ -621,7 +630,7 @@ function boundaries(
       }
     }
     const p = norm[i - 1] as string;
-    if (SENTENCE_END.has(p) && i >= 2 && gapEnd > gapStart && isUpperAt(text, gapEnd)) {
+    if (isSentenceEnd(p) && i >= 2 && gapEnd > gapStart && isUpperAt(text, gapEnd)) {
       const w = norm[i - 2] as string;
       if (!(kind[i - 2]! & K_WORD) || (w.length > 2 && !NO_BREAK_BEFORE_PERIOD.has(w)) || /^[0-9]/.test(w)) {
         brk[i] = 1;
@@ -735,9 +744,11 @@ function findCues(
     if (node.any !== null && kind[j]! & K_WORD) explore(node.any, j + 1);
   };
 
+  const filter = root.filter;
   let i = from;
   while (i < to) {
-    const first = next.get(norm[i] as string);
+    const w = norm[i] as string;
+    const first = filter !== null && !filter.mayHave(w) ? undefined : next.get(w);
     if (first === undefined) {
       i++;
       continue;

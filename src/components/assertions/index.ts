@@ -16,6 +16,7 @@ import { fileResourceContext } from '../../resources.js';
 import { ContextEngine, type ContextSentence, type SectionContext, type SectionLevel } from './engine.js';
 import { CompiledRules, DEFAULT_ASSERTION_RULES, loadAssertionRules } from './rules.js';
 import { CompiledLexicon, DEFAULT_CHRONIC_LEXICON, loadChronicLexicon } from './temporality.js';
+import type { Assertion } from './types.js';
 
 export {
   type AssertOptions,
@@ -168,15 +169,19 @@ export function assertConcepts(
     to[s] = i + 1;
   });
 
-  const prepared = new Map<string, { sentence: ContextSentence; section: SectionContext | undefined }>();
-  const prepare = (key: string, a: number, b: number, sectionIndex: number) => {
-    let p = prepared.get(key);
+  type Prepared = { sentence: ContextSentence; section: SectionContext | undefined };
+  // sentences by index, lines (no sentence) by their start offset
+  const bySentence: (Prepared | undefined)[] = new Array(sentences.length);
+  const byLine = new Map<number, Prepared>();
+  const prepare = (si: number, lineStart: number, a: number, b: number, sectionIndex: number) => {
+    let p = si >= 0 ? bySentence[si] : byLine.get(lineStart);
     if (!p) {
       const context = sectionIndex >= 0 ? sectionContext(doc, sections, sectionIndex) : undefined;
       const names = context?.levels.map((l) => l.category);
       const sentence = engine.prepareTokens(doc.text, tokens, a, b, names ? { sections: names } : {});
       p = { sentence, section: useSections ? context : undefined };
-      prepared.set(key, p);
+      if (si >= 0) bySentence[si] = p;
+      else byLine.set(lineStart, p);
     }
     return p;
   };
@@ -195,7 +200,7 @@ export function assertConcepts(
     }
     let p: { sentence: ContextSentence; section: SectionContext | undefined };
     if (sentence && (from[si] as number) >= 0) {
-      p = prepare(`s${si}`, from[si] as number, to[si] as number, sectionIndex);
+      p = prepare(si, -1, from[si] as number, to[si] as number, sectionIndex);
     } else {
       // no sentence: the line holding the concept
       const lineStart = doc.text.lastIndexOf('\n', Math.max(0, c.start - 1)) + 1;
@@ -205,13 +210,16 @@ export function assertConcepts(
       while (a < tokens.length && (tokens[a] as Token).start < lineStart) a++;
       let b = a;
       while (b < tokens.length && (tokens[b] as Token).end <= lineEnd) b++;
-      p = prepare(`l${lineStart}`, a, b, sectionIndex);
+      p = prepare(-1, lineStart, a, b, sectionIndex);
     }
     const assertion = p.sentence.assert(
       { start: c.start, end: c.end },
-      { type: c.type, ...(p.section ? { section: p.section } : {}) },
+      p.section ? { type: c.type, section: p.section } : { type: c.type },
     );
-    return { ...c, assertion };
+    // Object.assign, not a spread: concepts come in many shapes, and a spread of them is slow
+    const out = Object.assign({}, c) as { assertion?: Assertion };
+    out.assertion = assertion;
+    return out as Concept;
   });
 }
 

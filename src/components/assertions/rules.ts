@@ -15,10 +15,12 @@
  *                           of a clause (end of sentence, line break, `. , ; : ) ] ! ?`)
  *   \*  \?  \(  \^  \$      a literal `*`, `?`, `(`, `^`, `$` (a backslash makes any character literal)
  */
+
 import { type Static, Type } from '@sinclair/typebox';
 import { ClinoteError } from '../../errors/error.js';
 import type { FactoryContext } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
+import { StringPrefilter } from '../../terminology/matcher/prefilter.js';
 import { tokenize } from '../tokens/tokenize.js';
 import { ASSERTION_CATEGORIES, type AssertionCategory } from './types.js';
 
@@ -244,7 +246,7 @@ export function parsePattern(pattern: string, ruleId = '?'): ParsedPattern {
   let sequences: string[][] = [[]];
   for (const alts of elements) {
     const next: string[][] = [];
-    for (const s of sequences) for (const a of alts) next.push([...s, ...a]);
+    for (const s of sequences) for (const a of alts) next.push(s.concat(a));
     if (next.length > MAX_EXPANSIONS) {
       throw patternError(ruleId, pattern, `expands to more than ${MAX_EXPANSIONS} token sequences`);
     }
@@ -303,6 +305,8 @@ export class TrieNode {
   next: Map<string, TrieNode> | null = null;
   any: TrieNode | null = null;
   entries: TrieEntry[] | null = null;
+  /** A quick test before `next.get` (set on the root of a compiled trie). */
+  filter: StringPrefilter | null = null;
 
   child(token: string): TrieNode {
     if (token === ANY) return (this.any ??= new TrieNode());
@@ -334,7 +338,8 @@ export class CompiledRules {
     this.version = file.version;
     const ids = new Set<string>();
     const rules: CompiledRule[] = [];
-    const where = new Map<string, string>();
+    /** Sections of each rule as a key (two sequences of rules with the same key may not be equal). */
+    const sectionKeys: string[] = [];
     let sequences = 0;
     file.rules.forEach((r, order) => {
       if (ids.has(r.id)) throw ruleError(r.id, 'duplicate rule id');
@@ -366,19 +371,25 @@ export class CompiledRules {
         order,
       };
       rules.push(rule);
+      const sectionKey = r.sections ? [...r.sections].sort().join(',') : '';
+      sectionKeys[order] = sectionKey;
       const parsed = parsePattern(r.pattern, r.id);
       for (const seq of parsed.sequences) {
-        const key = `${parsed.anchorStart ? '^' : ''}${seq.join('\u0001')}${parsed.anchorEnd ? '$' : ''}|${r.sections ? [...r.sections].sort().join(',') : ''}`;
-        const other = where.get(key);
+        let node = this.root;
+        for (const t of seq) node = node.child(t);
+        // the same tokens (same node), anchors and sections as an earlier sequence
+        const other = node.entries?.find(
+          (e) =>
+            e.anchorStart === parsed.anchorStart &&
+            e.anchorEnd === parsed.anchorEnd &&
+            sectionKeys[e.rule.order] === sectionKey,
+        );
         if (other !== undefined) {
           throw ruleError(
             r.id,
-            `pattern '${r.pattern}' matches the same tokens as rule '${other}' (${seq.map((t) => (t === ANY ? '*' : t)).join(' ')})`,
+            `pattern '${r.pattern}' matches the same tokens as rule '${other.rule.id}' (${seq.map((t) => (t === ANY ? '*' : t)).join(' ')})`,
           );
         }
-        where.set(key, r.id);
-        let node = this.root;
-        for (const t of seq) node = node.child(t);
         (node.entries ??= []).push({
           rule,
           length: seq.length,
@@ -391,6 +402,7 @@ export class CompiledRules {
     });
     this.rules = rules;
     this.sequences = sequences;
+    if (this.root.next !== null) this.root.filter = new StringPrefilter(this.root.next.keys());
     const sectionIds = new Set<string>();
     this.sectionDefaults = file.sections.map((s) => {
       if (ids.has(s.id) || sectionIds.has(s.id)) throw ruleError(s.id, 'duplicate rule id');

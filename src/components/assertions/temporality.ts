@@ -10,10 +10,12 @@
  * The lexicon and the cues are matched with one small token trie over a window of the target's
  * clause; durations are read by code (numbers and units).
  */
+
 import { type Static, Type } from '@sinclair/typebox';
 import { ClinoteError } from '../../errors/error.js';
 import type { FactoryContext } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
+import { StringPrefilter } from '../../terminology/matcher/prefilter.js';
 import { tokenize } from '../tokens/tokenize.js';
 import { normToken } from './rules.js';
 
@@ -117,9 +119,51 @@ export interface TermEntry {
   readonly phrase: boolean;
 }
 
-interface Node {
-  next: Map<string, Node> | null;
+/** A node of the lexicon's token trie. */
+export interface TermNode {
+  next: Map<string, TermNode> | null;
   entry: TermEntry | null;
+}
+
+const F_STOP = 1;
+const F_LIST_STOP = 2;
+const F_AND_OR = 4;
+/** The token may start a duration (the test at the top of `#durationAt`). */
+const F_DURATION = 8;
+/** The token's facts are computed. */
+const F_DONE = 128;
+
+/**
+ * Per-token facts of one sentence for the onset search (`CompiledLexicon.index`), computed once
+ * and shared by every target of the sentence; the results are those of the search without it.
+ */
+export interface OnsetIndex {
+  readonly norm: readonly string[];
+  /** The trie node of token i as the first token of a term (once its flags are F_DONE). */
+  readonly first: (TermNode | undefined)[];
+  /** F_* bits of token i; 0 until computed (on the first use). */
+  readonly flags: Uint8Array;
+}
+
+/** Can token t start a duration: a digit, `x2`, `×`, a number word or a lead word. */
+function mayStartDuration(t: string): boolean {
+  const c0 = t.charCodeAt(0);
+  return (
+    (c0 >= 48 && c0 <= 57) ||
+    c0 === 120 ||
+    c0 === 215 ||
+    t === 'for' ||
+    YEAR_LEAD.has(t) ||
+    WORD_NUMBERS.has(t)
+  );
+}
+
+/** The F_* bits of a token (without F_DONE). */
+function tokenFlags(t: string): number {
+  const c0 = t.charCodeAt(0);
+  let f = TOKEN_FLAGS_FILTER.mayHave(t) ? (TOKEN_FLAGS.get(t) ?? 0) : 0;
+  if ((c0 >= 48 && c0 <= 57) || c0 === 120 || c0 === 215) f |= F_DURATION;
+  return f;
 }
 
 /** One onset match in a sentence: token range [s, e) and what it says. */
@@ -139,7 +183,9 @@ export class CompiledLexicon {
   readonly version: string;
   readonly onsetDays: number;
   readonly sections: readonly { readonly id: string; readonly sections: ReadonlySet<string> }[];
-  readonly #root: Node = { next: null, entry: null };
+  readonly #root: TermNode = { next: null, entry: null };
+  /** A quick test before a lookup in the root of the trie. */
+  readonly #rootFilter: StringPrefilter;
   /** Number of terms. */
   readonly terms: number;
 
@@ -203,6 +249,26 @@ export class CompiledLexicon {
       return { id: s.id, sections: new Set(s.sections) };
     });
     this.terms = terms;
+    this.#rootFilter = new StringPrefilter(this.#root.next?.keys() ?? []);
+  }
+
+  /** The per-token facts of a sentence's tokens (lower-cased norms) for `matches` and `duration`. */
+  index(norm: readonly string[]): OnsetIndex {
+    const n = norm.length;
+    return { norm, first: new Array<TermNode | undefined>(n), flags: new Uint8Array(n) };
+  }
+
+  /** The F_* bits of token i of an index, computed on the first call. */
+  #flags(idx: OnsetIndex, i: number): number {
+    let f = idx.flags[i] as number;
+    if (f === 0) {
+      const t = idx.norm[i] as string;
+      f = tokenFlags(t) | F_DONE;
+      idx.flags[i] = f;
+      const root = this.#root.next;
+      idx.first[i] = root === null || !this.#rootFilter.mayHave(t) ? undefined : root.get(t);
+    }
+    return f;
   }
 
   /**
@@ -218,13 +284,19 @@ export class CompiledLexicon {
     hi: number,
     ta: number,
     tb: number,
+    index?: OnsetIndex,
   ): OnsetMatch[] {
     const out: OnsetMatch[] = [];
     const root = this.#root.next;
     if (root === null) return out;
+    const idx = index !== undefined && index.norm === norm ? index : undefined;
     let i = lo;
     while (i < hi) {
-      let node = root.get(norm[i] as string);
+      let node: TermNode | undefined;
+      if (idx !== undefined) {
+        this.#flags(idx, i);
+        node = idx.first[i];
+      } else node = root.get(norm[i] as string);
       if (node === undefined) {
         i++;
         continue;
@@ -238,7 +310,7 @@ export class CompiledLexicon {
           bestEnd = j;
         }
         if (j >= hi || node.next === null) break;
-        const c: Node | undefined = node.next.get(norm[j] as string);
+        const c: TermNode | undefined = node.next.get(norm[j] as string);
         if (c === undefined) break;
         node = c;
         j++;
@@ -247,7 +319,7 @@ export class CompiledLexicon {
         i++;
         continue;
       }
-      const m = this.#place(best, norm, isWord, i, bestEnd, ta, tb);
+      const m = this.#place(best, norm, isWord, i, bestEnd, ta, tb, idx);
       if (m !== null) out.push(m);
       i = bestEnd;
     }
@@ -262,6 +334,7 @@ export class CompiledLexicon {
     e: number,
     ta: number,
     tb: number,
+    idx: OnsetIndex | undefined,
   ): OnsetMatch | null {
     const inside = s < tb && e > ta;
     let distance = 0;
@@ -272,8 +345,13 @@ export class CompiledLexicon {
       const [a, b] = after ? [tb, s] : [e, ta];
       const strict = entry.phrase;
       for (let k = a; k < b; k++) {
-        const t = norm[k] as string;
-        if (STOP.has(t) || (strict && LIST_STOP.has(t))) return null;
+        if (idx !== undefined) {
+          const f = this.#flags(idx, k);
+          if (f & F_STOP || (strict && f & F_LIST_STOP)) return null;
+        } else {
+          const t = norm[k] as string;
+          if (STOP.has(t) || (strict && LIST_STOP.has(t))) return null;
+        }
         if (isWord(k)) distance++;
       }
       if (distance > entry.window) return null;
@@ -297,14 +375,16 @@ export class CompiledLexicon {
     hi: number,
     ta: number,
     tb: number,
+    index?: OnsetIndex,
   ): OnsetMatch | null {
+    const idx = index !== undefined && index.norm === norm ? index : undefined;
     let best: OnsetMatch | null = null;
     // after the target
     let d = 0;
     for (let i = tb; i < hi; i++) {
-      const t = norm[i] as string;
-      if (STOP.has(t)) break;
-      const m = this.#durationAt(norm, i, hi, d);
+      const f = idx !== undefined ? this.#flags(idx, i) : 0;
+      if (idx !== undefined ? f & F_STOP : STOP.has(norm[i] as string)) break;
+      const m = idx !== undefined && !(f & F_DURATION) ? null : this.#durationAt(norm, i, hi, d);
       if (m !== null) return m;
       if (isWord(i)) d++;
       if (d > DURATION_WINDOW) break;
@@ -313,9 +393,14 @@ export class CompiledLexicon {
     // years, rash`) belongs to that word, not to the target
     d = 0;
     for (let i = ta - 1; i >= lo; i--) {
-      const t = norm[i] as string;
-      if (STOP.has(t) || t === 'and' || t === 'or') break;
-      const m = this.#durationAt(norm, i, ta, d);
+      const f = idx !== undefined ? this.#flags(idx, i) : 0;
+      if (idx !== undefined) {
+        if (f & (F_STOP | F_AND_OR)) break;
+      } else {
+        const t = norm[i] as string;
+        if (STOP.has(t) || t === 'and' || t === 'or') break;
+      }
+      const m = idx !== undefined && !(f & F_DURATION) ? null : this.#durationAt(norm, i, ta, d);
       if (m !== null && m.e <= ta) {
         let p = m.s - 1;
         while (p >= lo && (LEADS.has(norm[p] as string) || FILLERS.has(norm[p] as string))) p--;
@@ -332,16 +417,7 @@ export class CompiledLexicon {
   #durationAt(norm: readonly string[], i: number, hi: number, distance: number): OnsetMatch | null {
     const t = norm[i] as string;
     // most tokens cannot start a duration: a digit, `x2`, `×`, a number word or a lead word can
-    const c0 = t.charCodeAt(0);
-    if (
-      !(c0 >= 48 && c0 <= 57) &&
-      c0 !== 120 &&
-      c0 !== 215 &&
-      t !== 'for' &&
-      !YEAR_LEAD.has(t) &&
-      !WORD_NUMBERS.has(t)
-    )
-      return null;
+    if (!mayStartDuration(t)) return null;
     const long = (s: number, e: number, rule: string): OnsetMatch => ({
       s,
       e,
@@ -520,6 +596,17 @@ const WORD_NUMBERS = new Map<string, number>([
   ['twenty', 20],
   ['thirty', 30],
 ]);
+
+/** F_* bits of the words that have some (digits, `x`, `×` are tested apart). */
+const TOKEN_FLAGS = new Map<string, number>();
+for (const t of STOP) TOKEN_FLAGS.set(t, (TOKEN_FLAGS.get(t) ?? 0) | F_STOP);
+for (const t of LIST_STOP) TOKEN_FLAGS.set(t, (TOKEN_FLAGS.get(t) ?? 0) | F_LIST_STOP);
+for (const t of ['and', 'or']) TOKEN_FLAGS.set(t, (TOKEN_FLAGS.get(t) ?? 0) | F_AND_OR);
+for (const t of ['for', ...YEAR_LEAD, ...WORD_NUMBERS.keys()]) {
+  TOKEN_FLAGS.set(t, (TOKEN_FLAGS.get(t) ?? 0) | F_DURATION);
+}
+
+const TOKEN_FLAGS_FILTER = new StringPrefilter(TOKEN_FLAGS.keys());
 
 function quantity(t: string): number | null {
   if (/^\d+(\.\d+)?$/.test(t)) return Number(t);

@@ -120,13 +120,20 @@ export class MedicationExtractor {
     });
     let last = -1;
     const triggers = lex.triggers;
+    const triggerFilter = lex.triggerFilter;
     for (let i = 0, n = tokens.length; i < n; i++) {
       const t = tokens[i] as Token;
       const s = t.sentence;
       if (s === last || s < 0) continue;
       if (t.kind === 'measure') {
         if (t.unit === undefined || !triggers.has(t.unit)) continue;
-      } else if (t.kind !== 'word' || t.norm.length > 16 || !triggers.has(t.norm)) continue;
+      } else if (
+        t.kind !== 'word' ||
+        t.norm.length > 16 ||
+        !triggerFilter.mayHave(t.norm) ||
+        !triggers.has(t.norm)
+      )
+        continue;
       candidates.add(s);
       last = s;
     }

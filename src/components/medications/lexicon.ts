@@ -6,7 +6,9 @@
  * its entry. Phrases are plain text: a space matches any run of whitespace; every match must end at
  * a word boundary.
  */
+
 import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+import { StringPrefilter } from '../../terminology/matcher/prefilter.js';
 import { tokenize } from '../tokens/tokenize.js';
 
 function literals<T extends string>(
@@ -311,15 +313,18 @@ function phraseRegex(phrases: Iterable<string>): RegExp {
 
 /** A sticky case-insensitive matcher for phrases, with the entry of each phrase. */
 export class PhraseMatcher<T> {
-  readonly #re: RegExp;
+  /** Every phrase (made on the first use: a `\p{L}` regular expression takes long to build). */
+  #re: RegExp | undefined;
   readonly #entries: Map<string, T>;
-  /** One regular expression per first token of the phrases (as the tokenizer writes it). */
-  readonly #byFirst = new Map<string, RegExp>();
+  /**
+   * One regular expression per first token of the phrases (as the tokenizer writes it), made on
+   * the first use of that token; till then its phrases.
+   */
+  readonly #byFirst = new Map<string, RegExp | string[]>();
 
   constructor(entries: Iterable<[phrase: string, entry: T]>) {
     this.#entries = new Map();
     for (const [p, e] of entries) if (!this.#entries.has(phraseKey(p))) this.#entries.set(phraseKey(p), e);
-    this.#re = phraseRegex(this.#entries.keys());
     const groups = new Map<string, string[]>();
     for (const p of this.#entries.keys()) {
       const first = tokenize(p)[0]?.norm ?? '';
@@ -327,7 +332,7 @@ export class PhraseMatcher<T> {
       if (!g) groups.set(first, (g = []));
       g.push(p);
     }
-    for (const [first, list] of groups) this.#byFirst.set(first, phraseRegex(list));
+    for (const [first, list] of groups) this.#byFirst.set(first, list);
   }
 
   /**
@@ -335,8 +340,16 @@ export class PhraseMatcher<T> {
    * only the phrases that start with that token are tried.
    */
   match(text: string, pos: number, first?: string): { end: number; entry: T; text: string } | null {
-    const re = first === undefined ? this.#re : this.#byFirst.get(first);
-    if (re === undefined) return null;
+    let re: RegExp;
+    if (first === undefined) re = this.#re ??= phraseRegex(this.#entries.keys());
+    else {
+      const g = this.#byFirst.get(first);
+      if (g === undefined) return null;
+      if (Array.isArray(g)) {
+        re = phraseRegex(g);
+        this.#byFirst.set(first, re);
+      } else re = g;
+    }
     re.lastIndex = pos;
     const m = re.exec(text);
     if (!m) return null;
@@ -457,8 +470,12 @@ export class CompiledLexicon {
    * MATCHER_BITS): one lookup tells whether a token can start a lexicon element at all.
    */
   readonly firstMask: ReadonlyMap<string, number>;
+  /** A quick test before `firstMask.get` (false: no phrase starts with the token). */
+  readonly firstFilter: StringPrefilter;
   /** Token norms that make a sentence worth a look: unit words (`mg`, `tabs`, `units`), drug classes. */
   readonly triggers: ReadonlySet<string>;
+  /** A quick test before `triggers.has` (false: not a trigger). */
+  readonly triggerFilter: StringPrefilter;
   /** Every single word of the sig lexicon (never a drug head). */
   readonly sigWords: ReadonlySet<string>;
   // context
@@ -587,6 +604,7 @@ export class CompiledLexicon {
     ];
     for (const [bit, m] of lists) for (const f of m.firsts()) mask.set(f, (mask.get(f) ?? 0) | bit);
     this.firstMask = mask;
+    this.firstFilter = new StringPrefilter(mask.keys());
     const triggers = new Set<string>();
     for (const k of units.keys()) if (!k.includes(' ')) triggers.add(k);
     // drug classes (`IV antibiotics`) make a sentence worth a look too
@@ -595,6 +613,7 @@ export class CompiledLexicon {
       if (first) triggers.add(first);
     }
     this.triggers = triggers;
+    this.triggerFilter = new StringPrefilter(triggers);
     const sigWords = new Set<string>();
     const addWords = (phrases: Iterable<string>): void => {
       for (const p of phrases) for (const w of phraseKey(p).split(' ')) if (w !== '') sigWords.add(w);

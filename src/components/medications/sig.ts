@@ -5,7 +5,9 @@
  * numbers and units (`q4-6h`, `every 2 weeks`, `3x/week`, `x 7 days`, `0.5 mg/mL`) are here, each
  * with a `grammar.*` rule id. Works on the original text at token offsets, so spans are exact.
  */
+
 import type { Token } from '../../doc/types.js';
+import { StringPrefilter } from '../../terminology/matcher/prefilter.js';
 import { tokenize } from '../tokens/tokenize.js';
 import {
   MATCHER_BITS as B,
@@ -165,6 +167,7 @@ export class SigGrammar {
   readonly #durationFirst: ReadonlySet<string>;
   /** Words the number patterns may start with besides numbers (`every`, `at`, `once`, `for`). */
   readonly #grammarFirst: ReadonlySet<string>;
+  readonly #grammarFilter: StringPrefilter;
 
   constructor(lex: CompiledLexicon) {
     this.lex = lex;
@@ -183,6 +186,7 @@ export class SigGrammar {
       'thrice',
       'times',
     ]);
+    this.#grammarFilter = new StringPrefilter(this.#grammarFirst);
     const NUM = lex.numberSource;
     const DIG = '\\d+(?:\\.\\d+)?';
     const unitEnd = `(?:(?<=[^\\p{L}\\p{N}])|${END})`;
@@ -506,7 +510,7 @@ export class SigGrammar {
     };
     const norm = tok.norm;
     const numeric = this.isNumeric(norm);
-    const mask = lex.firstMask.get(norm) ?? 0;
+    const mask = lex.firstFilter.mayHave(norm) ? (lex.firstMask.get(norm) ?? 0) : 0;
     const c0 = norm.charCodeAt(0);
     // a plain word that no phrase and no pattern starts with: nothing here (most tokens)
     if (
@@ -515,7 +519,7 @@ export class SigGrammar {
       c0 !== 113 /* q */ &&
       c0 !== 120 /* x */ &&
       norm !== '×' &&
-      !this.#grammarFirst.has(norm)
+      !(this.#grammarFilter.mayHave(norm) && this.#grammarFirst.has(norm))
     ) {
       return null;
     }

@@ -544,38 +544,45 @@ export class Matcher {
         });
       }
     }
-    const order = Array.from(refs.keys()).sort(
-      (x, y) => weights[y]! - weights[x]! || refs[x]!.rank - refs[y]!.rank || x - y,
-    );
+    // (one code, the common case: nothing to sort)
+    const order =
+      refs.length === 1
+        ? [0]
+        : Array.from(refs.keys()).sort(
+            (x, y) => weights[y]! - weights[x]! || refs[x]!.rank - refs[y]!.rank || x - y,
+          );
     const codeList: Code[] = order.slice(0, MAX_CODES).map((k) => {
       const r = refs[k]!;
       return { system: r.system, code: r.code, display: r.display, score: weights[k]! };
     });
     const subtype = pack.subtype(top.concept);
     const isAbbrev = (a['entries.flags'][top.entry]! & ENTRY_ABBREV) !== 0;
-    return {
+    // built key by key (the order of the output), not with conditional spreads: fewer objects
+    const matched: { term: string; source: string; similarity?: number } = {
+      term: pack.string(a['entries.term'][top.entry]!),
+      source: isAbbrev ? 'abbreviations' : pack.source(top.concept),
+    };
+    if (s.similarity < 1) matched.similarity = round(s.similarity);
+    const concept: Record<string, unknown> = {
       start,
       end,
       text: text.slice(start, end),
       type: topType,
-      ...(subtype !== undefined ? { subtype } : {}),
-      id: pack.conceptId(top.concept),
-      preferred: pack.preferred(top.concept),
-      codes: codeList,
-      matched: {
-        term: pack.string(a['entries.term'][top.entry]!),
-        source: isAbbrev ? 'abbreviations' : pack.source(top.concept),
-        ...(s.similarity < 1 ? { similarity: round(s.similarity) } : {}),
-      },
-      score,
-      ...(candidates.length > 0 ? { candidates } : {}),
-      ...(sectionIndex !== undefined ? { section: sectionIndex } : {}),
-      ...(sentenceIndex >= 0 ? { sentence: sentenceIndex } : {}),
-      evidence: {
-        component: this.#component,
-        rule: this.#rulePrefix + (s.similarity < 1 ? 'fuzzy' : pack.rule(top.entry)),
-      },
     };
+    if (subtype !== undefined) concept.subtype = subtype;
+    concept.id = pack.conceptId(top.concept);
+    concept.preferred = pack.preferred(top.concept);
+    concept.codes = codeList;
+    concept.matched = matched;
+    concept.score = score;
+    if (candidates.length > 0) concept.candidates = candidates;
+    if (sectionIndex !== undefined) concept.section = sectionIndex;
+    if (sentenceIndex >= 0) concept.sentence = sentenceIndex;
+    concept.evidence = {
+      component: this.#component,
+      rule: this.#rulePrefix + (s.similarity < 1 ? 'fuzzy' : pack.rule(top.entry)),
+    };
+    return concept as unknown as Concept;
   }
 
   /** Pack token ids around a span, within its section. */

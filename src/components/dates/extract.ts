@@ -1,0 +1,1176 @@
+/**
+ * Date, time, relative date, duration and age extraction over the normalized text, and their
+ * normalization to ISO 8601 against the note date. See docs/dates.md.
+ *
+ * Each pattern is a global regex run once over the text; candidates that overlap keep the longest
+ * (then the more specific pattern); a date followed by a time becomes a datetime.
+ */
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  isoDate,
+  isoMonth,
+  isoWeek,
+  isoYear,
+  isValidDate,
+  weekday,
+  type Ymd,
+} from './calendar.js';
+import type { CompiledDateRules } from './rules.js';
+import type { DateAnchor, DateKind, DatePrecision, TimeAmount } from './types.js';
+
+export interface RawDate {
+  start: number;
+  end: number;
+  kind: DateKind;
+  rule: string;
+  value?: string;
+  precision?: DatePrecision;
+  duration?: TimeAmount;
+  anchor?: DateAnchor;
+  offset?: TimeAmount;
+  approximate?: boolean;
+  /** Why there is no value. */
+  missing?: string;
+  /** The value depends on the note date (a relative date, a day or month written without a year). */
+  usedNoteDate?: boolean;
+}
+
+interface Cand {
+  start: number;
+  end: number;
+  kind: DateKind;
+  rule: string;
+  prio: number;
+  y?: number;
+  m?: number;
+  d?: number;
+  /** year written with 2 digits */
+  yy?: boolean;
+  hh?: number;
+  mi?: number;
+  ss?: number;
+  part?: string;
+  rel?: Relative;
+  duration?: TimeAmount;
+  approximate?: boolean;
+}
+
+type Relative =
+  | { type: 'offset'; n: number; high?: number; unit: string; dir: -1 | 1; anchor: DateAnchor }
+  | { type: 'deictic'; days: number }
+  | { type: 'period'; which: 'last' | 'this' | 'next'; period: 'week' | 'month' | 'year' | 'weekend' }
+  | { type: 'month'; which: 'last' | 'this' | 'next' | 'nearest'; month: number }
+  | { type: 'weekday'; which: 'last' | 'this' | 'next'; day: number }
+  | { type: 'event' }
+  | { type: 'pod'; n: number }
+  | { type: 'hospital-day'; n: number }
+  | { type: 'age'; n: number; unit: string };
+
+export interface DateExtractInput {
+  readonly text: string;
+  readonly noteDate?: Ymd;
+  /** Normalized spans of values other components own (lab values): numeric dates there are dropped. */
+  readonly exclude?: readonly { start: number; end: number }[];
+}
+
+const MAX_MATCHES = 5000;
+/** Characters a window reaches before and after a core match (longer than any pattern's prefix or suffix). */
+const WINDOW_BEFORE = 100;
+const WINDOW_AFTER = 80;
+
+/** Merged windows [start, end) around the matches of a core regex. */
+function windowsAround(core: RegExp, text: string): [number, number][] {
+  const out: [number, number][] = [];
+  core.lastIndex = 0;
+  for (let m = core.exec(text); m; m = core.exec(text)) {
+    if (m[0].length === 0) {
+      core.lastIndex++;
+      continue;
+    }
+    const ws = Math.max(0, m.index - WINDOW_BEFORE);
+    const we = Math.min(text.length, m.index + m[0].length + WINDOW_AFTER);
+    const last = out[out.length - 1];
+    if (last && ws <= last[1]) last[1] = Math.max(last[1], we);
+    else out.push([ws, we]);
+  }
+  return out;
+}
+
+export class DateExtractor {
+  readonly #r: CompiledDateRules;
+  readonly #patterns: {
+    re: RegExp;
+    rule: string;
+    prio: number;
+    /** Run only in windows around the matches of this cheap regex (the pattern cannot match elsewhere). */
+    core?: RegExp;
+    make: (m: RegExpExecArray, text: string) => Cand | null;
+  }[];
+  readonly #admissionRe: RegExp;
+  readonly #surgeryRe: RegExp;
+  readonly #birthRe: RegExp;
+
+  constructor(rules: CompiledDateRules) {
+    this.#r = rules;
+    const { MONTH, WEEKDAY, NUMWORD, ORDINAL, UNIT } = rules;
+    const QTY = String.raw`(?:\d+(?:\.\d+)?(?:\s*(?:1\/2|½))?|(?:${NUMWORD})(?=[\s-]))`;
+    const RANGE2 = String.raw`(?:\s*(?:-|–|to|or)\s*(${QTY}))?`;
+    const B = '(?<![A-Za-z0-9])';
+    const E = '(?![A-Za-z0-9])';
+    const P = (src: string, flags = 'gi'): RegExp => new RegExp(src, flags);
+    const r = this.#r;
+    // cheap regexes whose matches every match of a costly pattern contains: the costly ones run only near them
+    const QTY_UNIT_CORE = P(`(?<![A-Za-z])(?:${UNIT})(?![A-Za-z])`);
+    const MONTH_CORE = P(`(?<![A-Za-z])(?:${MONTH})(?![A-Za-z])`);
+    const AGE_CORE = P('(?<![A-Za-z])age(?![A-Za-z])');
+    const POD_CORE = P('POD|post-?op|postoperative');
+    const HD_CORE = P('hospital|hosp|HD');
+    const DAY_CORE = P('(?<![A-Za-z])day(?![A-Za-z])');
+    const MILITARY_CORE = P('(?<!\\d)[0-2]\\d[0-5]\\d(?!\\d)');
+    const PERIOD_CORE = P(
+      `(?<![A-Za-z])(?:week|month|year|weekend|night|morning|afternoon|evening|day|${WEEKDAY}|summer|winter|spring|fall|autumn)(?![A-Za-z])`,
+    );
+    this.#patterns = [
+      // ---------------------------------------------------------------- absolute dates
+      {
+        rule: 'date.iso',
+        prio: 9,
+        re: P(String.raw`(?<![\d/.\-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d\-]|\.\d)`),
+        make: (m) => this.#ymd(m, Number(m[1]), Number(m[2]), Number(m[3]), 'date.iso'),
+      },
+      {
+        rule: 'date.mdy',
+        prio: 9,
+        re: P(String.raw`(?<![\d/.\-])(\d{1,2})([/\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/]|\.\d|-\d)`),
+        make: (m) => {
+          let a = Number(m[1]);
+          let b = Number(m[3]);
+          let rule = 'date.mdy';
+          // day first when the first number cannot be a month (`14/03/2025`)
+          if (a > 12 && b <= 12) {
+            [a, b] = [b, a];
+            rule = 'date.dmy';
+          }
+          const c = this.#ymd(m, Number(m[4]), a, b, rule);
+          if (c && m[4]!.length === 2) c.yy = true;
+          return c;
+        },
+      },
+      {
+        rule: 'date.dmy-dots',
+        prio: 8,
+        re: P(String.raw`(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![.\d])`),
+        make: (m) => this.#ymd(m, Number(m[3]), Number(m[2]), Number(m[1]), 'date.dmy-dots'),
+      },
+      {
+        rule: 'date.month-day',
+        prio: 8,
+        core: MONTH_CORE,
+        re: P(
+          String.raw`${B}(?:(early|mid|late)[\s-]+)?(${MONTH})\.?\s+(\d{1,2})(?:st|nd|rd|th)?${E}(?!:\d|\/)(?:,?\s+(\d{4})${E})?`,
+        ),
+        make: (m) => {
+          if (!this.#monthWordOk(m[2]!)) return null;
+          const month = r.month.get(m[2]!.toLowerCase())!;
+          const day = Number(m[3]);
+          if (m[4] === undefined && day > 31) return null;
+          return this.#ymd(m, m[4] !== undefined ? Number(m[4]) : undefined, month, day, 'date.month-day');
+        },
+      },
+      {
+        rule: 'date.day-month',
+        prio: 8,
+        core: MONTH_CORE,
+        re: P(String.raw`${B}(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(${MONTH})\.?${E}(?:,?\s+(\d{4})${E})?`),
+        make: (m) => {
+          if (!this.#monthWordOk(m[2]!)) return null;
+          const month = r.month.get(m[2]!.toLowerCase())!;
+          return this.#ymd(
+            m,
+            m[3] !== undefined ? Number(m[3]) : undefined,
+            month,
+            Number(m[1]),
+            'date.day-month',
+          );
+        },
+      },
+      {
+        rule: 'date.month-year',
+        prio: 7,
+        core: MONTH_CORE,
+        re: P(
+          String.raw`${B}(?:(early|mid|late|the\s+end\s+of|end\s+of|the\s+beginning\s+of|beginning\s+of|the\s+middle\s+of|middle\s+of)[\s-]+)?(${MONTH})\.?,?\s+(?:of\s+)?(\d{4})${E}`,
+        ),
+        make: (m) => {
+          if (!this.#monthWordOk(m[2]!)) return null;
+          const c: Cand = {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'date',
+            rule: 'date.month-year',
+            prio: 7,
+            y: Number(m[3]),
+            m: r.month.get(m[2]!.toLowerCase())!,
+          };
+          if (m[1] !== undefined) {
+            c.part = m[1].toLowerCase().replace(/\s+/g, ' ');
+            c.approximate = true;
+          }
+          return c;
+        },
+      },
+      {
+        rule: 'date.month',
+        prio: 5,
+        core: MONTH_CORE,
+        re: P(
+          String.raw`${B}(in|since|during|early|mid|late|until|till|by|from|of|through|last|next|this|past|previous|coming)[\s-]+(${MONTH})${E}(?!\.?\s*\d)`,
+        ),
+        make: (m) => {
+          const w = m[2]!;
+          // a month written alone must be capitalized (`in March`, not `in may`)
+          if (!/^[A-Z]/.test(w) || !this.#monthWordOk(w)) return null;
+          const month = r.month.get(w.toLowerCase())!;
+          const cue = m[1]!.toLowerCase();
+          const ws = m.index + m[0].length - w.length;
+          if (['last', 'next', 'this', 'past', 'previous', 'coming'].includes(cue)) {
+            const which = cue === 'next' || cue === 'coming' ? 'next' : cue === 'this' ? 'this' : 'last';
+            return {
+              start: m.index,
+              end: m.index + m[0].length,
+              kind: 'relative',
+              rule: 'rel.last-next',
+              prio: 6,
+              rel: { type: 'month', which, month },
+            };
+          }
+          const c: Cand = {
+            start: ['early', 'mid', 'late'].includes(cue) ? m.index : ws,
+            end: m.index + m[0].length,
+            kind: 'date',
+            rule: 'date.month',
+            prio: 5,
+            rel: { type: 'month', which: 'nearest', month },
+          };
+          if (['early', 'mid', 'late'].includes(cue)) c.approximate = true;
+          return c;
+        },
+      },
+      {
+        rule: 'date.month-year-numeric',
+        prio: 6,
+        re: P(String.raw`(?<![\d/.\-])(\d{1,2})\/(\d{4})(?![\d/])`),
+        make: (m) => {
+          const month = Number(m[1]);
+          if (month < 1 || month > 12) return null;
+          return {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'date',
+            rule: 'date.month-year-numeric',
+            prio: 6,
+            y: Number(m[2]),
+            m: month,
+          };
+        },
+      },
+      {
+        rule: 'date.md',
+        prio: 4,
+        re: P(String.raw`(?<![\d/.,\-])(\d{1,2})\/(\d{1,2})(?![\d/]|\.\d|-\d)`),
+        make: (m, text) => {
+          const month = Number(m[1]);
+          const day = Number(m[2]);
+          if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+          if (!this.#dayContext(text, m.index, m.index + m[0].length)) return null;
+          return this.#ymd(m, undefined, month, day, 'date.md');
+        },
+      },
+      {
+        rule: 'date.year',
+        prio: 3,
+        re: P(
+          String.raw`(?<![\d,.$#/])((?:19|20)\d{2})(?![\d,]\d|\.\d|\d|\s*(?:mg|mcg|g|ml|mL|units?|kg|lbs?|cc|%|mm|cm|kcal|calories|cells|copies|\/|pg|ng))`,
+        ),
+        make: (m, text) => {
+          if (!this.#yearContext(text, m.index, m.index + m[0].length)) return null;
+          return {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'date',
+            rule: 'date.year',
+            prio: 7,
+            y: Number(m[1]),
+          };
+        },
+      },
+      // ---------------------------------------------------------------- times
+      {
+        rule: 'time.clock',
+        prio: 7,
+        re: P(
+          String.raw`(?<![\d:/.])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?:\s*([ap])\.?\s?m\b\.?)?(?![\d:]|\.\d)`,
+        ),
+        make: (m) =>
+          this.#time(
+            m,
+            Number(m[1]),
+            Number(m[2]),
+            m[3] !== undefined ? Number(m[3]) : undefined,
+            m[4],
+            'time.clock',
+          ),
+      },
+      {
+        rule: 'time.ampm',
+        prio: 7,
+        re: P(String.raw`(?<![\d:.])(1[0-2]|0?[1-9])\s*([ap])\.?\s?m\b\.?`),
+        make: (m) => this.#time(m, Number(m[1]), 0, undefined, m[2], 'time.ampm'),
+      },
+      {
+        rule: 'time.military',
+        prio: 6,
+        core: MILITARY_CORE,
+        re: P(
+          String.raw`(?:\b(?:at|@|by|around|until|since|from|approximately|approx\.?|about|starting)\s+)((?:[01]\d|2[0-3])[0-5]\d)(\s*(?:hours|hrs|h)\b)?(?![\d:/.,]|\s*(?:mg|mcg|g|ml|mL|cc|units?|kg|lbs?|%|mm|cm|kcal|calories|cells|copies|pg|ng|IU|iu|meq|mEq|mmol|\/|-|to)\b)|(?<![\d:/.])((?:[01]\d|2[0-3])[0-5]\d)\s*(?:hours|hrs)\b`,
+        ),
+        make: (m) => {
+          const digits = m[1] ?? m[3]!;
+          // `since 2016`, `from 1995`: a year unless written `at 2015` or `2015 hours`
+          if (
+            m[1] !== undefined &&
+            m[2] === undefined &&
+            /^(?:19|20)\d\d$/.test(digits) &&
+            !/^(?:at|@)\s/i.test(m[0])
+          )
+            return null;
+          const s = m.index + m[0].indexOf(digits);
+          return {
+            start: s,
+            end: m.index + m[0].length,
+            kind: 'time',
+            rule: 'time.military',
+            prio: 6,
+            hh: Number(digits.slice(0, 2)),
+            mi: Number(digits.slice(2)),
+          };
+        },
+      },
+      {
+        rule: 'time.word',
+        prio: 5,
+        re: P(String.raw`\b(noon|midnight)\b`),
+        make: (m) => ({
+          start: m.index,
+          end: m.index + m[0].length,
+          kind: 'time',
+          rule: 'time.word',
+          prio: 5,
+          hh: m[1]!.toLowerCase() === 'noon' ? 12 : 0,
+          mi: 0,
+        }),
+      },
+      // ---------------------------------------------------------------- relative dates
+      {
+        rule: 'rel.deictic',
+        prio: 6,
+        re: P(
+          String.raw`\b(the\s+day\s+before\s+yesterday|day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening)|last\s+(?:night|evening)|earlier\s+today|later\s+today|overnight)\b`,
+        ),
+        make: (m) => {
+          const w = m[1]!.toLowerCase().replace(/\s+/g, ' ');
+          const days = w.includes('before yesterday')
+            ? -2
+            : w === 'yesterday' || w.startsWith('last')
+              ? -1
+              : w === 'tomorrow'
+                ? 1
+                : 0;
+          return {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'relative',
+            rule: 'rel.deictic',
+            prio: 6,
+            rel: { type: 'deictic', days },
+          };
+        },
+      },
+      {
+        rule: 'rel.offset',
+        prio: 7,
+        core: QTY_UNIT_CORE,
+        re: P(
+          String.raw`${B}(${QTY})${RANGE2}[\s-]*(${UNIT})\s+(ago|prior|before|earlier|previously|back|later|after|afterwards?|subsequently|thereafter|post|from\s+now|hence)${E}`,
+        ),
+        make: (m, text) => {
+          const n = r.amount(m[1]!);
+          const unit = r.unitOf(m[3]!);
+          if (n === undefined || unit === undefined) return null;
+          const high = m[2] !== undefined ? r.amount(m[2]) : undefined;
+          const cue = m[4]!.toLowerCase().replace(/\s+/g, ' ');
+          const after = text.slice(m.index + m[0].length, m.index + m[0].length + 30);
+          let dir: -1 | 1 = -1;
+          let anchor: DateAnchor = 'note';
+          if (r.future.has(cue)) dir = 1;
+          else if (r.event.has(cue)) {
+            dir = 1;
+            anchor = 'event';
+          } else if (
+            /^\s+(?:to|the|his|her|their|this|that|these|those|a|an|admission|presentation|surgery|onset|delivery|discharge|birth|he|she|it)\b/i.test(
+              after,
+            )
+          ) {
+            // `2 weeks prior to admission`: counted from that event
+            anchor = 'event';
+          }
+          const c: Cand = {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'relative',
+            rule: 'rel.offset',
+            prio: 7,
+            rel: { type: 'offset', n, unit, dir, anchor, ...(high !== undefined ? { high } : {}) },
+          };
+          if (r.approximate.has(m[1]!.toLowerCase().replace(/\s+/g, ' ')) || high !== undefined)
+            c.approximate = true;
+          return c;
+        },
+      },
+      {
+        rule: 'rel.last-next',
+        prio: 6,
+        core: PERIOD_CORE,
+        re: P(
+          String.raw`\b(last|past|previous|this|next|coming|following|the\s+following|the\s+next|the\s+previous|the\s+prior|the\s+same|that|the\s+preceding|prior)\s+(week|month|year|weekend|night|morning|afternoon|evening|day|${WEEKDAY}|summer|winter|spring|fall|autumn)${E}`,
+        ),
+        make: (m) => {
+          const cue = m[1]!.toLowerCase().replace(/\s+/g, ' ');
+          const w = m[2]!.toLowerCase();
+          const base = {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'relative' as const,
+            rule: 'rel.last-next',
+            prio: 6,
+          };
+          const eventCue = !['last', 'past', 'previous', 'this', 'next', 'coming'].includes(cue);
+          if (eventCue || ['day', 'night', 'morning', 'afternoon', 'evening'].includes(w)) {
+            if (cue === 'last' && (w === 'night' || w === 'evening')) return null; // rel.deictic
+            if (cue === 'this' && w !== 'day') return null; // `this morning`: rel.deictic
+            return { ...base, rel: { type: 'event' } };
+          }
+          const which = cue === 'next' || cue === 'coming' ? 'next' : cue === 'this' ? 'this' : 'last';
+          if (w === 'week' || w === 'month' || w === 'year' || w === 'weekend') {
+            return {
+              ...base,
+              rel: { type: 'period', which, period: w },
+              ...(w === 'weekend' ? { approximate: true } : {}),
+            };
+          }
+          const day = r.weekday.get(w);
+          if (day !== undefined) {
+            if (!/^[A-Z]/.test(m[2]!) && m[2]!.length <= 3) return null;
+            return { ...base, rel: { type: 'weekday', which, day } };
+          }
+          // seasons
+          return { ...base, rel: { type: 'event' }, approximate: true };
+        },
+      },
+      {
+        rule: 'rel.in',
+        prio: 6,
+        core: QTY_UNIT_CORE,
+        re: P(
+          String.raw`\b(in|within|over\s+the\s+next|after|in\s+another|in\s+about|in\s+approximately)\s+(${QTY})${RANGE2}[\s-]*(${UNIT})${E}(?!\s+(?:ago|later|after|before|prior|earlier|old|history|course)\b)`,
+        ),
+        make: (m) => {
+          const n = r.amount(m[2]!);
+          const unit = r.unitOf(m[4]!);
+          if (n === undefined || unit === undefined) return null;
+          const high = m[3] !== undefined ? r.amount(m[3]) : undefined;
+          const cue = m[1]!.toLowerCase().replace(/\s+/g, ' ');
+          const anchor: DateAnchor = cue === 'after' ? 'event' : 'note';
+          const c: Cand = {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'relative',
+            rule: 'rel.in',
+            prio: 6,
+            rel: { type: 'offset', n, unit, dir: 1, anchor, ...(high !== undefined ? { high } : {}) },
+          };
+          if (cue !== 'in' || high !== undefined || r.approximate.has(m[2]!.toLowerCase()))
+            c.approximate = true;
+          return c;
+        },
+      },
+      {
+        rule: 'rel.pod',
+        prio: 8,
+        core: POD_CORE,
+        re: P(
+          String.raw`\b(?:POD|post-?op(?:erative)?\s+day|postoperative\s+day)\s*#?\s*(\d{1,3})${E}|\b(\d{1,3})(?:st|nd|rd|th)\s+(?:post-?op(?:erative)?\s+day|postoperative\s+day|POD)${E}|\b(${ORDINAL})\s+(?:post-?op(?:erative)?|postoperative)\s+day${E}`,
+        ),
+        make: (m) => {
+          const n =
+            m[1] !== undefined
+              ? Number(m[1])
+              : m[2] !== undefined
+                ? Number(m[2])
+                : r.ordinal.get(m[3]!.toLowerCase());
+          if (n === undefined) return null;
+          return {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'relative',
+            rule: 'rel.pod',
+            prio: 8,
+            rel: { type: 'pod', n },
+          };
+        },
+      },
+      {
+        rule: 'rel.hospital-day',
+        prio: 8,
+        core: HD_CORE,
+        re: P(
+          String.raw`\b(?:hospital\s+day|hosp\s+day|HD)\s*#?\s*(\d{1,3})${E}|\b(\d{1,3})(?:st|nd|rd|th)\s+hospital\s+day${E}|\b(${ORDINAL})\s+hospital\s+day${E}`,
+        ),
+        make: (m) => {
+          const n =
+            m[1] !== undefined
+              ? Number(m[1])
+              : m[2] !== undefined
+                ? Number(m[2])
+                : r.ordinal.get(m[3]!.toLowerCase());
+          if (n === undefined || n < 1) return null;
+          return {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'relative',
+            rule: 'rel.hospital-day',
+            prio: 8,
+            rel: { type: 'hospital-day', n },
+          };
+        },
+      },
+      {
+        rule: 'rel.day-n',
+        prio: 4,
+        core: DAY_CORE,
+        re: P(
+          String.raw`\bday\s*#?\s*(\d{1,3})${E}(?!\s*(?:\/|of\s+life|-\d))|\b(\d{1,3})(?:st|nd|rd|th)\s+day${E}|\b(?:the\s+)?(${ORDINAL})\s+day${E}`,
+        ),
+        make: (m) => ({
+          start: m.index,
+          end: m.index + m[0].length,
+          kind: 'relative',
+          rule: 'rel.day-n',
+          prio: 4,
+          rel: { type: 'event' },
+        }),
+      },
+      {
+        rule: 'rel.age',
+        prio: 7,
+        core: AGE_CORE,
+        re: P(
+          String.raw`\b(?:(?:at|by|since|from|until|before|after|around|about)\s+(?:the\s+)?)?age\s+(?:of\s+)?(\d{1,3})(?:\s*(years?|yrs?|y|months?|mos?))?(?:\s+old)?${E}(?![\s-]*(?:year|yr|y)s?[\s-]*old)|\b(\d{1,3})\s+(years?|yrs?|months?)\s+of\s+age${E}`,
+        ),
+        make: (m) => {
+          const n = Number(m[1] ?? m[3]);
+          const u = m[2] ?? m[4];
+          const unit = u !== undefined && /^mo/i.test(u) ? 'mo' : 'a';
+          if (n > 120) return null;
+          return {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'relative',
+            rule: 'rel.age',
+            prio: 7,
+            rel: { type: 'age', n, unit },
+          };
+        },
+      },
+      // ---------------------------------------------------------------- ages
+      {
+        rule: 'age.descriptor',
+        prio: 8,
+        re: P(
+          String.raw`\b(\d{1,3})[\s-]*(?:(years?|yrs?|y)[\s-]*(?:old|o\.?)${E}|(?:yo|y\/o|y\.o\.?|yoM|yoF|yom|yof)(?![A-Za-z])|(months?|weeks?|days?)[\s-]*old${E})`,
+        ),
+        make: (m) => {
+          const n = Number(m[1]);
+          if (n > 120) return null;
+          const unit = m[3] !== undefined ? (r.unitOf(m[3]) ?? 'a') : 'a';
+          return {
+            start: m.index,
+            end: m.index + m[0].length,
+            kind: 'age',
+            rule: 'age.descriptor',
+            prio: 8,
+            duration: { value: n, unit },
+          };
+        },
+      },
+      // ---------------------------------------------------------------- durations
+      {
+        rule: 'dur.for',
+        prio: 7,
+        core: QTY_UNIT_CORE,
+        re: P(
+          String.raw`(?<![A-Za-z0-9])(for|over|during|throughout|lasting|x|×|since)\s*(?:(?:the|a\s+period\s+of|about|approximately|approx\.?|nearly|almost|at\s+least|over|another|an\s+additional|~)\s+)*(?:(past|last|next|previous|prior|following|preceding|another|additional|further|first|initial)\s+)?(${QTY})${RANGE2}\s*(?:more\s+|additional\s+|further\s+)?[\s-]*(${UNIT})${E}`,
+        ),
+        make: (m) => this.#duration(m, m[3]!, m[4], m[5]!, 'dur.for', 7),
+      },
+      {
+        rule: 'dur.course',
+        prio: 6,
+        core: QTY_UNIT_CORE,
+        re: P(
+          String.raw`\b(${QTY})${RANGE2}[\s-]+(${UNIT})(?=[\s-]+(?:course|history|duration|period|trial|span|supply|interval|stay|hospitalization|admission|regimen|treatment|therapy|follow-?\s?up)${E})`,
+        ),
+        make: (m) => this.#duration(m, m[1]!, m[2], m[3]!, 'dur.course', 6),
+      },
+      {
+        rule: 'dur.of',
+        prio: 5,
+        core: QTY_UNIT_CORE,
+        re: P(String.raw`\b(${QTY})${RANGE2}[\s-]*(${UNIT})(?=\s+of\s+(?!age\b))`),
+        make: (m) => this.#duration(m, m[1]!, m[2], m[3]!, 'dur.of', 5),
+      },
+      {
+        rule: 'dur.bare',
+        prio: 1,
+        core: QTY_UNIT_CORE,
+        re: P(
+          String.raw`\b(${QTY})${RANGE2}[\s-]*(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)${E}`,
+        ),
+        make: (m, text) => {
+          const q = m[1]!.toLowerCase();
+          if (q === 'a' || q === 'an' || q === 'once') return null;
+          const before = text.slice(Math.max(0, m.index - 12), m.index);
+          if (/(?:per|every|each|a|an|q|\/|times)\s*$/i.test(before)) return null;
+          if (/^[\s-]*old\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6))) return null;
+          return this.#duration(m, m[1]!, m[2], m[3]!, 'dur.bare', 1);
+        },
+      },
+    ];
+    this.#admissionRe = new RegExp(
+      String.raw`(?:${rules.ADMISSION})\s*(?:date)?\s*[:#\-]?\s*(?:on\s+)?$`,
+      'i',
+    );
+    this.#surgeryRe = new RegExp(String.raw`(?:${rules.SURGERY})\s*[:#\-]?\s*(?:on\s+)?$`, 'i');
+    this.#birthRe = new RegExp(String.raw`(?:${rules.BIRTH})\s*[:#\-]?\s*$`, 'i');
+  }
+
+  extract(input: DateExtractInput): RawDate[] {
+    const { text } = input;
+    const cands: Cand[] = [];
+    const windowCache = new Map<RegExp, [number, number][]>();
+    for (const p of this.#patterns) {
+      if (p.core) {
+        let windows = windowCache.get(p.core);
+        if (!windows) {
+          windows = windowsAround(p.core, text);
+          windowCache.set(p.core, windows);
+        }
+        for (const [ws, we] of windows) {
+          const sub = text.slice(ws, we);
+          p.re.lastIndex = 0;
+          for (let m = p.re.exec(sub); m; m = p.re.exec(sub)) {
+            if (m[0].length === 0) {
+              p.re.lastIndex++;
+              continue;
+            }
+            // a match touching a window edge may be cut: the window is wide enough that real ones do not
+            if (ws > 0 && m.index === 0) continue;
+            if (we < text.length && m.index + m[0].length === sub.length) continue;
+            m.index += ws;
+            const c = p.make(m, text);
+            if (c) cands.push(c);
+          }
+        }
+        continue;
+      }
+      p.re.lastIndex = 0;
+      let n = 0;
+      for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
+        if (m[0].length === 0) {
+          p.re.lastIndex++;
+          continue;
+        }
+        const c = p.make(m, text);
+        if (c) cands.push(c);
+        if (++n > MAX_MATCHES) break;
+      }
+    }
+    // longest first, then the more specific pattern
+    cands.sort((a, b) => b.end - b.start - (a.end - a.start) || b.prio - a.prio || a.start - b.start);
+    const kept: Cand[] = [];
+    const exclude = input.exclude ?? [];
+    for (const c of cands) {
+      if (kept.some((k) => k.start < c.end && c.start < k.end)) continue;
+      if (
+        (c.rule === 'date.md' ||
+          c.rule === 'date.year' ||
+          c.kind === 'time' ||
+          c.rule === 'date.month-year-numeric') &&
+        exclude.some((x) => x.start < c.end && c.start < x.end)
+      ) {
+        continue;
+      }
+      kept.push(c);
+    }
+    kept.sort((a, b) => a.start - b.start);
+    // a date followed by a time is a datetime
+    const merged: Cand[] = [];
+    for (let i = 0; i < kept.length; i++) {
+      const c = kept[i]!;
+      const next = kept[i + 1];
+      if (
+        next &&
+        c.kind === 'date' &&
+        c.d !== undefined &&
+        next.kind === 'time' &&
+        (/^,?\s*(?:at\s+|@\s*)?$/i.test(text.slice(c.end, next.start)) ||
+          (c.rule === 'date.iso' && next.start === c.end + 1 && text.charAt(c.end) === 'T')) &&
+        !text.slice(c.end, next.start).includes('\n')
+      ) {
+        merged.push({
+          ...c,
+          end: next.end,
+          kind: 'datetime',
+          hh: next.hh!,
+          mi: next.mi!,
+          ...(next.ss !== undefined ? { ss: next.ss } : {}),
+        });
+        i++;
+        continue;
+      }
+      merged.push(c);
+    }
+    const anchors = this.#anchors(text, merged, input.noteDate);
+    return merged.map((c) => this.#resolve(c, input.noteDate, anchors, text));
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  #monthWordOk(w: string): boolean {
+    const lw = w.toLowerCase();
+    // words that are also English words are months only when capitalized
+    if (lw === 'may' || lw === 'mar' || lw === 'jan' || lw === 'sept' || lw === 'dec')
+      return /^[A-Z]/.test(w);
+    return true;
+  }
+
+  #ymd(m: RegExpExecArray, y: number | undefined, mo: number, d: number, rule: string): Cand | null {
+    if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+    if (y !== undefined && y >= 100 && !isValidDate(y, mo, d)) return null;
+    if (y !== undefined && y >= 100 && (y < 1850 || y > 2150)) return null;
+    const c: Cand = { start: m.index, end: m.index + m[0].length, kind: 'date', rule, prio: 0, m: mo, d };
+    if (y !== undefined) c.y = y;
+    return c;
+  }
+
+  #time(
+    m: RegExpExecArray,
+    h: number,
+    mi: number,
+    ss: number | undefined,
+    ampm: string | undefined,
+    rule: string,
+  ): Cand | null {
+    let hh = h;
+    if (ampm !== undefined) {
+      if (hh < 1 || hh > 12) return null;
+      const pm = ampm.toLowerCase() === 'p';
+      if (pm && hh !== 12) hh += 12;
+      if (!pm && hh === 12) hh = 0;
+    }
+    const c: Cand = { start: m.index, end: m.index + m[0].length, kind: 'time', rule, prio: 7, hh, mi };
+    if (ss !== undefined) c.ss = ss;
+    return c;
+  }
+
+  #duration(
+    m: RegExpExecArray,
+    q: string,
+    q2: string | undefined,
+    u: string,
+    rule: string,
+    prio: number,
+  ): Cand | null {
+    const r = this.#r;
+    const value = r.amount(q);
+    const unit = r.unitOf(u);
+    if (value === undefined || unit === undefined) return null;
+    const high = q2 !== undefined ? r.amount(q2) : undefined;
+    const duration: TimeAmount = high !== undefined ? { value, high, unit } : { value, unit };
+    const c: Cand = { start: m.index, end: m.index + m[0].length, kind: 'duration', rule, prio, duration };
+    if (r.approximate.has(q.toLowerCase().replace(/\s+/g, ' '))) c.approximate = true;
+    return c;
+  }
+
+  /** Words before a bare `M/D` that make it a day of a month. */
+  #dayContext(text: string, s: number, e: number): boolean {
+    const lineStart = text.lastIndexOf('\n', s - 1) + 1;
+    const before = text.slice(Math.max(lineStart, s - 30), s);
+    const after = text.slice(e, e + 12);
+    if (/^\s*[-*•]?\s*$/.test(before)) return true; // at the start of a line or an item
+    if (/^\s*:/.test(after) || /^,?\s*(?:at\s+)?\d{1,2}:\d{2}/.test(after)) return true;
+    if (/\(\s*$/.test(before) && /^\s*\)/.test(after)) return true;
+    // one of the two words before is a cue (`on 3/14`, `as of 3/14`, `last BM 3/12`)
+    const w = /(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s*[,:]?\s*$/.exec(before);
+    if (
+      w &&
+      (this.#r.dayCues.has(w[2]!.toLowerCase()) ||
+        (w[1] !== undefined && this.#r.dayCues.has(w[1].toLowerCase())))
+    )
+      return true;
+    if (/\bas\s+of\s*$/i.test(before)) return true;
+    // `03/12 and 03/13`, `3/10-3/12`
+    if (/\d{1,2}\/\d{1,2}\s*(?:-|–|to|and|,)\s*$/.test(before)) return true;
+    return false;
+  }
+
+  /** Context that makes a bare 4-digit number a year. */
+  #yearContext(text: string, s: number, e: number): boolean {
+    const lineStart = text.lastIndexOf('\n', s - 1) + 1;
+    const before = text.slice(Math.max(lineStart, s - 30), s);
+    const after = text.slice(e, e + 3);
+    if (/\(\s*$/.test(before) && /^\s*[),;]/.test(after)) return true;
+    if (/(?:19|20)\d{2}\s*(?:-|–|to|and|,)\s*$/.test(before)) return true;
+    if (/^\s*[-*•]?\s*$/.test(before) && /^\s*[:)-]/.test(after)) return true;
+    const w = /([A-Za-z']+)\s*[,(]?\s*$/.exec(before);
+    if (w && this.#r.yearCues.has(w[1]!.toLowerCase())) return true;
+    return false;
+  }
+
+  /** Admission, surgery and birth dates written with their label. */
+  #anchors(
+    text: string,
+    cands: readonly Cand[],
+    note: Ymd | undefined,
+  ): { admission?: Ymd; surgery?: Ymd; birth?: Ymd } {
+    const out: { admission?: Ymd; surgery?: Ymd; birth?: Ymd } = {};
+    for (const c of cands) {
+      if ((c.kind !== 'date' && c.kind !== 'datetime') || c.m === undefined || c.d === undefined) continue;
+      const ymd = this.#absolute(c, note);
+      if (!ymd) continue;
+      const lineStart = text.lastIndexOf('\n', c.start - 1) + 1;
+      const before = text.slice(Math.max(lineStart, c.start - 40), c.start);
+      if (!out.admission && this.#admissionRe.test(before)) out.admission = ymd;
+      else if (!out.surgery && this.#surgeryRe.test(before)) out.surgery = ymd;
+      else if (!out.birth && this.#birthRe.test(before)) out.birth = ymd;
+    }
+    if (!out.surgery) {
+      // `POD #2 s/p laparoscopic sigmoid colectomy (03/11/2025)`, `underwent ... on 03/11/2025`
+      for (const c of cands) {
+        if ((c.kind !== 'date' && c.kind !== 'datetime') || c.d === undefined) continue;
+        const lineStart = text.lastIndexOf('\n', c.start - 1) + 1;
+        const before = text.slice(Math.max(lineStart, c.start - 80), c.start);
+        if (/\b(?:s\/p|status\s+post|underwent)\s+[^.;:]*$/i.test(before)) {
+          const ymd = this.#absolute(c, note);
+          if (ymd) {
+            out.surgery = ymd;
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The full date of an absolute candidate (year from the note date when not written). */
+  #absolute(c: Cand, note: Ymd | undefined): Ymd | undefined {
+    if (c.m === undefined || c.d === undefined) return undefined;
+    const y = this.#year(c, note);
+    if (y === undefined) return undefined;
+    return isValidDate(y, c.m, c.d) ? { y, m: c.m, d: c.d } : undefined;
+  }
+
+  #year(c: Cand, note: Ymd | undefined): number | undefined {
+    if (c.y !== undefined) {
+      if (!c.yy) return c.y;
+      // two-digit year: 20yy unless that is more than 10 years after the note date (or after 2049)
+      const limit = note ? note.y + 10 : 2049;
+      return 2000 + c.y <= limit ? 2000 + c.y : 1900 + c.y;
+    }
+    if (!note || c.m === undefined) return undefined;
+    // no year written: the year that puts the date closest to the note date
+    let best = note.y;
+    let bestDist = Number.POSITIVE_INFINITY;
+    for (const y of [note.y - 1, note.y, note.y + 1]) {
+      const d = Math.min(c.d ?? 15, 28);
+      const dist = Math.abs(daysBetween(note, { y, m: c.m, d }));
+      if (dist < bestDist) {
+        bestDist = dist;
+        best = y;
+      }
+    }
+    return best;
+  }
+
+  #resolve(
+    c: Cand,
+    note: Ymd | undefined,
+    anchors: { admission?: Ymd; surgery?: Ymd; birth?: Ymd },
+    text: string,
+  ): RawDate {
+    const out = this.#resolveValue(c, note, anchors, text);
+    if (
+      out.value !== undefined &&
+      note !== undefined &&
+      ((out.anchor === 'note' && c.kind === 'relative') ||
+        (c.kind !== 'relative' && c.y === undefined && c.m !== undefined) ||
+        c.rel?.type === 'month')
+    ) {
+      out.usedNoteDate = true;
+    }
+    return out;
+  }
+
+  #resolveValue(
+    c: Cand,
+    note: Ymd | undefined,
+    anchors: { admission?: Ymd; surgery?: Ymd; birth?: Ymd },
+    text: string,
+  ): RawDate {
+    const out: RawDate = { start: c.start, end: c.end, kind: c.kind, rule: c.rule };
+    if (c.approximate) out.approximate = true;
+    const pad = (n: number): string => String(n).padStart(2, '0');
+    const timeStr = (): string => `${pad(c.hh!)}:${pad(c.mi!)}${c.ss !== undefined ? `:${pad(c.ss)}` : ''}`;
+    if (c.kind === 'time') {
+      out.value = timeStr();
+      out.precision = c.ss !== undefined ? 'second' : 'minute';
+      return out;
+    }
+    if (c.kind === 'duration' || c.kind === 'age') {
+      if (c.duration) out.duration = c.duration;
+      return out;
+    }
+    if (c.kind === 'date' || c.kind === 'datetime') {
+      if (c.rel?.type === 'month') {
+        // a month without a year (`in March`)
+        if (!note) {
+          out.missing = 'needs-note-date';
+          return out;
+        }
+        let y = note.y;
+        let best = Number.POSITIVE_INFINITY;
+        for (const yy of [note.y - 1, note.y, note.y + 1]) {
+          const dist = Math.abs(daysBetween(note, { y: yy, m: c.rel.month, d: 15 }));
+          if (dist < best) {
+            best = dist;
+            y = yy;
+          }
+        }
+        out.value = isoMonth(y, c.rel.month);
+        out.precision = 'month';
+        return out;
+      }
+      if (c.m !== undefined && c.d !== undefined) {
+        const y = this.#year(c, note);
+        if (y === undefined) {
+          out.value = `--${pad(c.m)}-${pad(c.d)}`;
+          out.precision = 'day';
+          out.missing = 'needs-note-date';
+          return out;
+        }
+        if (!isValidDate(y, c.m, c.d)) {
+          out.missing = 'invalid-date';
+          return out;
+        }
+        out.value = isoDate({ y, m: c.m, d: c.d });
+        out.precision = 'day';
+        if (c.kind === 'datetime') {
+          out.value += `T${timeStr()}`;
+          out.precision = c.ss !== undefined ? 'second' : 'minute';
+        }
+        return out;
+      }
+      if (c.y !== undefined && c.m !== undefined) {
+        out.value = isoMonth(c.y, c.m);
+        out.precision = 'month';
+        return out;
+      }
+      if (c.y !== undefined) {
+        out.value = isoYear(c.y);
+        out.precision = 'year';
+        return out;
+      }
+      return out;
+    }
+    // relative
+    const rel = c.rel!;
+    switch (rel.type) {
+      case 'deictic': {
+        out.anchor = 'note';
+        out.offset = { value: rel.days, unit: 'd' };
+        if (!note) {
+          out.missing = 'needs-note-date';
+          return out;
+        }
+        out.value = isoDate(addDays(note, rel.days));
+        out.precision = 'day';
+        return out;
+      }
+      case 'offset': {
+        out.anchor = rel.anchor;
+        const signed = rel.dir * rel.n;
+        out.offset =
+          rel.high !== undefined
+            ? { value: signed, high: rel.dir * rel.high, unit: rel.unit }
+            : { value: signed, unit: rel.unit };
+        if (rel.anchor !== 'note') {
+          out.missing = 'anchor-is-an-event';
+          return out;
+        }
+        if (!note) {
+          out.missing = 'needs-note-date';
+          return out;
+        }
+        const v = this.#shift(note, signed, rel.unit);
+        out.value = v.value;
+        out.precision = v.precision;
+        if (!Number.isInteger(rel.n)) out.approximate = true;
+        return out;
+      }
+      case 'period': {
+        out.anchor = 'note';
+        if (!note) {
+          out.missing = 'needs-note-date';
+          return out;
+        }
+        const k = rel.which === 'last' ? -1 : rel.which === 'next' ? 1 : 0;
+        if (rel.period === 'week') {
+          out.value = isoWeek(addDays(note, 7 * k));
+          out.precision = 'week';
+        } else if (rel.period === 'month') {
+          const x = addMonths({ y: note.y, m: note.m, d: 1 }, k);
+          out.value = isoMonth(x.y, x.m);
+          out.precision = 'month';
+        } else if (rel.period === 'year') {
+          out.value = isoYear(note.y + k);
+          out.precision = 'year';
+        } else {
+          // weekend: the Saturday before (last), of this week, or after (next)
+          const wd = weekday(note);
+          const thisSat = addDays(note, 6 - wd);
+          const sat =
+            k === 0
+              ? thisSat
+              : k < 0
+                ? addDays(thisSat, wd === 7 ? 0 : -7)
+                : addDays(thisSat, wd >= 6 ? 7 : 0);
+          out.value = isoDate(sat);
+          out.precision = 'day';
+          out.approximate = true;
+        }
+        return out;
+      }
+      case 'month': {
+        out.anchor = 'note';
+        if (!note) {
+          out.missing = 'needs-note-date';
+          return out;
+        }
+        let y = note.y;
+        if (rel.which === 'last') y = rel.month < note.m ? note.y : note.y - 1;
+        else if (rel.which === 'next') y = rel.month > note.m ? note.y : note.y + 1;
+        out.value = isoMonth(y, rel.month);
+        out.precision = 'month';
+        return out;
+      }
+      case 'weekday': {
+        out.anchor = 'note';
+        if (!note) {
+          out.missing = 'needs-note-date';
+          return out;
+        }
+        const wd = weekday(note);
+        let delta: number;
+        if (rel.which === 'last') delta = -((wd - rel.day + 7) % 7 || 7);
+        else if (rel.which === 'next') delta = (rel.day - wd + 7) % 7 || 7;
+        else delta = rel.day - wd;
+        out.value = isoDate(addDays(note, delta));
+        out.precision = 'day';
+        return out;
+      }
+      case 'pod': {
+        out.anchor = 'surgery';
+        out.offset = { value: rel.n, unit: 'd' };
+        if (anchors.surgery) {
+          out.value = isoDate(addDays(anchors.surgery, rel.n));
+          out.precision = 'day';
+          return out;
+        }
+        // `POD #2 today`, `Today is POD 2`, or POD in the note's first lines (a daily progress
+        // note's heading): the note is written on that day
+        const lineStart = text.lastIndexOf('\n', c.start - 1) + 1;
+        let lineEnd = text.indexOf('\n', c.end);
+        if (lineEnd < 0) lineEnd = text.length;
+        const headLines = text.slice(0, lineStart).split('\n').length - 1;
+        if (note && (/\btoday\b/i.test(text.slice(lineStart, lineEnd)) || headLines < 4)) {
+          out.anchor = 'note';
+          out.value = isoDate(note);
+          out.precision = 'day';
+          return out;
+        }
+        out.missing = 'needs-surgery-date';
+        return out;
+      }
+      case 'hospital-day': {
+        out.anchor = 'admission';
+        out.offset = { value: rel.n - 1, unit: 'd' };
+        if (anchors.admission) {
+          out.value = isoDate(addDays(anchors.admission, rel.n - 1));
+          out.precision = 'day';
+          return out;
+        }
+        out.missing = 'needs-admission-date';
+        return out;
+      }
+      case 'age': {
+        out.anchor = 'birth';
+        out.offset = { value: rel.n, unit: rel.unit };
+        if (anchors.birth && rel.unit === 'a') {
+          out.value = isoYear(anchors.birth.y + rel.n);
+          out.precision = 'year';
+          out.approximate = true;
+          return out;
+        }
+        out.missing = 'needs-birth-date';
+        return out;
+      }
+      default: {
+        out.anchor = 'event';
+        out.missing = 'anchor-is-an-event';
+        return out;
+      }
+    }
+  }
+
+  #shift(note: Ymd, n: number, unit: string): { value: string; precision: DatePrecision } {
+    switch (unit) {
+      case 'min':
+      case 'h': {
+        const hours = unit === 'h' ? n : n / 60;
+        return { value: isoDate(addDays(note, Math.trunc(hours / 24))), precision: 'day' };
+      }
+      case 'd':
+        return { value: isoDate(addDays(note, Math.round(n))), precision: 'day' };
+      case 'wk':
+        return { value: isoDate(addDays(note, Math.round(n * 7))), precision: 'day' };
+      case 'mo': {
+        const x = addMonths(note, Math.round(n));
+        return { value: isoMonth(x.y, x.m), precision: 'month' };
+      }
+      default:
+        return { value: isoYear(note.y + Math.round(n)), precision: 'year' };
+    }
+  }
+}

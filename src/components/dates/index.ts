@@ -1,0 +1,185 @@
+/**
+ * The `dates` component: absolute and relative dates, times, durations and ages, normalized to ISO
+ * 8601 against `doc.meta.noteDate`, each attached to the concepts it governs when the two are in
+ * the same sentence and clause. See docs/dates.md.
+ */
+import { Type } from '@sinclair/typebox';
+import type { Doc } from '../../doc/doc.js';
+import type { Concept, Sentence } from '../../doc/types.js';
+import { defineComponent } from '../../pipeline/component.js';
+import { loadJsonResource } from '../../pipeline/resource-file.js';
+import { lastStartingAtOrBefore, OffsetMapper } from '../measurements/offsets.js';
+import { parseIsoDate } from './calendar.js';
+import { DateExtractor, type RawDate } from './extract.js';
+import { CompiledDateRules, DateRulesSchema, DEFAULT_DATE_RULES } from './rules.js';
+import type { DateMention } from './types.js';
+
+export { addDays, addMonths, isoWeek, parseIsoDate, type Ymd } from './calendar.js';
+export { type DateExtractInput, DateExtractor, type RawDate } from './extract.js';
+export { CompiledDateRules, type DateRules, DateRulesSchema, DEFAULT_DATE_RULES } from './rules.js';
+export type * from './types.js';
+
+export const COMPONENT = 'dates';
+
+/** Concept types a date can govern. */
+export const GOVERNED_TYPES: ReadonlySet<string> = new Set([
+  'problem',
+  'procedure',
+  'lab',
+  'medication',
+  'device',
+]);
+
+export const DatesOptionsSchema = Type.Object(
+  {
+    rules: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `Word lists, under resources/ or absolute (default ${DEFAULT_DATE_RULES})`,
+      }),
+    ),
+    governs: Type.Optional(
+      Type.Boolean({
+        description: 'Attach dates to the concepts they govern in their clause (default true)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export function loadDateExtractor(
+  ctx: Parameters<typeof loadJsonResource>[0],
+  path = DEFAULT_DATE_RULES,
+): DateExtractor {
+  return new DateExtractor(new CompiledDateRules(loadJsonResource(ctx, path, DateRulesSchema)));
+}
+
+export const datesComponent = defineComponent({
+  name: COMPONENT,
+  version: '1.0.0',
+  description:
+    'Dates, times, relative dates (3 days ago, POD #2, last March), durations and ages, normalized to ISO 8601 against the note date and attached to the concepts they govern.',
+  requires: ['normalized', 'sentences', 'concepts'],
+  assigns: ['dates'],
+  outputs: ['dates'],
+  options: DatesOptionsSchema,
+  create(options, ctx) {
+    const extractor = loadDateExtractor(ctx, options.rules ?? DEFAULT_DATE_RULES);
+    const governs = options.governs ?? true;
+    return (doc) => {
+      doc.set('dates', datesOf(doc, extractor, governs));
+    };
+  },
+});
+
+/** Run the extractor on a Doc. */
+export function datesOf(doc: Doc, extractor: DateExtractor, governs = true): DateMention[] {
+  const view = doc.get('normalized');
+  const mapper = new OffsetMapper(view);
+  const noteDate = parseIsoDate(typeof doc.meta.noteDate === 'string' ? doc.meta.noteDate : undefined);
+  // lab values are not dates (`8/10`, `2010`): take them from the measurements layer when it is there
+  const exclude: { start: number; end: number }[] = [];
+  for (const m of doc.maybe('measurements') ?? []) {
+    if (m.value)
+      exclude.push({ start: mapper.toNormalized(m.value.start), end: mapper.toNormalized(m.value.end) });
+  }
+  const raw = extractor.extract({ text: view.text, ...(noteDate ? { noteDate } : {}), exclude });
+  const sentences = doc.maybe('sentences') ?? [];
+  const concepts = doc.maybe('concepts') ?? [];
+  const out: DateMention[] = [];
+  for (const r of raw) {
+    const [start, end] = mapper.toOriginal(r.start, r.end);
+    const si = lastStartingAtOrBefore(sentences, start);
+    const sentence = si >= 0 && start < sentences[si]!.end ? si : -1;
+    const mention: Record<string, unknown> = { start, end, text: doc.text.slice(start, end), kind: r.kind };
+    if (r.value !== undefined) mention.value = r.value;
+    if (r.precision) mention.precision = r.precision;
+    if (r.duration) mention.duration = r.duration;
+    if (r.anchor) mention.anchor = r.anchor;
+    if (r.offset) mention.offset = r.offset;
+    if (r.approximate) mention.approximate = true;
+    if (governs && r.kind !== 'time' && r.kind !== 'age' && sentence >= 0) {
+      const g = governed(doc.text, start, end, sentences[sentence]!, concepts, r.rule === 'dur.of');
+      if (g.length > 0) mention.governs = g;
+    }
+    mention.sentence = sentence;
+    mention.evidence = evidenceOf(r);
+    out.push(mention as unknown as DateMention);
+  }
+  return out;
+}
+
+function evidenceOf(r: RawDate): DateMention['evidence'] {
+  const detail = r.missing
+    ? `no value: ${r.missing}`
+    : r.usedNoteDate
+      ? 'normalized against the note date'
+      : undefined;
+  return detail ? { component: COMPONENT, rule: r.rule, detail } : { component: COMPONENT, rule: r.rule };
+}
+
+/**
+ * The concepts a date governs: in the same sentence and clause (no `;` between), the nearest concept
+ * just before it (`MRI lumbar spine 03/02/2025`, `CABG x3 in 2016`) or, when none, just after it
+ * (`On 03/02/2025 an MRI ...`); a date that opens a line or clause with a colon (`03/11/2025: LVEF
+ * 25-30%, ...`) governs every concept of the clause.
+ */
+export function governed(
+  text: string,
+  start: number,
+  end: number,
+  sentence: Sentence,
+  concepts: readonly Concept[],
+  preferAfter = false,
+): number[] {
+  // the clause: bounded by `;` (and the sentence)
+  let cs = sentence.start;
+  let ce = sentence.end;
+  for (let i = start - 1; i >= sentence.start; i--) {
+    if (text.charCodeAt(i) === 59 /* ; */) {
+      cs = i + 1;
+      break;
+    }
+  }
+  for (let i = end; i < sentence.end; i++) {
+    if (text.charCodeAt(i) === 59) {
+      ce = i;
+      break;
+    }
+  }
+  const inClause: number[] = [];
+  concepts.forEach((c, i) => {
+    if (GOVERNED_TYPES.has(c.type) && c.start >= cs && c.end <= ce && (c.end <= start || c.start >= end))
+      inClause.push(i);
+  });
+  if (inClause.length === 0) return [];
+  // `03/11/2025: LVEF ...`
+  if (/^\s*:/.test(text.slice(end, end + 3)) && /^[\s\-*•(]*$/.test(text.slice(cs, start))) {
+    return inClause.filter((i) => concepts[i]!.start >= end).slice(0, 6);
+  }
+  if (preferAfter) {
+    // `6 weeks of physical therapy`
+    const next = inClause.find((i) => concepts[i]!.start >= end && concepts[i]!.start - end <= 40);
+    if (next !== undefined) return [next];
+  }
+  let before = -1;
+  let bestGap = Number.POSITIVE_INFINITY;
+  for (const i of inClause) {
+    const c = concepts[i]!;
+    if (c.end <= start && start - c.end <= 40 && start - c.end < bestGap) {
+      bestGap = start - c.end;
+      before = i;
+    }
+  }
+  if (before >= 0) return [before];
+  let after = -1;
+  bestGap = Number.POSITIVE_INFINITY;
+  for (const i of inClause) {
+    const c = concepts[i]!;
+    if (c.start >= end && c.start - end <= 40 && c.start - end < bestGap) {
+      bestGap = c.start - end;
+      after = i;
+    }
+  }
+  return after >= 0 ? [after] : [];
+}
