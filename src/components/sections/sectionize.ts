@@ -34,6 +34,7 @@
  */
 import type { NormalizedText } from '../../doc/normalize.js';
 import type { Section } from '../../doc/types.js';
+import { TITLE_SMALL_WORDS as SMALL_WORDS } from '../tokens/chars.js';
 import type { HeaderMatch, HeaderMatcher } from './rules.js';
 
 declare module '../../doc/types.js' {
@@ -114,21 +115,7 @@ const MAX_MIDLINE_CHARS = 40;
 // numbering before a header: `1.`, `2)`, `IV.`, `B)`, `(3)`
 const NUMBERING = /(?:\d{1,2}|[IVXivx]{1,4}|[A-Za-z])[.)][ \t]+|\(\d{1,2}\)[ \t]+/y;
 const UNDERLINE = /[ \t]*(?:-{3,}|={3,}|_{3,}|~{3,}|\*{3,})[ \t]*(?:\n|$)/y;
-const SMALL_WORDS = new Set([
-  'of',
-  'and',
-  'the',
-  'for',
-  'on',
-  'in',
-  'at',
-  'to',
-  'with',
-  'or',
-  'a',
-  'an',
-  'by',
-]);
+
 const UPPER_OTHER = /\p{Lu}/u;
 const LETTER_OTHER = /\p{L}/u;
 

@@ -4,7 +4,7 @@
  * rules; the order of the checks below follows it.
  */
 import type { SentenceKind } from '../../doc/types.js';
-import { isLowerAt, isSpaceCode } from '../tokens/chars.js';
+import { isLowerAt, isSpaceCode, TITLE_SMALL_WORDS as SMALL_WORDS } from '../tokens/chars.js';
 import { ABBR_BEFORE_NUMBER, ABBR_NEVER, type AbbreviationTable } from './abbreviations.js';
 
 export interface SplitterOptions {
@@ -102,22 +102,6 @@ const STARTERS = new Set([
 ]);
 /** Lower-case words after which a capital and a period is an initial (`seen by J. Smith`). */
 const NAME_LEADERS = new Set(['by', 'with', 'to', 'from', 'and', 'of', 'per', 'cc', 'dear', 'attn', 'for']);
-/** Small words allowed in lower case in a Title Case label (`Review of Systems:`). */
-const SMALL_WORDS = new Set([
-  'of',
-  'and',
-  'the',
-  'for',
-  'on',
-  'in',
-  'at',
-  'to',
-  'with',
-  'or',
-  'a',
-  'an',
-  'by',
-]);
 
 const MAX_LABEL = 60;
 const MAX_KEY = 40;

@@ -106,3 +106,20 @@ export function cpLength(t: string, i: number): number {
   }
   return 1;
 }
+
+/** Small words a Title Case heading may keep in lower case (`Review of Systems`). */
+export const TITLE_SMALL_WORDS: ReadonlySet<string> = new Set([
+  'of',
+  'and',
+  'the',
+  'for',
+  'on',
+  'in',
+  'at',
+  'to',
+  'with',
+  'or',
+  'a',
+  'an',
+  'by',
+]);
