@@ -479,6 +479,8 @@ export class Matcher {
         caps ??= isCaps(text, start, end);
         if (!caps) continue;
       }
+      // a sense that needs a cue word (a commoner sense has no concept) and has none here
+      if (cueWeights?.get(e) === 0) continue;
       const type = SEMANTIC_TYPES[typeNo]!;
       let score =
         (1 - a['entries.penalty'][e]! / 100) *

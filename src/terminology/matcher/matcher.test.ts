@@ -98,6 +98,14 @@ const ABBREVIATIONS: Abbreviation[] = [
     ],
   },
   { abbreviation: 'HTN', senses: [{ expansion: 'hypertension', cues: [] }] },
+  {
+    // the commoner sense has no concept in the pack: the rarer one needs a cue word
+    abbreviation: 'HT',
+    senses: [
+      { expansion: 'heart transplant clinic', cues: ['clinic', 'visit'] },
+      { expansion: 'hypertension', cues: ['pressure', 'amlodipine'] },
+    ],
+  },
 ];
 
 let pack: Pack;
@@ -225,6 +233,12 @@ describe('matcher', () => {
     expect(ms1.candidates?.map((k) => k.preferred)).toContain('mitral valve stenosis');
     expect(ms1.matched.source).toBe('abbreviations');
     expect(ms1.score).toBeGreaterThan(ms1.candidates![0]!.score);
+  });
+
+  it('does not resolve an abbreviation to a rarer sense without a cue when the commoner one has no concept', () => {
+    expect(run('Seen in HT today.').filter((c) => c.text === 'HT')).toEqual([]);
+    const ht = run('HT on amlodipine, pressure 150/90.').find((c) => c.text === 'HT');
+    expect(ht?.preferred).toBe('hypertension');
   });
 
   it('filters types', () => {

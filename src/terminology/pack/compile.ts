@@ -569,6 +569,9 @@ export async function compilePack(
         continue;
       }
       const senses: { concepts: number[]; cues: number[]; prior: number }[] = [];
+      // a more common sense with no concept in the pack (`ED` emergency department before erectile
+      // dysfunction): the rarer senses then need a cue word around the mention (prior 0)
+      let commonerUnmatched = false;
       for (const [order, s] of a.senses.entries()) {
         let entries = (senseSeqs.get(s) ?? []).flatMap((q) => wanted.get(q) ?? []).sort(rank);
         if (s.type !== undefined) {
@@ -583,6 +586,7 @@ export async function compilePack(
         }
         if (concepts.length === 0) {
           drop('abbreviation-sense-unmatched');
+          commonerUnmatched = true;
           continue;
         }
         const cues: number[] = [];
@@ -598,12 +602,12 @@ export async function compilePack(
         senses.push({
           concepts,
           cues,
-          prior: s.prior ?? (0.5 * (a.senses.length - order)) / a.senses.length,
+          prior: commonerUnmatched ? 0 : (s.prior ?? (0.5 * (a.senses.length - order)) / a.senses.length),
         });
       }
       if (senses.length === 0) continue;
       abbreviationCount++;
-      const ambiguous = senses.length > 1;
+      const ambiguous = senses.length > 1 || commonerUnmatched;
       const single = aKeys.length === 1;
       // ambiguous or word-like abbreviations (MS, PE, SOB) must be written in capitals
       const caps =
