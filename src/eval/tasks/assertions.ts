@@ -16,13 +16,12 @@
  * predicted negated = the category NEGATED holds; `{ precision, recall, f1, accuracy, tp, fp, fn, tn }`.
  * `--errors` lists each miss with its sentence and the cue involved.
  */
-import { existsSync } from 'node:fs';
+
 import {
   assertConcepts,
   type ContextEngine,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
-import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
 import { DEFAULT_PIPELINE, loadPipeline, readConfigFile } from '../../engine.js';
@@ -31,6 +30,7 @@ import type { Pipeline } from '../../pipeline/pipeline.js';
 import { resourcePath } from '../../resources.js';
 import { spanContext } from '../metrics.js';
 import { type BratDocument, type BratEntity, entityAttributes, readBratDir } from '../readers/brat.js';
+import { pickPreset, resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask } from '../types.js';
 import { type BinaryScore, binaryScore } from './negex.js';
 
@@ -117,37 +117,11 @@ export const ASSERTION_PRESETS: Readonly<Record<string, AssertionPreset>> = {
 };
 
 export function assertionPreset(name: string | undefined): AssertionPreset {
-  const preset =
-    name !== undefined && Object.hasOwn(ASSERTION_PRESETS, name) ? ASSERTION_PRESETS[name] : undefined;
-  if (!preset) {
-    const names = Object.keys(ASSERTION_PRESETS).sort();
-    throw new ClinoteError(
-      'CLINOTE_E_EVAL_UNKNOWN_PRESET',
-      name === undefined
-        ? `eval assertions needs --preset (presets: ${names.join(', ')})`
-        : `unknown assertions preset '${name}' (presets: ${names.join(', ')})`,
-      { task: 'assertions', ...(name !== undefined ? { preset: name } : {}), presets: names },
-    );
-  }
-  return preset;
+  return pickPreset('assertions', ASSERTION_PRESETS, name);
 }
 
 function resolveData(preset: AssertionPreset, data: string | undefined): string {
-  if (data) {
-    if (!existsSync(data)) {
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MISSING', `eval data not found: ${data}`, { path: data });
-    }
-    return data;
-  }
-  const path = sharedDataPath(...preset.defaultData);
-  if (!path) {
-    throw new ClinoteError(
-      'CLINOTE_E_EVAL_DATA_MISSING',
-      `${missingDataMessage(...preset.defaultData).replace(/; skipped$/, '')}; pass --data`,
-      { preset: preset.name, path: preset.defaultData.join('/') },
-    );
-  }
-  return path;
+  return resolveEvalData(data, preset.defaultData, { preset: preset.name });
 }
 
 /**

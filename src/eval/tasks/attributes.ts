@@ -30,13 +30,13 @@
  * regimen span that holds an amount or an intensity (the `merged` mapping); it matches a gold (drug, dose) pair when both ends overlap (strict:
  * both exact). See docs/attributes-eval.md.
  */
+
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { conceptsComponent } from '../../components/concepts/index.js';
 import { defaultRegistry } from '../../components/index.js';
 import { medicationsComponent } from '../../components/medications/index.js';
 import type { Medication } from '../../components/medications/types.js';
-import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import type { Span } from '../../doc/types.js';
 import { loadPipeline } from '../../engine.js';
@@ -46,6 +46,7 @@ import type { Pipeline } from '../../pipeline/pipeline.js';
 import type { Registry } from '../../pipeline/registry.js';
 import { type LabeledSpan, prf, SpanScorer } from '../metrics.js';
 import { type BratDocument, readBratDir, resolveEntity } from '../readers/brat.js';
+import { pickPreset, resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask, PRF, SpanScores } from '../types.js';
 import { evalPipelineConfig } from './ner.js';
 
@@ -725,39 +726,11 @@ export function scoreAde(
 // The task
 
 export function attributePreset(name: string | undefined): AttributePreset {
-  const preset =
-    name !== undefined && Object.hasOwn(ATTRIBUTE_PRESETS, name) ? ATTRIBUTE_PRESETS[name] : undefined;
-  if (!preset) {
-    const names = Object.keys(ATTRIBUTE_PRESETS).sort();
-    throw new ClinoteError(
-      'CLINOTE_E_EVAL_UNKNOWN_PRESET',
-      name === undefined
-        ? `eval attributes needs --preset (presets: ${names.join(', ')})`
-        : `unknown attributes preset '${name}' (presets: ${names.join(', ')})`,
-      { task: 'attributes', ...(name !== undefined ? { preset: name } : {}), presets: names },
-    );
-  }
-  return preset;
+  return pickPreset('attributes', ATTRIBUTE_PRESETS, name);
 }
 
 function resolveData(preset: AttributePreset, data: string | undefined): string {
-  if (data) {
-    try {
-      statSync(data);
-    } catch {
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MISSING', `eval data not found: ${data}`, { path: data });
-    }
-    return data;
-  }
-  const path = sharedDataPath(...preset.defaultData);
-  if (!path) {
-    throw new ClinoteError(
-      'CLINOTE_E_EVAL_DATA_MISSING',
-      `${missingDataMessage(...preset.defaultData).replace(/; skipped$/, '')}; pass --data`,
-      { preset: preset.name, path: preset.defaultData.join('/') },
-    );
-  }
-  return path;
+  return resolveEvalData(data, preset.defaultData, { preset: preset.name });
 }
 
 const LAYER_TYPES: Record<string, readonly AttributeType[]> = {

@@ -20,18 +20,18 @@
  * - Scope tokens (`scores.scopeTokens`): tokens inside any gold scope of a type vs inside any
  *   predicted one, per type.
  */
-import { existsSync } from 'node:fs';
+
 import {
   type ContextEngine,
   type CueMatch,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
 import { tokenize } from '../../components/tokens/tokenize.js';
-import { missingDataMessage, sharedDataPath } from '../../data.js';
 import type { Span } from '../../doc/types.js';
 import { ClinoteError } from '../../errors/error.js';
 import { type LabeledSpan, prf, SpanScorer } from '../metrics.js';
 import { type BioScopeSentence, readBioScope } from '../readers/bioscope.js';
+import { resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask, PRF } from '../types.js';
 
 export const BIOSCOPE_DEFAULT_DATA: readonly string[] = ['bioscope'];
@@ -200,21 +200,9 @@ export function scoreBioScope(
 
 /** `--data` (a file or a folder of .xml) or the default under the shared data dir. */
 export function resolveBioScopeData(data: string | undefined): string {
-  if (data) {
-    if (!existsSync(data)) {
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MISSING', `eval data not found: ${data}`, { path: data });
-    }
-    return data;
-  }
-  const path = sharedDataPath(...BIOSCOPE_DEFAULT_DATA);
-  if (!path) {
-    throw new ClinoteError(
-      'CLINOTE_E_EVAL_DATA_MISSING',
-      `${missingDataMessage(...BIOSCOPE_DEFAULT_DATA).replace(/; skipped$/, '')}; pass --data (a BioScope XML file or folder; a sample: src/eval/fixtures/bioscope/sample.xml)`,
-      { path: BIOSCOPE_DEFAULT_DATA.join('/') },
-    );
-  }
-  return path;
+  return resolveEvalData(data, BIOSCOPE_DEFAULT_DATA, {
+    hint: '(a BioScope XML file or folder; a sample: src/eval/fixtures/bioscope/sample.xml)',
+  });
 }
 
 export const bioscopeTask: EvalTask = {

@@ -31,13 +31,11 @@
  * sentence holds.
  */
 
-import { existsSync } from 'node:fs';
 import {
   type Assertion,
   type ContextEngine,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
-import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { ClinoteError } from '../../errors/error.js';
 import {
   type NegexRow,
@@ -46,6 +44,7 @@ import {
   normalizeTemporality,
   readNegexFile,
 } from '../readers/negex.js';
+import { resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask, PRF } from '../types.js';
 
 export const NEGEX_DEFAULT_DATA: readonly string[] = ['negex', 'rsAnnotations-1-120-random.txt'];
@@ -224,21 +223,7 @@ function errorItem(
 
 /** `--data` or the default kit under the shared data dir. */
 export function resolveNegexData(data: string | undefined): string {
-  if (data) {
-    if (!existsSync(data)) {
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MISSING', `eval data not found: ${data}`, { path: data });
-    }
-    return data;
-  }
-  const path = sharedDataPath(...NEGEX_DEFAULT_DATA);
-  if (!path) {
-    throw new ClinoteError(
-      'CLINOTE_E_EVAL_DATA_MISSING',
-      `${missingDataMessage(...NEGEX_DEFAULT_DATA).replace(/; skipped$/, '')}; pass --data`,
-      { path: NEGEX_DEFAULT_DATA.join('/') },
-    );
-  }
-  return path;
+  return resolveEvalData(data, NEGEX_DEFAULT_DATA);
 }
 
 export const negexTask: EvalTask = {

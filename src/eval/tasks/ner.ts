@@ -8,7 +8,7 @@
  * reported too: of the gold mentions matched (lenient) by a predicted concept, the share whose gold
  * MeSH/OMIM id is among the concept's codes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
@@ -28,6 +28,7 @@ import { NER_PRESETS, type NerPreset, presetMaps } from '../presets.js';
 import { readBratDir } from '../readers/brat.js';
 import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../readers/conll.js';
 import { type PubtatorDocument, readPubtatorFile } from '../readers/pubtator.js';
+import { pickPreset, resolveEvalData } from '../resolve.js';
 import type { EvalOptions, EvalReport, EvalTask } from '../types.js';
 import { pubtatorTitlesNear, splitAtTitles } from './sentences.js';
 
@@ -36,37 +37,12 @@ interface PredSpan extends LabeledSpan {
 }
 
 export function nerPreset(name: string | undefined): NerPreset {
-  const preset = name !== undefined && Object.hasOwn(NER_PRESETS, name) ? NER_PRESETS[name] : undefined;
-  if (!preset) {
-    const names = Object.keys(NER_PRESETS).sort();
-    throw new ClinoteError(
-      'CLINOTE_E_EVAL_UNKNOWN_PRESET',
-      name === undefined
-        ? `eval ner needs --preset (presets: ${names.join(', ')})`
-        : `unknown ner preset '${name}' (presets: ${names.join(', ')})`,
-      { task: 'ner', ...(name !== undefined ? { preset: name } : {}), presets: names },
-    );
-  }
-  return preset;
+  return pickPreset('ner', NER_PRESETS, name);
 }
 
 /** `options.data`, or the preset's default under the shared data dir; throws CLINOTE_E_EVAL_DATA_MISSING. */
 export function resolveData(preset: NerPreset, data: string | undefined): string {
-  if (data) {
-    if (!existsSync(data)) {
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MISSING', `eval data not found: ${data}`, { path: data });
-    }
-    return data;
-  }
-  const path = sharedDataPath(...preset.defaultData);
-  if (!path) {
-    throw new ClinoteError(
-      'CLINOTE_E_EVAL_DATA_MISSING',
-      `${missingDataMessage(...preset.defaultData).replace(/; skipped$/, '')}; pass --data`,
-      { preset: preset.name, path: preset.defaultData.join('/') },
-    );
-  }
-  return path;
+  return resolveEvalData(data, preset.defaultData, { preset: preset.name });
 }
 
 /**

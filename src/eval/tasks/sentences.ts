@@ -17,14 +17,15 @@
  *   (a sentence ending in `.` followed by one starting with a digit: the corpus's own splitter cut
  *   decimals such as `2.11` into `2 .` | `11`); they are counted in `counts.goldNumberBreaks`.
  */
+
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import { loadPipeline } from '../../engine.js';
 import { ClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../readers/conll.js';
+import { resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask, PRF } from '../types.js';
 
 export const SENTENCES_DEFAULT_DATA: readonly string[] = ['ncbi_disease', 'conll', 'devel.tsv'];
@@ -51,29 +52,15 @@ function prf(tp: number, fp: number, fn: number): PRF {
 
 /** The CoNLL file to read: `data` (a file, or a folder holding `devel.tsv` or `conll/devel.tsv`) or the default. */
 export function resolveSentencesData(data: string | undefined): string {
-  if (data) {
-    if (!existsSync(data)) {
-      throw new ClinoteError('CLINOTE_E_EVAL_DATA_MISSING', `eval data not found: ${data}`, { path: data });
-    }
-    if (statSync(data).isDirectory()) {
-      for (const p of [join(data, 'devel.tsv'), join(data, 'conll', 'devel.tsv')])
-        if (existsSync(p)) return p;
-      throw new ClinoteError(
-        'CLINOTE_E_EVAL_DATA_MALFORMED',
-        `no devel.tsv in '${data}'; pass the CoNLL file`,
-        {
-          path: data,
-        },
-      );
-    }
-    return data;
-  }
-  const path = sharedDataPath(...SENTENCES_DEFAULT_DATA);
-  if (!path) {
+  const path = resolveEvalData(data, SENTENCES_DEFAULT_DATA);
+  if (data && statSync(path).isDirectory()) {
+    for (const p of [join(path, 'devel.tsv'), join(path, 'conll', 'devel.tsv')]) if (existsSync(p)) return p;
     throw new ClinoteError(
-      'CLINOTE_E_EVAL_DATA_MISSING',
-      `${missingDataMessage(...SENTENCES_DEFAULT_DATA).replace(/; skipped$/, '')}; pass --data`,
-      { path: SENTENCES_DEFAULT_DATA.join('/') },
+      'CLINOTE_E_EVAL_DATA_MALFORMED',
+      `no devel.tsv in '${path}'; pass the CoNLL file`,
+      {
+        path,
+      },
     );
   }
   return path;
