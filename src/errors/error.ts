@@ -39,3 +39,9 @@ export function toClinoteError(e: unknown): ClinoteError {
   const message = e instanceof Error ? e.message : String(e);
   return new ClinoteError('CLINOTE_E_INTERNAL', message, {}, { cause: e });
 }
+
+/** A short reason for a failed I/O call: the system code (`ENOENT`) or the message. Never a stack. */
+export function errorReason(e: unknown): string {
+  if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
+  return e instanceof Error ? e.message : String(e);
+}

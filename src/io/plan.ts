@@ -4,10 +4,11 @@
  * entries (`.name`) are ignored; files with other extensions are skipped and counted; paths that
  * cannot be read become `unreadable` items (the batch goes on).
  */
+
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, normalize, relative, sep } from 'node:path';
-import { ClinoteError } from '../errors/error.js';
+import { ClinoteError, errorReason } from '../errors/error.js';
 
 export type InputFormat = 'text' | 'ndjson' | 'csv';
 
@@ -60,12 +61,7 @@ export const STDIN_ID = 'stdin';
 const toId = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
 
 export function unreadable(path: string, id: string, e: unknown): ClinoteError {
-  const reason =
-    e && typeof e === 'object' && 'code' in e && typeof e.code === 'string'
-      ? e.code
-      : e instanceof Error
-        ? e.message
-        : String(e);
+  const reason = errorReason(e);
   return new ClinoteError(
     'CLINOTE_E_INPUT_UNREADABLE',
     `cannot read '${path}': ${reason}`,

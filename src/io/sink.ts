@@ -2,18 +2,14 @@
  * Buffered, backpressure-aware output: stdout or a file (`--out`). Write failures (disk full, a
  * closed pipe) become CLINOTE_E_OUTPUT_WRITE (exit 4).
  */
+
 import { closeSync, createWriteStream, openSync } from 'node:fs';
-import { ClinoteError } from '../errors/error.js';
+import { ClinoteError, errorReason } from '../errors/error.js';
 
 const FLUSH_AT = 64 * 1024;
 
 export function outputError(label: string, e: unknown): ClinoteError {
-  const reason =
-    e && typeof e === 'object' && 'code' in e && typeof e.code === 'string'
-      ? e.code
-      : e instanceof Error
-        ? e.message
-        : String(e);
+  const reason = errorReason(e);
   return new ClinoteError(
     'CLINOTE_E_OUTPUT_WRITE',
     `cannot write to ${label}: ${reason}`,

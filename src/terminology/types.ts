@@ -6,6 +6,21 @@
 /** Semantic types of mentions. `problem` covers disorders, findings and symptoms (see `subtype`). */
 export type SemanticType = 'problem' | 'medication' | 'procedure' | 'lab' | 'anatomy' | 'device' | 'other';
 
+/** Every semantic type, in a fixed order (packs store types by their index in this list). */
+export const SEMANTIC_TYPES: readonly SemanticType[] = [
+  'problem',
+  'medication',
+  'procedure',
+  'lab',
+  'anatomy',
+  'device',
+  'other',
+];
+
+export function isSemanticType(value: string): value is SemanticType {
+  return (SEMANTIC_TYPES as readonly string[]).includes(value);
+}
+
 export type CodeSystem =
   | 'icd10cm'
   | 'icd10pcs'

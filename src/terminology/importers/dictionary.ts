@@ -18,25 +18,16 @@
  * and counted by reason (missing-concept-id, bad-type, missing-term, bad-code, type-conflict);
  * only an unusable header throws (CLINOTE_E_TERMINOLOGY_BAD_HEADER).
  */
+
 import { ClinoteError } from '../../errors/error.js';
 import type { CodeSystem, ImportStats, SemanticType, SourceConcept, TermKind } from '../types.js';
-import { skip } from '../types.js';
+import { isSemanticType, skip } from '../types.js';
 import { formatIcd10cm } from './icd10cm.js';
 import type { ImportOptions } from './types.js';
 import { ConceptDraft, cleanText, lookup } from './util/concept.js';
 import { readDelimited, readLines } from './util/text.js';
 
 export const DICTIONARY_LICENCE = 'as stated by the dictionary author';
-
-const TYPES: ReadonlySet<string> = new Set<SemanticType>([
-  'problem',
-  'medication',
-  'procedure',
-  'lab',
-  'anatomy',
-  'device',
-  'other',
-]);
 
 const SYSTEMS: Record<string, CodeSystem> = {
   icd10cm: 'icd10cm',
@@ -161,7 +152,7 @@ export async function* importDictionary(
       continue;
     }
     const type = get('type').toLowerCase();
-    if (!TYPES.has(type)) {
+    if (!isSemanticType(type)) {
       skip(stats, 'bad-type');
       continue;
     }

@@ -6,10 +6,12 @@
  * (y/n), context (space-separated cue words). An abbreviation with several senses has one row per
  * sense, most common first.
  */
+
 import { readFileSync } from 'node:fs';
 import { ClinoteError } from '../../errors/error.js';
 import { resourcePath } from '../../resources.js';
 import type { SemanticType } from '../types.js';
+import { isSemanticType } from '../types.js';
 import { termKeys } from './term-keys.js';
 import { foldText, tokenKey } from './token-key.js';
 
@@ -39,16 +41,6 @@ export interface AbbreviationGroup {
 
 export const ABBREVIATIONS_RESOURCE = 'terminology/abbreviations.tsv';
 export const ABBREVIATION_COLUMNS = ['abbr', 'expansion', 'type', 'ambiguous', 'context'] as const;
-
-const TYPES: ReadonlySet<string> = new Set<SemanticType>([
-  'problem',
-  'medication',
-  'procedure',
-  'lab',
-  'anatomy',
-  'device',
-  'other',
-]);
 
 /** Lookup key of an abbreviation or a note token: folded, letters and digits only (`N/V` -> `nv`). */
 export function abbreviationKey(s: string): string {
@@ -85,7 +77,7 @@ export function loadAbbreviations(text: string): AbbreviationEntry[] {
     const [abbr = '', expansion = '', type = '', ambiguous = '', context = ''] = cells;
     if (cells.length < 4) bad(lineNo, `expected ${ABBREVIATION_COLUMNS.length} tab-separated columns`);
     if (abbr === '' || expansion === '') bad(lineNo, 'abbr and expansion are required');
-    if (!TYPES.has(type)) bad(lineNo, `unknown type '${type}'`);
+    if (!isSemanticType(type)) bad(lineNo, `unknown type '${type}'`);
     const amb = ambiguous.toLowerCase();
     if (amb !== 'y' && amb !== 'n') bad(lineNo, `ambiguous must be y or n, not '${ambiguous}'`);
     const cues = context === '' ? [] : context.split(/\s+/);

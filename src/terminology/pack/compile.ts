@@ -11,10 +11,12 @@
  *
  * Deterministic: the same inputs give the same body bytes, so the same content hash.
  */
+
 import { createHash } from 'node:crypto';
 import { ClinoteError } from '../../errors/error.js';
 import type { ImportStats, SourceConcept, SourceTerm, TermKind } from '../types.js';
 import {
+  ARRAYS,
   CODE_BILLABLE,
   CODE_LINKED,
   CODE_SYSTEMS,
@@ -894,14 +896,6 @@ function entryRank(
 function sortKeys(r: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
-
-const ARRAYS = {
-  u8: Uint8Array,
-  u16: Uint16Array,
-  u32: Uint32Array,
-  i32: Int32Array,
-  f32: Float32Array,
-} as const;
 
 function writeBody(data: Record<SectionName, ArrayLike<number>>): {
   body: Uint8Array;

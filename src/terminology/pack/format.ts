@@ -11,7 +11,7 @@
  * sha256 of the body (`contentSha256`): two packs with the same content hash hold the same data,
  * whatever their build time.
  */
-import type { CodeSystem, SemanticType } from '../types.js';
+import type { CodeSystem } from '../types.js';
 
 export const PACK_MAGIC = 'CLNPACK\0';
 export const PACK_FORMAT_VERSION = 1;
@@ -93,15 +93,17 @@ export const SECTIONS = {
 
 export type SectionName = keyof typeof SECTIONS;
 
-export const SEMANTIC_TYPES: readonly SemanticType[] = [
-  'problem',
-  'medication',
-  'procedure',
-  'lab',
-  'anatomy',
-  'device',
-  'other',
-];
+/** The type index stored in a pack is the position in this list (part of the format). */
+export { SEMANTIC_TYPES } from '../types.js';
+
+/** Typed-array constructors of the pack's sections, by the section's element type. */
+export const ARRAYS = {
+  u8: Uint8Array,
+  u16: Uint16Array,
+  u32: Uint32Array,
+  i32: Int32Array,
+  f32: Float32Array,
+} as const;
 
 export const TERM_KINDS = [
   'preferred',

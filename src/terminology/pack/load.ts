@@ -2,10 +2,12 @@
  * Pack loading: check the preamble and the manifest, wrap each section in a typed array over the
  * same bytes. No source is re-parsed and nothing is copied (unless the bytes are misaligned).
  */
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ClinoteError } from '../../errors/error.js';
 import {
+  ARRAYS,
   PACK_FORMAT_VERSION,
   PACK_MAGIC,
   type PackManifest,
@@ -22,14 +24,6 @@ export interface LoadOptions {
   /** Name of the pack's origin in error messages (a path). */
   readonly origin?: string;
 }
-
-const ARRAYS = {
-  u8: Uint8Array,
-  u16: Uint16Array,
-  u32: Uint32Array,
-  i32: Int32Array,
-  f32: Float32Array,
-} as const;
 
 function corrupt(origin: string, why: string): ClinoteError {
   return new ClinoteError('CLINOTE_E_PACK_CORRUPT', `${origin}: not a valid terminology pack (${why})`, {
