@@ -3,7 +3,9 @@
  * Every span is half-open [start, end) into the ORIGINAL text and reproduces `text` exactly.
  * See docs/medications.md for the attributes, their normalization and the rule ids.
  */
+
 import type { Evidence } from '../../doc/types.js';
+import type { TimingRepeat as FhirTimingRepeat } from '../../output/fhir/types.js';
 
 /** A span of the original text with the text it covers. */
 export interface TextSpan {
@@ -79,19 +81,8 @@ export interface MedicationRoute extends TextSpan {
   readonly display: string;
 }
 
-/** FHIR R4 Timing.repeat (the fields Clinote fills). */
-export interface TimingRepeat {
-  count?: number;
-  frequency?: number;
-  frequencyMax?: number;
-  period?: number;
-  periodMax?: number;
-  periodUnit?: 's' | 'min' | 'h' | 'd' | 'wk' | 'mo' | 'a';
-  dayOfWeek?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
-  timeOfDay?: string[];
-  /** FHIR EventTiming / v3 TimingEvent codes: HS, WAKE, C, CM, CD, CV, AC, ACM, ACD, ACV, PC, PCM, PCD, PCV, MORN, AFT, EVE, NIGHT. */
-  when?: string[];
-}
+/** FHIR R4 Timing.repeat (the fields Clinote fills: all but the bounds). */
+export type TimingRepeat = Omit<FhirTimingRepeat, 'boundsDuration'>;
 
 export interface MedicationFrequency extends TextSpan {
   readonly timing: TimingRepeat;
