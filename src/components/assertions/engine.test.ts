@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../tokens/tokenize.js';
+import { tokenize } from '../../text/tokenize.js';
 import { ContextEngine } from './engine.js';
 import { locate } from './expect.js';
 import { defaultContextEngine } from './index.js';

@@ -9,7 +9,7 @@
  */
 import type { Span, Token } from '../../doc/types.js';
 import { ClinoteError } from '../../errors/error.js';
-import { TokenScanner } from '../tokens/tokenize.js';
+import { TokenScanner } from '../../text/tokenize.js';
 import {
   ALL_CATEGORIES,
   CATEGORY_BIT,

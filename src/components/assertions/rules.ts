@@ -20,8 +20,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ClinoteError } from '../../errors/error.js';
 import type { FactoryContext } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
-import { StringPrefilter } from '../../terminology/matcher/prefilter.js';
-import { tokenize } from '../tokens/tokenize.js';
+import { StringPrefilter } from '../../text/prefilter.js';
+import { tokenize } from '../../text/tokenize.js';
 import { ASSERTION_CATEGORIES, type AssertionCategory } from './types.js';
 
 export const DIRECTIONS = ['forward', 'backward', 'bidirectional', 'terminate', 'pseudo'] as const;

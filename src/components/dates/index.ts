@@ -8,7 +8,7 @@ import type { Doc } from '../../doc/doc.js';
 import type { Concept, Sentence } from '../../doc/types.js';
 import { defineComponent } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
-import { lastStartingAtOrBefore, OffsetMapper } from '../measurements/offsets.js';
+import { lastStartingAtOrBefore, OffsetMapper } from '../../text/offsets.js';
 import { parseIsoDate } from './calendar.js';
 import { DateExtractor, type RawDate } from './extract.js';
 import { CompiledDateRules, DateRulesSchema, DEFAULT_DATE_RULES } from './rules.js';

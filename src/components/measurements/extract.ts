@@ -15,7 +15,7 @@
  */
 import type { Concept, Token } from '../../doc/types.js';
 import { alternation, type CompiledLexicon, type CompiledPanel, type TestEntry } from './lexicon.js';
-import { round } from './offsets.js';
+import { round } from '../../text/offsets.js';
 import type { Comparator, FlagCode, ValueKind, VitalKind } from './types.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { defineComponent } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
 import { MeasurementExtractor, type RawMeasurement, type RawSpan } from './extract.js';
 import { CompiledLexicon, DEFAULT_MEASUREMENT_RULES, MeasurementRulesSchema } from './lexicon.js';
-import { lastStartingAtOrBefore, OffsetMapper } from './offsets.js';
+import { lastStartingAtOrBefore, OffsetMapper } from '../../text/offsets.js';
 import type { Measurement, TextSpan } from './types.js';
 
 export { MeasurementExtractor, type RawMeasurement } from './extract.js';

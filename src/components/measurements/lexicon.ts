@@ -4,7 +4,7 @@
  * oxygen-device patterns).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { tokenize } from '../tokens/tokenize.js';
+import { tokenize } from '../../text/tokenize.js';
 import type { FlagCode } from './types.js';
 
 export const DEFAULT_MEASUREMENT_RULES = 'measurements/measurements.json';

@@ -8,8 +8,8 @@
  */
 
 import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
-import { StringPrefilter } from '../../terminology/matcher/prefilter.js';
-import { tokenize } from '../tokens/tokenize.js';
+import { StringPrefilter } from '../../text/prefilter.js';
+import { tokenize } from '../../text/tokenize.js';
 
 function literals<T extends string>(
   values: readonly T[],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Token } from '../../doc/types.js';
 import { fileResourceContext } from '../../resources.js';
-import { tokenize } from '../tokens/tokenize.js';
+import { tokenize } from '../../text/tokenize.js';
 import { mergeTiming } from './extract.js';
 import { loadSigGrammar } from './index.js';
 import type { ScanContext } from './sig.js';

@@ -7,8 +7,8 @@
  */
 
 import type { Token } from '../../doc/types.js';
-import { StringPrefilter } from '../../terminology/matcher/prefilter.js';
-import { tokenize } from '../tokens/tokenize.js';
+import { StringPrefilter } from '../../text/prefilter.js';
+import { tokenize } from '../../text/tokenize.js';
 import {
   MATCHER_BITS as B,
   type CompiledLexicon,

@@ -9,7 +9,7 @@ import type { Doc } from '../../doc/doc.js';
 import type { Concept } from '../../doc/types.js';
 import { defineComponent } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
-import { OffsetMapper } from '../measurements/offsets.js';
+import { OffsetMapper } from '../../text/offsets.js';
 import { ModifierExtractor } from './extract.js';
 import { CompiledModifierRules, DEFAULT_MODIFIER_RULES, ModifierRulesSchema } from './rules.js';
 import type { Modifier, Modifiers } from './types.js';

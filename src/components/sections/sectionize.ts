@@ -34,7 +34,7 @@
  */
 import type { NormalizedText } from '../../doc/normalize.js';
 import type { Section } from '../../doc/types.js';
-import { TITLE_SMALL_WORDS as SMALL_WORDS } from '../tokens/chars.js';
+import { TITLE_SMALL_WORDS as SMALL_WORDS } from '../../text/chars.js';
 import type { HeaderMatch, HeaderMatcher } from './rules.js';
 
 declare module '../../doc/types.js' {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
 import { loadPipeline } from '../../engine.js';
 import { fileResourceContext } from '../../resources.js';
-import { tokenize } from '../tokens/tokenize.js';
+import { tokenize } from '../../text/tokenize.js';
 import { loadAbbreviations } from './abbreviations.js';
 import { SentenceSplitter } from './split.js';
 

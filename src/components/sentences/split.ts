@@ -4,7 +4,7 @@
  * rules; the order of the checks below follows it.
  */
 import type { SentenceKind } from '../../doc/types.js';
-import { isLowerAt, isSpaceCode, TITLE_SMALL_WORDS as SMALL_WORDS } from '../tokens/chars.js';
+import { isLowerAt, isSpaceCode, TITLE_SMALL_WORDS as SMALL_WORDS } from '../../text/chars.js';
 import { ABBR_BEFORE_NUMBER, ABBR_NEVER, type AbbreviationTable } from './abbreviations.js';
 
 export interface SplitterOptions {

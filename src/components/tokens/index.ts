@@ -6,10 +6,10 @@
 import { Type } from '@sinclair/typebox';
 import type { Sentence, Token } from '../../doc/types.js';
 import { defineComponent } from '../../pipeline/component.js';
-import { TokenScanner } from './tokenize.js';
+import { TokenScanner } from '../../text/tokenize.js';
 
-export { type RawToken, TokenScanner, tokenize } from './tokenize.js';
-export { UNITS } from './units.js';
+export { type RawToken, TokenScanner, tokenize } from '../../text/tokenize.js';
+export { UNITS } from '../../text/units.js';
 
 export const tokensComponent = defineComponent({
   name: 'tokens',

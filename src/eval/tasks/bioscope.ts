@@ -26,7 +26,7 @@ import {
   type CueMatch,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
-import { tokenize } from '../../components/tokens/tokenize.js';
+import { tokenize } from '../../text/tokenize.js';
 import type { Span } from '../../doc/types.js';
 import { ClinoteError } from '../../errors/error.js';
 import { type LabeledSpan, prf, SpanScorer } from '../metrics.js';

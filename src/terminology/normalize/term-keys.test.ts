@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../../components/tokens/tokenize.js';
+import { tokenize } from '../../text/tokenize.js';
 import { normalize } from '../../doc/normalize.js';
 import { termKeys, tokenKeys } from './term-keys.js';
 

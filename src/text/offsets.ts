@@ -2,7 +2,7 @@
  * Helpers shared by the measurements, dates and modifiers components: moving between original and
  * normalized offsets, and finding the section or sentence holding an offset.
  */
-import type { Span } from '../../doc/types.js';
+import type { Span } from '../doc/types.js';
 
 /** The part of NormalizedText these helpers use. */
 export interface View {

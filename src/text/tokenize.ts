@@ -16,7 +16,7 @@
  *   `_`, `=`, `*`, `~`, `!`, `?` is one token (`...`, `--`);
  * - `symbol`: everything else (`/ + = < > % # & * @ ^ ~ | $ \ °`, emoji, ...), one code point each.
  */
-import type { TokenKind } from '../../doc/types.js';
+import type { TokenKind } from '../doc/types.js';
 import {
   ASCII_CLASS,
   C_DIGIT,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Doc } from '../../doc/doc.js';
-import { normalize } from '../../doc/normalize.js';
-import type { Sentence } from '../../doc/types.js';
-import { loadPipeline } from '../../engine.js';
-import { tokensComponent, tokensOf } from './index.js';
+import { Doc } from '../doc/doc.js';
+import { normalize } from '../doc/normalize.js';
+import type { Sentence } from '../doc/types.js';
+import { loadPipeline } from '../engine.js';
+import { tokensComponent, tokensOf } from '../components/tokens/index.js';
 import { type RawToken, tokenize } from './tokenize.js';
 
 /** `text|kind`, with `=value` and `/unit` when the token has them. */
