@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sharedDataPath } from '../src/data.js';
 import { Doc } from '../src/doc/doc.js';
-import { loadPipeline } from '../src/engine.js';
+import { loadPipelineSync } from '../src/engine.js';
 import { readPlanItems } from '../src/io/notes.js';
 import { planInputs } from '../src/io/plan.js';
 import { toResult } from '../src/output/result.js';
@@ -112,11 +112,12 @@ function heapMB(): number {
 
 function componentRows(pipeline: Pipeline, notes: readonly Note[], bytes: number): BenchRow[] {
   const times = pipeline.components.map(() => new Float64Array(notes.length));
+  const ctx = { signal: new AbortController().signal };
   notes.forEach((note, n) => {
     const doc = new Doc(note.text, { id: note.id });
     pipeline.components.forEach((c, i) => {
       const t0 = performance.now();
-      c.run(doc);
+      void c.run(doc, ctx);
       times[i]![n] = performance.now() - t0;
     });
   });
@@ -128,7 +129,7 @@ function pipelineTimes(pipeline: Pipeline, notes: readonly Note[], onSample: () 
   let failures = 0;
   notes.forEach((note, n) => {
     const t0 = performance.now();
-    const out = pipeline.process({ id: note.id, text: note.text });
+    const out = pipeline.processSync({ id: note.id, text: note.text });
     times[n] = performance.now() - t0;
     if (!out.ok) failures++;
     if (n % 100 === 0) onSample();
@@ -141,7 +142,7 @@ function pipelineTimes(pipeline: Pipeline, notes: readonly Note[], onSample: () 
 function serializeRow(pipeline: Pipeline, notes: readonly Note[], bytes: number): BenchRow {
   const times: number[] = [];
   for (const note of notes) {
-    const out = pipeline.process({ id: note.id, text: note.text });
+    const out = pipeline.processSync({ id: note.id, text: note.text });
     if (!out.ok) continue;
     const t0 = performance.now();
     JSON.stringify(toResult(out.doc, pipeline));
@@ -218,7 +219,7 @@ async function main(): Promise<number> {
     if (!values.json) process.stderr.write(`bench: ${s}\n`);
   };
 
-  const pipeline = loadPipeline(values.pipeline !== undefined ? { configPath: values.pipeline } : {});
+  const pipeline = loadPipelineSync(values.pipeline !== undefined ? { configPath: values.pipeline } : {});
   const corpus = await loadCorpus(values.corpus, values.field, limit);
   if (corpus.notes.length === 0) {
     process.stderr.write(`bench: no notes in ${corpus.path}\n`);
@@ -228,7 +229,7 @@ async function main(): Promise<number> {
   const warmup = Math.min(intOption(values.warmup, 'warmup', notes.length, 0), notes.length);
   log(`${notes.length} notes, ${(bytes / 1e6).toFixed(2)} MB; warming up on ${warmup}`);
   for (let i = 0; i < warmup; i++) {
-    const out = pipeline.process({ id: notes[i]!.id, text: notes[i]!.text });
+    const out = pipeline.processSync({ id: notes[i]!.id, text: notes[i]!.text });
     if (out.ok) JSON.stringify(toResult(out.doc, pipeline));
   }
 

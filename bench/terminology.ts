@@ -15,8 +15,8 @@ import { conceptsComponent } from '../src/components/concepts/index.js';
 import { defaultRegistry } from '../src/components/index.js';
 import { missingDataMessage, sharedDataPath } from '../src/data.js';
 import { Doc } from '../src/doc/doc.js';
-import { parseCsv } from '../src/io/csv.js';
-import { createPipeline, type Pipeline } from '../src/pipeline/pipeline.js';
+import { parseCsv } from '../src/text/csv.js';
+import { createPipelineSync, type Pipeline } from '../src/pipeline/pipeline.js';
 import { fileResourceContext } from '../src/resources.js';
 import { fullPackOptions, vocabBuild } from '../src/terminology/cli.js';
 import { Matcher } from '../src/terminology/matcher/index.js';
@@ -48,7 +48,7 @@ function pipelineWith(packPath: string | undefined): Pipeline {
   const registry = defaultRegistry();
   if (!registry.get('concepts')) registry.register(conceptsComponent);
   const concepts = packPath ? { name: 'concepts', options: { pack: packPath } } : { name: 'concepts' };
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'bench-terminology',
       components: [
@@ -70,7 +70,7 @@ if (args.includes('--rss-child')) {
   const afterLoad = process.memoryUsage().rss;
   let mentions = 0;
   for (const [i, text] of (mtsamples() ?? []).entries()) {
-    const r = pipeline.process({ id: String(i), text });
+    const r = pipeline.processSync({ id: String(i), text });
     if (r.ok) mentions += r.doc.get('concepts').length;
   }
   const usage = process.resourceUsage();
@@ -132,10 +132,10 @@ if (!notes) {
   figures.pipelineBuildMs = performance.now() - t0;
   const docs = notes.map((t, i) => new Doc(t, { id: String(i) }));
   // warm-up, then one timed pass of the whole pipeline
-  for (const d of docs.slice(0, 200)) pipeline.run(new Doc(d.text));
+  for (const d of docs.slice(0, 200)) pipeline.runSync(new Doc(d.text));
   let mentions = 0;
   const t1 = performance.now();
-  for (const d of docs) mentions += pipeline.run(d).get('concepts').length;
+  for (const d of docs) mentions += pipeline.runSync(d).get('concepts').length;
   const pipelineSeconds = (performance.now() - t1) / 1000;
   // the matcher alone, on the layers already there
   const matcher = new Matcher(loadPack(readFileSync(packPath)), DEFAULT_KEYS);
@@ -215,7 +215,7 @@ if (json) console.log(JSON.stringify(figures, null, 2));
 function indexComparison(pack: Pack): void {
   const notes = mtsamples();
   if (!notes) return;
-  const pipeline = createPipeline(
+  const pipeline = createPipelineSync(
     {
       name: 'seg',
       components: [{ name: 'normalize' }, { name: 'sections' }, { name: 'sentences' }, { name: 'tokens' }],
@@ -224,7 +224,7 @@ function indexComparison(pack: Pack): void {
   );
   const matcher = new Matcher(pack, DEFAULT_KEYS);
   const streams = notes.slice(0, 2000).map((t) => {
-    const toks = pipeline.run(new Doc(t)).get('tokens');
+    const toks = pipeline.runSync(new Doc(t)).get('tokens');
     return Int32Array.from(
       toks.filter((k) => matcher.tokenId(k.norm) !== -2),
       (k) => matcher.tokenId(k.norm),

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { defaultRegistry } from './components/index.js';
 import { ClinoteError } from './errors/error.js';
-import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
+import type { RunHooks } from './pipeline/component.js';
+import { type CreatePipelineOptions, createPipeline, createPipelineSync, type Pipeline } from './pipeline/pipeline.js';
 import type { Registry } from './pipeline/registry.js';
 import { fileResourceContext, resourcePath } from './resources.js';
 
@@ -17,8 +18,17 @@ export interface LoadPipelineOptions {
   readonly configPath?: string;
   readonly registry?: Registry;
   readonly maxNoteBytes?: number;
+  /** Override of limits.timeoutMs (a deadline per note). */
+  readonly timeoutMs?: number;
   /** A terminology pack path for the `concepts` component (like `--pack`). */
   readonly pack?: string;
+  /** Hooks around every component run (per-component timings). */
+  readonly hooks?: RunHooks;
+  /**
+   * Resource bytes already in memory, by absolute path (a worker thread gets the terminology pack
+   * as a SharedArrayBuffer view from the main thread instead of reading it again).
+   */
+  readonly sharedBytes?: ReadonlyMap<string, Uint8Array>;
 }
 
 /** The component that takes a terminology pack. */
@@ -66,12 +76,29 @@ export function readConfigFile(path: string): unknown {
   }
 }
 
-export function loadPipeline(options: LoadPipelineOptions = {}): Pipeline {
+function pipelineArgs(options: LoadPipelineOptions): { config: unknown; create: CreatePipelineOptions } {
   let config = options.config ?? readConfigFile(options.configPath ?? resourcePath(DEFAULT_PIPELINE));
   if (options.pack !== undefined) config = applyPack(config, options.pack).config;
-  return createPipeline(config, {
-    registry: options.registry ?? defaultRegistry(),
-    context: fileResourceContext(),
-    ...(options.maxNoteBytes !== undefined ? { maxNoteBytes: options.maxNoteBytes } : {}),
-  });
+  return {
+    config,
+    create: {
+      registry: options.registry ?? defaultRegistry(),
+      context: fileResourceContext(options.sharedBytes ? { shared: options.sharedBytes } : {}),
+      ...(options.maxNoteBytes !== undefined ? { maxNoteBytes: options.maxNoteBytes } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
+    },
+  };
+}
+
+/** Build a pipeline (the default one unless a config is given); components may build asynchronously. */
+export async function loadPipeline(options: LoadPipelineOptions = {}): Promise<Pipeline> {
+  const { config, create } = pipelineArgs(options);
+  return createPipeline(config, create);
+}
+
+/** `loadPipeline` for configs of synchronous components (every rule component); for tests and benchmarks. */
+export function loadPipelineSync(options: LoadPipelineOptions = {}): Pipeline {
+  const { config, create } = pipelineArgs(options);
+  return createPipelineSync(config, create);
 }

@@ -1,8 +1,9 @@
 /**
  * Where the package's own files live (resources/, schemas/, examples/), and the default
  * FactoryContext that reads resource files from disk. This is the only place the engine reads its
- * resources; adapters pass it to createPipeline.
+ * resources; adapters pass it to createPipelineSync.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +37,29 @@ export function resourcePath(path: string): string {
   return isAbsolute(path) ? path : resolve(packageRoot(), 'resources', path);
 }
 
-/** Reads resources from the package's resources/ folder (or absolute paths). */
-export function fileResourceContext(): FactoryContext {
+/** Values compiled from resource text, by kind and content hash: shared by every pipeline build of the process. */
+const compiledCache = new Map<string, unknown>();
+
+/** Clear the in-process cache of compiled resources (tests measure builds with and without it). */
+export function clearCompiledCache(): void {
+  compiledCache.clear();
+}
+
+function compiledOnce<T>(kind: string, text: string, compile: () => T): T {
+  const key = `${kind}\0${createHash('sha256').update(text).digest('hex')}`;
+  if (compiledCache.has(key)) return compiledCache.get(key) as T;
+  const value = compile();
+  compiledCache.set(key, value);
+  return value;
+}
+
+export interface ResourceContextOptions {
+  /** Bytes already in memory, by absolute path (shared between worker threads, never copied). */
+  readonly shared?: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Reads resources from the package's resources/ folder (or absolute paths); compiled values are cached by content. */
+export function fileResourceContext(options: ResourceContextOptions = {}): FactoryContext {
   const read = (path: string): Buffer => {
     const full = resourcePath(path);
     try {
@@ -51,8 +73,10 @@ export function fileResourceContext(): FactoryContext {
       );
     }
   };
+  const shared = options.shared;
   return {
     readResource: (path) => read(path).toString('utf8'),
-    readResourceBytes: (path) => new Uint8Array(read(path)),
+    readResourceBytes: (path) => shared?.get(resourcePath(path)) ?? new Uint8Array(read(path)),
+    compiled: compiledOnce,
   };
 }

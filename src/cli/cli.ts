@@ -2,8 +2,8 @@
  * The `clinote` command line, runnable in-process: `runCli(argv, io)` returns the exit code and
  * never throws, so tests need no subprocess. `main.ts` binds it to the process.
  *
- * Errors: usage → CLINOTE_E_CLI_USAGE (64); ClinoteError → its catalogue exit code; anything else →
- * CLINOTE_E_INTERNAL (70). Stacks only with CLINOTE_DEBUG=1.
+ * Errors: usage → CLINOTE_E_CLI_USAGE (64); ClinoteError → its exit code (`exitCodeOf`,
+ * ./exit-codes.ts); anything else → CLINOTE_E_INTERNAL (70). Stacks only with CLINOTE_DEBUG=1.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,20 +11,11 @@ import { Command, CommanderError } from 'commander';
 import { ClinoteError } from '../errors/error.js';
 import { packageRoot } from '../resources.js';
 import { COMMANDS } from './commands/index.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
 import type { CliContext, CliIO } from './types.js';
 
+export { EXIT } from './exit-codes.js';
 export type { CliCommand, CliContext, CliIO } from './types.js';
-
-export const EXIT = {
-  ok: 0,
-  noteErrors: 1,
-  unreadable: 2,
-  config: 3,
-  output: 4,
-  usage: 64,
-  internal: 70,
-  interrupted: 130,
-} as const;
 
 let version: string | undefined;
 
@@ -63,7 +54,7 @@ function createContext(io: CliIO): CliContext {
       if (e instanceof ClinoteError) {
         log(`error ${e.code}: ${e.message}`);
         stack(e);
-        return e.exitCode;
+        return exitCodeOf(e);
       }
       const message = e instanceof Error ? e.message : String(e);
       log(

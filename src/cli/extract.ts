@@ -39,7 +39,7 @@ export async function runExtract(
   }
 
   // config errors (exit 3) before any output is opened
-  const pipeline = loadPipeline({
+  const pipeline = await loadPipeline({
     ...(options.pipeline !== undefined ? { configPath: options.pipeline } : {}),
     ...(options.pack !== undefined ? { pack: options.pack } : {}),
     ...(options.maxBytes !== undefined ? { maxNoteBytes: options.maxBytes } : {}),
@@ -89,7 +89,7 @@ export async function runExtract(
     for await (const event of events) {
       switch (event.type) {
         case 'note': {
-          const outcome = pipeline.process(event.note);
+          const outcome = await pipeline.process(event.note);
           if (outcome.ok) {
             stats.addResult(outcome.doc.flags);
             const record = format.record

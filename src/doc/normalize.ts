@@ -18,6 +18,21 @@
  * CRLF, NFC and dropped characters change lengths, and then a per-character map is kept.
  */
 
+/** JSON form of a normalized view: the map as plain arrays (null when it is the identity). */
+export interface NormalizedJSON {
+  readonly text: string;
+  readonly starts: number[] | null;
+  readonly ends: number[] | null;
+}
+
+/** An Int32Array from an array, a typed array (structured clone) or null; undefined when neither. */
+function toInt32(v: unknown): Int32Array | null | undefined {
+  if (v === null) return null;
+  if (v instanceof Int32Array) return v;
+  if (Array.isArray(v) && v.every((x) => Number.isInteger(x))) return Int32Array.from(v as number[]);
+  return undefined;
+}
+
 export interface NormalizeOptions {
   readonly nfc?: boolean;
   readonly whitespace?: boolean;
@@ -38,28 +53,57 @@ export class NormalizedText {
   /** The normalized text. */
   readonly text: string;
   readonly original: string;
-  /** starts[i]: original index where normalized char i begins (length n + 1). Null when 1:1. */
-  readonly #starts: Int32Array | null;
+  /**
+   * starts[i]: original index where normalized char i begins (length n + 1). Null when 1:1.
+   * Public so that a structured clone of a Doc keeps the map (see `NormalizedText.fromJSON`).
+   */
+  readonly starts: Int32Array | null;
   /** ends[i]: original index where normalized char i ends (exclusive). Null when 1:1. */
-  readonly #ends: Int32Array | null;
+  readonly ends: Int32Array | null;
 
   constructor(original: string, text: string, starts: Int32Array | null, ends: Int32Array | null) {
     this.original = original;
     this.text = text;
-    this.#starts = starts;
-    this.#ends = ends;
+    this.starts = starts;
+    this.ends = ends;
+  }
+
+  /** JSON form (the original text is the Doc's, not repeated). */
+  toJSON(): NormalizedJSON {
+    return {
+      text: this.text,
+      starts: this.starts ? Array.from(this.starts) : null,
+      ends: this.ends ? Array.from(this.ends) : null,
+    };
+  }
+
+  /**
+   * Revive a view from its JSON form or from a structured clone, over `original`. Returns null when
+   * the value is not a normalized view of that text (lengths disagree).
+   */
+  static fromJSON(value: unknown, original: string): NormalizedText | null {
+    if (typeof value !== 'object' || value === null) return null;
+    const v = value as { text?: unknown; starts?: unknown; ends?: unknown };
+    if (typeof v.text !== 'string') return null;
+    const starts = toInt32(v.starts);
+    const ends = toInt32(v.ends);
+    if (starts === undefined || ends === undefined || (starts === null) !== (ends === null)) return null;
+    if (starts === null) {
+      if (v.text.length !== original.length) return null;
+    } else if (starts.length !== v.text.length + 1 || (ends as Int32Array).length < v.text.length) return null;
+    return new NormalizedText(original, v.text, starts, ends);
   }
 
   /** True when normalized index i is original index i for every i. */
   get isIdentityMap(): boolean {
-    return this.#starts === null;
+    return this.starts === null;
   }
 
   /** Map a normalized span [start, end) to the original text. */
   toOriginal(start: number, end: number): [number, number] {
-    const starts = this.#starts;
+    const starts = this.starts;
     if (starts === null) return [start, end];
-    const ends = this.#ends!;
+    const ends = this.ends!;
     if (end <= start) {
       const o = starts[start] ?? this.original.length;
       return [o, o];
@@ -69,7 +113,7 @@ export class NormalizedText {
 
   /** Map a single normalized index (a boundary) to the original. */
   offsetToOriginal(i: number): number {
-    const starts = this.#starts;
+    const starts = this.starts;
     if (starts === null) return i;
     return starts[i] ?? this.original.length;
   }

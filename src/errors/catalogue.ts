@@ -5,7 +5,11 @@
  * fails when it is out of date.
  *
  * Areas add their rows in their own files under `./areas/` so that parts of the engine can grow
- * without editing one shared list.
+ * without editing one shared list. Each area list is `as const satisfies readonly ErrorSpec[]`, so
+ * that `ErrorCode` is the union of the literal codes.
+ *
+ * Each row has the HTTP status a server returns when the error ends a request. CLI exit codes are
+ * not here (the catalogue knows nothing of the CLI): see src/cli/exit-codes.ts.
  */
 import { ASSERTION_ERRORS } from './areas/assertions.js';
 import { CORE_ERRORS } from './areas/core.js';
@@ -17,21 +21,31 @@ import type { ErrorSpec } from './types.js';
 
 export type { ErrorSpec } from './types.js';
 
-export const ERROR_CATALOGUE: readonly ErrorSpec[] = [
+const ALL_ERRORS = [
   ...CORE_ERRORS,
   ...IO_ERRORS,
   ...EVAL_ERRORS,
   ...TERMINOLOGY_ERRORS,
   ...PACK_ERRORS,
   ...ASSERTION_ERRORS,
-];
+] as const;
 
-const byCode = new Map<string, ErrorSpec>();
+/** Every code of the catalogue, as a union of string literals: a typo in a code is a compile error. */
+export type ErrorCode = (typeof ALL_ERRORS)[number]['code'];
+
+export const ERROR_CATALOGUE: readonly ErrorSpec<ErrorCode>[] = ALL_ERRORS;
+
+const byCode = new Map<string, ErrorSpec<ErrorCode>>();
 for (const spec of ERROR_CATALOGUE) {
   if (byCode.has(spec.code)) throw new Error(`duplicate error code ${spec.code}`);
   byCode.set(spec.code, spec);
 }
 
-export function errorSpec(code: string): ErrorSpec | undefined {
+export function errorSpec(code: string): ErrorSpec<ErrorCode> | undefined {
   return byCode.get(code);
+}
+
+/** Whether a string (read from JSON, say) is a code of the catalogue. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return byCode.has(code);
 }

@@ -1,12 +1,12 @@
-import { errorSpec } from './catalogue.js';
+import { type ErrorCode, errorSpec } from './catalogue.js';
 
 /** One error class for the whole engine. `code` is stable; `message` may change. */
 export class ClinoteError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     details: Record<string, unknown> = {},
     options?: { cause?: unknown },
@@ -18,11 +18,12 @@ export class ClinoteError extends Error {
     this.details = details;
   }
 
-  get exitCode(): number {
-    return errorSpec(this.code)?.exitCode ?? 1;
+  /** What a REST server returns when this error ends a request (see the catalogue). */
+  get httpStatus(): number {
+    return errorSpec(this.code)?.httpStatus ?? 500;
   }
 
-  toJSON(): { code: string; message: string; details?: Record<string, unknown> } {
+  toJSON(): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
     return Object.keys(this.details).length > 0
       ? { code: this.code, message: this.message, details: { ...this.details } }
       : { code: this.code, message: this.message };

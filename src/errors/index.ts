@@ -1,2 +1,8 @@
-export { ERROR_CATALOGUE, type ErrorSpec, errorSpec } from './catalogue.js';
+export {
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  type ErrorSpec,
+  errorSpec,
+  isErrorCode,
+} from './catalogue.js';
 export { ClinoteError, isClinoteError, toClinoteError } from './error.js';

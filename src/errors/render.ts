@@ -11,15 +11,14 @@ export function renderErrorsMarkdown(): string {
     'Every error Clinote reports carries one of these stable codes. Tests assert codes, never messages.',
     '`CLINOTE_E_*` codes are errors: the unit of work (a note, a file, a command) failed.',
     '`CLINOTE_W_*` codes are warnings (flags on a result): the note was processed.',
-    'The exit code applies when the error ends a command; per-note errors end a batch with exit 1 (see docs/cli.md).',
+    'The HTTP status is what a REST server returns when the error ends a request; warnings never end one (200).',
+    'The exit codes of the command line are in docs/cli.md.',
     '',
-    '| code | severity | exit | meaning | what to do |',
+    '| code | severity | HTTP | meaning | what to do |',
     '| --- | --- | --- | --- | --- |',
   ];
   for (const e of ERROR_CATALOGUE) {
-    lines.push(
-      `| \`${e.code}\` | ${e.severity} | ${e.severity === 'error' ? (e.exitCode ?? 1) : '-'} | ${esc(e.meaning)} | ${esc(e.remedy)} |`,
-    );
+    lines.push(`| \`${e.code}\` | ${e.severity} | ${e.httpStatus} | ${esc(e.meaning)} | ${esc(e.remedy)} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8 } from '../doc/decode.js';
-import { loadPipeline } from '../engine.js';
+import { loadPipelineSync } from '../engine.js';
 import { toResult } from '../output/result.js';
 import { packageRoot } from '../resources.js';
 
@@ -19,7 +19,7 @@ const NOTES = [
   'history-physical-03.txt',
 ];
 const DIR = join(packageRoot(), 'src', 'golden', '__golden__');
-const pipeline = loadPipeline();
+const pipeline = loadPipelineSync();
 
 type Item = Record<string, unknown>;
 const at = (i: Item) => `${i.start}-${i.end} ${JSON.stringify(i.text)}`;
@@ -65,7 +65,7 @@ describe('golden whole-note results (default pipeline)', () => {
     it(note, () => {
       const bytes = readFileSync(join(packageRoot(), 'examples', 'notes', note));
       const { text, flags } = decodeUtf8(bytes);
-      const outcome = pipeline.process({ id: note, text, flags });
+      const outcome = pipeline.processSync({ id: note, text, flags });
       expect(outcome.ok).toBe(true);
       if (!outcome.ok) return;
       const result = toResult(outcome.doc, pipeline) as unknown as Item;

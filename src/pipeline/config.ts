@@ -5,6 +5,13 @@ import { ClinoteError } from '../errors/error.js';
 export const ComponentConfigSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Registered component name' }),
+    version: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'A semver range of the component version (`^1`, `~1.2`, `1.2.0`); default the highest registered. The stamp records the resolved version.',
+      }),
+    ),
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Component options' })),
   },
   { additionalProperties: false },
@@ -20,6 +27,13 @@ export const PipelineConfigSchema = Type.Object(
         {
           maxNoteBytes: Type.Optional(
             Type.Integer({ minimum: 1, description: 'Largest note accepted, in UTF-8 bytes (default 1 MB)' }),
+          ),
+          timeoutMs: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              description:
+                'Deadline per note in milliseconds (per batch in processMany); none by default. A note past it fails with CLINOTE_E_PIPELINE_DEADLINE.',
+            }),
           ),
         },
         { additionalProperties: false },

@@ -1,5 +1,17 @@
-export type { Component, ComponentFactory, FactoryContext, ResourceRef } from './component.js';
-export { defineComponent } from './component.js';
+export type {
+  Component,
+  ComponentFactory,
+  ComponentOutcome,
+  ComponentRunner,
+  FactoryContext,
+  LayerRef,
+  ResourceRef,
+  RunContext,
+  RunFn,
+  RunHooks,
+  RunManyFn,
+} from './component.js';
+export { baseLayer, defineComponent } from './component.js';
 export {
   type ComponentConfig,
   DEFAULT_MAX_NOTE_BYTES,
@@ -11,9 +23,11 @@ export {
 export {
   type CreatePipelineOptions,
   createPipeline,
+  createPipelineSync,
   type NoteInput,
   type Pipeline,
   type PipelineStamp,
+  type ProcessOptions,
   type ProcessOutcome,
   sha256,
 } from './pipeline.js';

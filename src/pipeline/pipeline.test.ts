@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { Doc } from '../doc/doc.js';
 import { defineComponent, type FactoryContext } from './component.js';
-import { createPipeline } from './pipeline.js';
+import { createPipelineSync } from './pipeline.js';
 import { Registry } from './registry.js';
 
 const ctx: FactoryContext = {
@@ -57,7 +57,7 @@ const boom = defineComponent({
 });
 
 const registry = () => new Registry().register(upper).register(needsSections).register(lazy).register(boom);
-const build = (config: unknown) => createPipeline(config, { registry: registry(), context: ctx });
+const build = (config: unknown) => createPipelineSync(config, { registry: registry(), context: ctx });
 const codeOf = (f: () => unknown): string | undefined => {
   try {
     f();
@@ -67,10 +67,10 @@ const codeOf = (f: () => unknown): string | undefined => {
   return undefined;
 };
 
-describe('createPipeline', () => {
+describe('createPipelineSync', () => {
   it('builds and runs components in order', () => {
     const p = build({ name: 't', components: [{ name: 'upper' }] });
-    const doc = p.run(new Doc('abc'));
+    const doc = p.runSync(new Doc('abc'));
     expect(doc.get('normalized').text).toBe('ABC');
     expect(doc.text).toBe('abc');
   });
@@ -115,22 +115,22 @@ describe('createPipeline', () => {
 
   it('wraps a failing component with its name and keeps going through process()', () => {
     const p = build({ name: 't', components: [{ name: 'boom' }] });
-    expect(() => p.run(new Doc('x'))).toThrowError(/component 'boom@1.0.0' failed/);
-    const r = p.process({ id: 'n1', text: 'x' });
+    expect(() => p.runSync(new Doc('x'))).toThrowError(/component 'boom@1.0.0' failed/);
+    const r = p.processSync({ id: 'n1', text: 'x' });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('CLINOTE_E_PIPELINE_COMPONENT_FAILED');
   });
 
   it('checks that declared layers were assigned', () => {
     const p = build({ name: 't', components: [{ name: 'lazy' }] });
-    expect(() => p.run(new Doc('x'))).toThrowError(/did not assign layer 'tokens'/);
+    expect(() => p.runSync(new Doc('x'))).toThrowError(/did not assign layer 'tokens'/);
   });
 
   it('enforces the note size limit per note', () => {
     const p = build({ name: 't', limits: { maxNoteBytes: 4 }, components: [{ name: 'upper' }] });
-    const big = p.process({ id: 'big', text: 'ééé' });
+    const big = p.processSync({ id: 'big', text: 'ééé' });
     expect(big.ok).toBe(false);
     if (!big.ok) expect(big.error.code).toBe('CLINOTE_E_INPUT_TOO_LARGE');
-    expect(p.process({ id: 'ok', text: 'abcd' }).ok).toBe(true);
+    expect(p.processSync({ id: 'ok', text: 'abcd' }).ok).toBe(true);
   });
 });

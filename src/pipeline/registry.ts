@@ -1,27 +1,55 @@
 import type { TSchema } from '@sinclair/typebox';
+import semver from 'semver';
+import { ClinoteError } from '../errors/error.js';
 import type { ComponentFactory } from './component.js';
 
-/** Versioned component factories by name. */
+/**
+ * Component factories keyed `name@version`. Several versions of one component can be registered
+ * side by side (shadow and canary deployments compare two pipelines in one process); a config
+ * picks one with a semver range, and without one gets the highest.
+ */
 export class Registry {
-  readonly #factories = new Map<string, ComponentFactory<TSchema>>();
+  /** name -> its versions, highest first. */
+  readonly #byName = new Map<string, ComponentFactory<TSchema>[]>();
 
   register<S extends TSchema>(factory: ComponentFactory<S>): this {
-    if (this.#factories.has(factory.name)) {
-      throw new Error(`component '${factory.name}' is already registered`);
+    if (semver.valid(factory.version) === null) {
+      throw new Error(`component '${factory.name}': version '${factory.version}' is not a semantic version`);
     }
-    this.#factories.set(factory.name, factory as unknown as ComponentFactory<TSchema>);
+    const versions = this.#byName.get(factory.name) ?? [];
+    if (versions.some((f) => semver.eq(f.version, factory.version))) {
+      throw new ClinoteError(
+        'CLINOTE_E_REGISTRY_DUPLICATE',
+        `component '${factory.name}@${factory.version}' is already registered`,
+        { component: factory.name, version: factory.version },
+      );
+    }
+    // a factory's create takes its own options type; the registry hands it validated options
+    versions.push(factory as ComponentFactory<TSchema>);
+    versions.sort((a, b) => semver.rcompare(a.version, b.version));
+    this.#byName.set(factory.name, versions);
     return this;
   }
 
-  get(name: string): ComponentFactory<TSchema> | undefined {
-    return this.#factories.get(name);
+  /** The highest version of `name` satisfying `range` (any version when omitted). */
+  get(name: string, range?: string): ComponentFactory<TSchema> | undefined {
+    const versions = this.#byName.get(name);
+    if (!versions) return undefined;
+    if (range === undefined) return versions[0];
+    return versions.find((f) => semver.satisfies(f.version, range));
+  }
+
+  /** Registered versions of `name`, highest first. */
+  versions(name: string): string[] {
+    return (this.#byName.get(name) ?? []).map((f) => f.version);
   }
 
   names(): string[] {
-    return [...this.#factories.keys()];
+    return [...this.#byName.keys()];
   }
 
+  /** Every registered factory, every version, highest version first within a name. */
   list(): ComponentFactory<TSchema>[] {
-    return [...this.#factories.values()];
+    return [...this.#byName.values()].flat();
   }
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingDataMessage, sharedDataPath } from '../data.js';
-import { parseCsv } from '../io/csv.js';
+import { parseCsv } from '../text/csv.js';
 import { packageRoot } from '../resources.js';
 
 // ---------------------------------------------------------------------------------------------

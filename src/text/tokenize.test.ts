@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { buildSync } from '../pipeline/testing.js';
 import { Doc } from '../doc/doc.js';
 import { normalize } from '../doc/normalize.js';
 import type { Sentence } from '../doc/types.js';
-import { loadPipeline } from '../engine.js';
+import { loadPipelineSync } from '../engine.js';
 import { tokensComponent, tokensOf } from '../components/tokens/index.js';
 import { type RawToken, tokenize } from './tokenize.js';
 
@@ -126,7 +127,7 @@ describe('tokens component', () => {
       { start: 27, end: 36, section: 0, kind: 'text' },
     ];
     doc.set('sentences', sentences);
-    tokensComponent.create({}, { readResource: () => '', readResourceBytes: () => new Uint8Array() })(doc);
+    buildSync(tokensComponent, {}, { readResource: () => '', readResourceBytes: () => new Uint8Array() })(doc);
     expect(doc.get('tokens').map((t) => [doc.textOf(t), t.kind, t.sentence])).toEqual([
       ['Seen', 'word', 0],
       ['today', 'word', 0],
@@ -149,7 +150,7 @@ describe('tokens component', () => {
   });
 
   it('runs in the default pipeline with sentence indexes that hold the tokens', () => {
-    const doc = loadPipeline().run(
+    const doc = loadPipelineSync().runSync(
       new Doc('MEDICATIONS:\n1. Aspirin 81mg daily.\n2. Metoprolol 25 mg b.i.d.'),
     );
     const sentences = doc.get('sentences');

@@ -28,10 +28,12 @@ export const evalCommand: CliCommand = {
       .action(async (task: string, options: EvalCliOptions) => {
         // eval code is loaded only here: extract's cold start never pays for it
         const { runEval, renderReport, reportJson } = await import('../../eval/index.js');
+        // the concepts component reads no environment: --pack, else $CLINOTE_PACK
+        const pack = options.pack ?? (ctx.io.env ?? process.env).CLINOTE_PACK;
         const report = await runEval(task, {
           data: options.data ?? '',
           ...(options.preset !== undefined ? { preset: options.preset } : {}),
-          ...(options.pack !== undefined ? { pack: options.pack } : {}),
+          ...(pack !== undefined && pack !== '' ? { pack } : {}),
           ...(options.pipeline !== undefined ? { pipeline: options.pipeline } : {}),
           ...(options.errors ? { errors: true } : {}),
           ...(options.limit !== undefined ? { limit: options.limit } : {}),

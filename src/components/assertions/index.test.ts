@@ -5,7 +5,7 @@ import { Doc } from '../../doc/doc.js';
 import type { Concept } from '../../doc/types.js';
 import { toResult } from '../../output/result.js';
 import { defineComponent } from '../../pipeline/component.js';
-import { createPipeline, type Pipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync, type Pipeline } from '../../pipeline/pipeline.js';
 import { Registry } from '../../pipeline/registry.js';
 import { fileResourceContext } from '../../resources.js';
 import { normalizeComponent } from '../normalize/index.js';
@@ -54,7 +54,7 @@ function pipeline(options: Record<string, unknown> = {}): Pipeline {
     .register(tokensComponent)
     .register(testConcepts)
     .register(assertionsComponent);
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'assertions-test',
       components: [
@@ -133,7 +133,7 @@ const EXPECTED: [string, string, string][] = [
 
 describe('assertionsComponent', () => {
   const p = pipeline();
-  const doc = p.run(new Doc(NOTE, { id: 'n1', meta: { concepts: CONCEPTS } }));
+  const doc = p.runSync(new Doc(NOTE, { id: 'n1', meta: { concepts: CONCEPTS } }));
   const concepts = doc.get('concepts');
 
   it('asserts every concept, with the sections of the note', () => {
@@ -210,7 +210,7 @@ describe('assertionsComponent', () => {
   });
 
   it('can leave out the section defaults', () => {
-    const plain = pipeline({ sectionDefaults: false }).run(
+    const plain = pipeline({ sectionDefaults: false }).runSync(
       new Doc(NOTE, { id: 'n2', meta: { concepts: CONCEPTS } }),
     );
     const hypertension = plain.get('concepts').find((c) => c.text === 'Hypertension');

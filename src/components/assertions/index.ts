@@ -229,7 +229,7 @@ export const assertionsComponent = defineComponent({
   description:
     'ConText assertions on every concept: negated, possible, hypothetical, historical, family, conditional, allergy, and the temporality (recent / historical / hypothetical onset), with the cue, rule and scope as evidence.',
   requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],
-  assigns: ['concepts'],
+  assigns: ['concepts.assertion'],
   options: AssertionsOptionsSchema,
   create(options, ctx) {
     const engine = loadContextEngine(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
 import { isClinoteError } from '../../errors/error.js';
-import { createPipeline, type Pipeline, sha256 } from '../../pipeline/pipeline.js';
+import { createPipelineSync, type Pipeline, sha256 } from '../../pipeline/pipeline.js';
 import { fileResourceContext } from '../../resources.js';
 import { compilePack } from '../../terminology/pack/compile.js';
 import { DEFAULT_KEYS } from '../../terminology/pack/default-keys.js';
@@ -19,7 +19,7 @@ function registry() {
 }
 
 function pipeline(options?: Record<string, unknown>): Pipeline {
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'test',
       components: [
@@ -106,7 +106,7 @@ const NOTE = [
 
 describe('concepts component', () => {
   it('finds concepts with offsets into the original text, sections, sentences and evidence', () => {
-    const doc = pipeline({ pack: fixturePack }).run(new Doc(NOTE));
+    const doc = pipeline({ pack: fixturePack }).runSync(new Doc(NOTE));
     const concepts = doc.get('concepts');
     expect(concepts.map((c) => `${c.text}|${c.type}`)).toEqual([
       'high blood pressure|problem',
@@ -136,13 +136,13 @@ describe('concepts component', () => {
   });
 
   it('flags a pack built with other term normalization', () => {
-    const doc = pipeline({ pack: otherKeysPack }).run(new Doc('Hypertension.'));
+    const doc = pipeline({ pack: otherKeysPack }).runSync(new Doc('Hypertension.'));
     expect(doc.flags.map((f) => f.code)).toContain('CLINOTE_W_PACK_KEYS_MISMATCH');
-    expect(pipeline({ pack: fixturePack }).run(new Doc('Hypertension.')).flags).toEqual([]);
+    expect(pipeline({ pack: fixturePack }).runSync(new Doc('Hypertension.')).flags).toEqual([]);
   });
 
   it('filters types', () => {
-    const doc = pipeline({ pack: fixturePack, types: ['lab'] }).run(new Doc(NOTE));
+    const doc = pipeline({ pack: fixturePack, types: ['lab'] }).runSync(new Doc(NOTE));
     expect(doc.get('concepts').map((c) => c.type)).toEqual(['lab', 'lab']);
   });
 
@@ -156,15 +156,15 @@ describe('concepts component', () => {
     expect(errorCode(() => pipeline(options))).toBe(code);
   });
 
-  it('takes the pack from the option, then CLINOTE_PACK, then the built-in starter pack', () => {
-    expect(packPath('/a/b.pack', { CLINOTE_PACK: '/c/d.pack' })).toBe('/a/b.pack');
-    expect(packPath(undefined, { CLINOTE_PACK: '/c/d.pack' })).toBe('/c/d.pack');
-    expect(packPath(undefined, {})).toBe(STARTER_PACK);
-    expect(packPath('rel.pack', {})).toBe(join(process.cwd(), 'rel.pack'));
+  it('takes the pack from the option only (no environment), else the built-in starter pack', () => {
+    expect(packPath('/a/b.pack')).toBe('/a/b.pack');
+    expect(packPath(undefined)).toBe(STARTER_PACK);
+    expect(packPath('')).toBe(STARTER_PACK);
+    expect(packPath('rel.pack')).toBe(join(process.cwd(), 'rel.pack'));
   });
 
   it('works out of the box with the built-in starter pack', () => {
-    const doc = pipeline().run(
+    const doc = pipeline().runSync(
       new Doc(
         'ASSESSMENT: Hypertension and type 2 diabetes mellitus.\nMEDICATIONS: Metformin 500 mg twice daily.',
       ),

@@ -2,8 +2,9 @@
  * The `concepts` component: coded concept mentions from a terminology pack (dictionary matching
  * over the note's tokens). See docs/terminology.md.
  *
- * The pack is `options.pack` (a path, relative to the working directory), else the CLINOTE_PACK
- * environment variable, else the built-in starter pack. It is read through the factory context, so
+ * The pack is `options.pack` (a path, relative to the working directory), else the built-in
+ * starter pack. The component reads no environment: the CLI maps `--pack` and `$CLINOTE_PACK` to
+ * `options.pack`. It is read through the factory context, so
  * its hash is part of the pipeline version, and loaded once per process.
  */
 import { isAbsolute, resolve } from 'node:path';
@@ -27,7 +28,7 @@ const ConceptsOptions = Type.Object(
       Type.String({
         minLength: 1,
         description:
-          'Terminology pack file (relative to the working directory). Default: $CLINOTE_PACK, else the built-in starter pack.',
+          'Terminology pack file (relative to the working directory). Default: the built-in starter pack.',
       }),
     ),
     types: Type.Optional(
@@ -65,9 +66,9 @@ const ConceptsOptions = Type.Object(
   { additionalProperties: false },
 );
 
-/** Where the pack comes from: an option, the environment, or the built-in one. */
-export function packPath(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const p = option ?? env.CLINOTE_PACK;
+/** Where the pack comes from: the option, or the built-in one. */
+export function packPath(option: string | undefined): string {
+  const p = option;
   if (p === undefined || p === '') return STARTER_PACK;
   return isAbsolute(p) ? p : resolve(p);
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
 import { isClinoteError } from '../../errors/error.js';
 import { toResult } from '../../output/result.js';
-import { createPipeline, type Pipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync, type Pipeline } from '../../pipeline/pipeline.js';
 import { fileResourceContext } from '../../resources.js';
 import { medicationsComponent } from './index.js';
 import { standInRegistry } from './testing.js';
@@ -16,7 +16,7 @@ const DRUGS = ['lisinopril', 'metformin', 'aspirin', 'penicillin', 'apixaban', '
   .map(({ name, rxnorm }) => (rxnorm ? { name, rxnorm } : { name }));
 
 function pipeline(options: Record<string, unknown> = {}): Pipeline {
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'meds',
       components: [
@@ -33,7 +33,7 @@ function pipeline(options: Record<string, unknown> = {}): Pipeline {
 }
 
 const p = pipeline();
-const meds = (text: string) => p.run(new Doc(text)).get('medications');
+const meds = (text: string) => p.runSync(new Doc(text)).get('medications');
 
 describe('medications component', () => {
   it('declares its contract', () => {
@@ -59,7 +59,7 @@ describe('medications component', () => {
   });
 
   it('puts the layer in the JSON result, with the concept index and RxNorm code of the drug', () => {
-    const doc = p.run(new Doc('Lisinopril 10 mg PO daily.'));
+    const doc = p.runSync(new Doc('Lisinopril 10 mg PO daily.'));
     const result = toResult(doc, p) as unknown as Record<string, unknown>;
     const layer = result.medications as { drug: { concept?: number; rxnorm?: string; text: string } }[];
     expect(layer).toHaveLength(1);
@@ -101,7 +101,7 @@ describe('medications component', () => {
       ['aspirin', 0, 'drug.concept'],
     ]);
     const strict = pipeline({ heads: false, bareDrugs: false });
-    expect(strict.run(new Doc(text)).get('medications')).toEqual([]);
+    expect(strict.runSync(new Doc(text)).get('medications')).toEqual([]);
   });
 
   it('finds nothing, cheaply, in a note without drugs or amounts', () => {

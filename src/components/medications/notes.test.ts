@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
-import { createPipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync } from '../../pipeline/pipeline.js';
 import { fileResourceContext, packageRoot } from '../../resources.js';
 import { defaultRegistry } from '../index.js';
 import { medicationsComponent } from './index.js';
@@ -20,7 +20,7 @@ import type { Medication, TextSpan } from './types.js';
 
 const registry = defaultRegistry();
 if (!registry.get('medications')) registry.register(medicationsComponent);
-const pipeline = createPipeline(
+const pipeline = createPipelineSync(
   {
     name: 'notes',
     components: [
@@ -42,7 +42,7 @@ const files = readdirSync(dir)
 
 function run(file: string): { text: string; doc: Doc; meds: Medication[] } {
   const text = readFileSync(join(dir, file), 'utf8');
-  const doc = pipeline.run(new Doc(text, { id: file }));
+  const doc = pipeline.runSync(new Doc(text, { id: file }));
   return { text, doc, meds: doc.get('medications') };
 }
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
-import { createPipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync } from '../../pipeline/pipeline.js';
 import { fileResourceContext } from '../../resources.js';
 import { standInRegistry } from './testing.js';
 import type { Medication, TimingRepeat } from './types.js';
@@ -1956,7 +1956,7 @@ function normalizeMedication(m: Medication): Expect {
   return out;
 }
 
-const pipeline = createPipeline(
+const pipeline = createPipelineSync(
   {
     name: 'sig-table',
     components: [
@@ -1975,7 +1975,7 @@ const pipeline = createPipeline(
 );
 
 function runSig(text: string): { meds: Medication[]; text: string } {
-  const doc = pipeline.run(new Doc(text));
+  const doc = pipeline.runSync(new Doc(text));
   return { meds: doc.get('medications'), text };
 }
 

@@ -15,7 +15,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { normalize } from '../../doc/normalize.js';
-import { readCsvObjects } from '../../io/csv.js';
+import { readCsvObjects } from '../../text/csv.js';
 import { fileResourceContext } from '../../resources.js';
 import { DEFAULT_SECTION_RULES, loadSectionMatcher } from './index.js';
 import type { HeaderMatcher } from './rules.js';

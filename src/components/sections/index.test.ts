@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
 import { ClinoteError } from '../../errors/error.js';
-import { createPipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync } from '../../pipeline/pipeline.js';
 import { Registry } from '../../pipeline/registry.js';
 import { fileResourceContext } from '../../resources.js';
 import { normalizeComponent } from '../normalize/index.js';
@@ -10,7 +10,7 @@ import { sectionsComponent } from './index.js';
 const registry = new Registry().register(normalizeComponent).register(sectionsComponent);
 
 function pipeline(options?: Record<string, unknown>) {
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'sections-test',
       components: [{ name: 'normalize' }, options ? { name: 'sections', options } : { name: 'sections' }],
@@ -30,16 +30,16 @@ describe('sections component', () => {
   it('assigns the sections layer in a pipeline and records its rule file', () => {
     const p = pipeline();
     expect(p.components[1]!.resources.map((r) => r.path)).toEqual(['sections/sections.json']);
-    const doc = p.run(new Doc('CC: cough.\nPLAN: rest.'));
+    const doc = p.runSync(new Doc('CC: cough.\nPLAN: rest.'));
     expect(doc.get('sections').map((s) => s.category)).toEqual(['chief_complaint', 'plan']);
   });
 
   it('passes its options on', () => {
     const text = 'PHYSICAL EXAM:\nNeck: supple.\nSTRANGE KEY: x.\nPLAN: rest.';
-    const split = pipeline().run(new Doc(text)).get('sections');
+    const split = pipeline().runSync(new Doc(text)).get('sections');
     expect(split.map((s) => s.category)).toEqual(['physical_exam', 'neck', 'other', 'plan']);
     const merged = pipeline({ subsections: 'merge', minHeaderConfidence: 0.9, midLine: false })
-      .run(new Doc(text))
+      .runSync(new Doc(text))
       .get('sections');
     expect(merged.map((s) => s.category)).toEqual(['physical_exam', 'plan']);
   });

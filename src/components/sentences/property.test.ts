@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
-import { loadPipeline } from '../../engine.js';
+import { loadPipelineSync } from '../../engine.js';
 import { fileResourceContext } from '../../resources.js';
 import { tokenize } from '../../text/tokenize.js';
 import { loadAbbreviations } from './abbreviations.js';
@@ -162,12 +162,12 @@ describe('properties: sentence splitter', () => {
 });
 
 describe('properties: default pipeline', () => {
-  const pipeline = loadPipeline();
+  const pipeline = loadPipelineSync();
 
   it('sentences and tokens are well formed, tokens lie in their sentence, sentences in their section', () => {
     fc.assert(
       fc.property(anyText, (text) => {
-        const doc = pipeline.run(new Doc(text));
+        const doc = pipeline.runSync(new Doc(text));
         const sections = doc.get('sections');
         const sentences = doc.get('sentences');
         const tokens = doc.get('tokens');

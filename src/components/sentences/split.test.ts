@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { buildSync } from '../../pipeline/testing.js';
 import { Doc } from '../../doc/doc.js';
 import { normalize } from '../../doc/normalize.js';
 import type { Section, SentenceKind } from '../../doc/types.js';
-import { loadPipeline } from '../../engine.js';
+import { loadPipelineSync } from '../../engine.js';
 import { fileResourceContext } from '../../resources.js';
 import { AbbreviationFileSchema, AbbreviationTable, loadAbbreviations } from './abbreviations.js';
 import { sentencesComponent, sentencesOf } from './index.js';
@@ -330,7 +331,7 @@ function section(
 }
 
 describe('sentences component', () => {
-  const run = sentencesComponent.create({}, fileResourceContext());
+  const run = buildSync(sentencesComponent, {}, fileResourceContext());
 
   it('splits an inline header from its body and never crosses a section boundary', () => {
     const text = 'HPI: 45 yo M with chest pain. Seen today PLAN: Rest. Fluids.';
@@ -393,8 +394,8 @@ describe('sentences component', () => {
   });
 
   it('runs in the default pipeline', () => {
-    const pipeline = loadPipeline();
-    const doc = pipeline.run(new Doc(NOTE));
+    const pipeline = loadPipelineSync();
+    const doc = pipeline.runSync(new Doc(NOTE));
     const sentences = doc.get('sentences');
     expect(sentences.length).toBeGreaterThan(10);
     expect(sentences.some((s) => s.kind === 'header' && doc.textOf(s).startsWith('MEDICATIONS'))).toBe(true);

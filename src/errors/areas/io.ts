@@ -1,3 +1,3 @@
 import type { ErrorSpec } from '../types.js';
 
-export const IO_ERRORS: readonly ErrorSpec[] = [];
+export const IO_ERRORS = [] as const satisfies readonly ErrorSpec[];

@@ -24,7 +24,7 @@ import {
 } from '../../components/assertions/index.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
-import { DEFAULT_PIPELINE, loadPipeline, readConfigFile } from '../../engine.js';
+import { DEFAULT_PIPELINE, loadPipelineSync, readConfigFile } from '../../engine.js';
 import { ClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { resourcePath } from '../../resources.js';
@@ -137,7 +137,7 @@ export function segmentationPipeline(configPath?: string): Pipeline {
       (c: unknown) => (c as { name?: unknown } | null)?.name !== 'assertions',
     );
   }
-  return loadPipeline({ config: { ...config, components } });
+  return loadPipelineSync({ config: { ...config, components } });
 }
 
 /** The gold targets of a document as concepts. */
@@ -201,7 +201,7 @@ export function scoreAssertions(
     let asserted: Concept[];
     const started = performance.now();
     try {
-      doc = pipeline.run(new Doc(b.text, { id: b.id }));
+      doc = pipeline.runSync(new Doc(b.text, { id: b.id }));
       doc.set(
         'concepts',
         gold.map((g) => g.concept),

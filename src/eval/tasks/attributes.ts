@@ -39,7 +39,7 @@ import { medicationsComponent } from '../../components/medications/index.js';
 import type { Medication } from '../../components/medications/types.js';
 import { Doc } from '../../doc/doc.js';
 import type { Span } from '../../doc/types.js';
-import { loadPipeline } from '../../engine.js';
+import { loadPipelineSync } from '../../engine.js';
 import { ClinoteError, toClinoteError } from '../../errors/error.js';
 import { defineComponent } from '../../pipeline/component.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
@@ -490,7 +490,7 @@ export function attributesPipeline(
   }
   const patched = { ...(config as object), components };
   try {
-    return loadPipeline({ config: patched, registry: registry(true) });
+    return loadPipelineSync({ config: patched, registry: registry(true) });
   } catch (e) {
     if (!addedConcepts) throw e;
     notes.push(
@@ -500,13 +500,13 @@ export function attributesPipeline(
       ...patched,
       components: components.map((c) => (c.name === 'concepts' ? { name: 'concepts' } : c)),
     };
-    return loadPipeline({ config: without, registry: registry(false) });
+    return loadPipelineSync({ config: without, registry: registry(false) });
   }
 }
 
 function runDoc(pipeline: Pipeline, id: string, text: string): Doc | null {
   try {
-    return pipeline.run(new Doc(text, { id }));
+    return pipeline.runSync(new Doc(text, { id }));
   } catch {
     return null;
   }

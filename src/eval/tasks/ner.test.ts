@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../components/index.js';
 import type { Concept } from '../../doc/types.js';
 import { defineComponent } from '../../pipeline/component.js';
-import { createPipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync } from '../../pipeline/pipeline.js';
 import { fileResourceContext } from '../../resources.js';
 import type { GoldDoc } from '../gold.js';
 import { NER_PRESETS, type NerPreset, presetMaps } from '../presets.js';
@@ -57,7 +57,7 @@ const fakeConcepts = defineComponent({
   },
 });
 
-const pipeline = createPipeline(
+const pipeline = createPipelineSync(
   {
     name: 'test',
     components: [
@@ -113,7 +113,7 @@ describe('scoreNer', () => {
   });
 
   it('scores nothing predicted when the pipeline has no concepts layer', () => {
-    const plain = createPipeline(
+    const plain = createPipelineSync(
       { name: 'plain', components: [{ name: 'normalize' }] },
       { registry: defaultRegistry(), context: fileResourceContext() },
     );

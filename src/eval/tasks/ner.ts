@@ -16,7 +16,7 @@ import {
   applyPack,
   CONCEPTS_COMPONENT,
   DEFAULT_PIPELINE,
-  loadPipeline,
+  loadPipelineSync,
   readConfigFile,
 } from '../../engine.js';
 import { ClinoteError, toClinoteError } from '../../errors/error.js';
@@ -176,7 +176,7 @@ function predictions(
 
 function runDoc(pipeline: Pipeline, id: string, text: string): Doc | ClinoteError {
   try {
-    return pipeline.run(new Doc(text, { id }));
+    return pipeline.runSync(new Doc(text, { id }));
   } catch (e) {
     return toClinoteError(e);
   }
@@ -297,7 +297,7 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
       `--pack was given but the pipeline has no '${CONCEPTS_COMPONENT}' component; the pack was not used`,
     );
   }
-  const pipeline = loadPipeline({ config });
+  const pipeline = loadPipelineSync({ config });
   if (!pipeline.layers.includes('concepts')) {
     notes.push(
       `pipeline '${pipeline.name}' assigns no 'concepts' layer: there are no predictions (add a concepts component, or pass --pipeline)`,

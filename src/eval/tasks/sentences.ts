@@ -21,7 +21,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Doc } from '../../doc/doc.js';
-import { loadPipeline } from '../../engine.js';
+import { loadPipelineSync } from '../../engine.js';
 import { ClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../readers/conll.js';
@@ -285,7 +285,7 @@ function scoreDocs(
   };
   for (const d of docs) {
     const started = performance.now();
-    const doc = pipeline.run(new Doc(d.text, { id: d.id }));
+    const doc = pipeline.runSync(new Doc(d.text, { id: d.id }));
     r.seconds += (performance.now() - started) / 1000;
     const sentences = doc.get('sentences');
     r.predictedSentences += sentences.length;
@@ -316,7 +316,7 @@ export const sentencesTask: EvalTask = {
     }
     const limit = options.limit !== undefined ? Math.max(0, options.limit) : undefined;
     const docs = limit !== undefined ? data.docs.slice(0, limit) : data.docs;
-    const pipeline = loadPipeline(options.pipeline !== undefined ? { configPath: options.pipeline } : {});
+    const pipeline = loadPipelineSync(options.pipeline !== undefined ? { configPath: options.pipeline } : {});
     const errors: EvalErrorItem[] | undefined = options.errors ? [] : undefined;
     const rebuilt = scoreDocs(pipeline, docs, errors);
     const report: EvalReport = {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   ]);
   for (const name of names) {
     const text = readFileSync(exampleNote(name), 'utf8');
-    const doc = pipeline.run(new Doc(text, { id: name, meta: { noteDate: '2025-03-14' } }));
+    const doc = pipeline.runSync(new Doc(text, { id: name, meta: { noteDate: '2025-03-14' } }));
     bundles.set(name, { text, bundle: toFhirBundle(doc, pipeline) });
   }
 });
@@ -89,7 +89,7 @@ describe('FHIR bundles of the example notes', () => {
     const name = 'discharge-summary-01.txt';
     const text = bundles.get(name)!.text;
     const again = toFhirBundle(
-      pipeline.run(new Doc(text, { id: name, meta: { noteDate: '2025-03-14' } })),
+      pipeline.runSync(new Doc(text, { id: name, meta: { noteDate: '2025-03-14' } })),
       pipeline,
     );
     expect(again).toEqual(bundles.get(name)!.bundle);

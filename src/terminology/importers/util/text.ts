@@ -7,7 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ClinoteError } from '../../../errors/error.js';
-import { CsvParser } from '../../../io/csv.js';
+import { CsvParser } from '../../../text/csv.js';
 
 export interface TextInputOptions {
   /** Text encoding (default utf8; the CMS HCPCS file is latin1). */
