@@ -1,7 +1,8 @@
 /**
  * Golden files for whole notes: the default pipeline over a few example notes, compared with a
  * compact, reviewable projection kept in __golden__/. A change in any component shows up here as a
- * diff to read. Regenerate on purpose with `UPDATE_GOLDEN=1 npx vitest run src/golden`.
+ * diff to read. Regenerate on purpose with `UPDATE_GOLDEN=1 npx vitest run src/golden`; a missing
+ * file fails the suite (it is never written silently).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,10 +77,12 @@ describe('golden whole-note results (default pipeline)', () => {
       }
       const actual = `${JSON.stringify(project(result), null, 1)}\n`;
       const file = join(DIR, note.replace(/\.txt$/, '.json'));
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+      if (process.env.UPDATE_GOLDEN === '1') {
         mkdirSync(DIR, { recursive: true });
         writeFileSync(file, actual);
       }
+      // a missing golden file fails: it is written only on purpose, with UPDATE_GOLDEN=1
+      expect(existsSync(file), `${file} is missing: write it with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(actual).toBe(readFileSync(file, 'utf8'));
     });
   }

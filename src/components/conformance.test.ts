@@ -1,0 +1,132 @@
+/**
+ * One conformance suite over every registered component: what the component contract promises,
+ * checked the same way for each (options schema closed, resources hashed into the stamp, declared
+ * layers set and no others, offsets reproduce the text, sync and async forms agree).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Doc } from '../doc/doc.js';
+import { readConfigFile } from '../engine.js';
+import { baseLayer, type FactoryContext } from '../pipeline/component.js';
+import { schemaIssues } from '../pipeline/config.js';
+import { createPipeline, createPipelineSync, type Pipeline } from '../pipeline/pipeline.js';
+import { fileResourceContext, packageRoot, resourcePath } from '../resources.js';
+import { defaultRegistry } from './index.js';
+
+const registry = defaultRegistry();
+const DEFAULT = readConfigFile(resourcePath('pipelines/default.json')) as {
+  name: string;
+  components: { name: string }[];
+};
+const NOTES_DIR = join(packageRoot(), 'examples', 'notes');
+const NOTES = readdirSync(NOTES_DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()
+  .map((f) => ({ id: f, text: readFileSync(join(NOTES_DIR, f), 'utf8'), meta: { noteDate: '2025-03-04' } }));
+
+/** The default pipeline up to and including `name` (the default order satisfies every requirement). */
+function prefix(name: string): { name: string; components: { name: string }[] } {
+  const i = DEFAULT.components.findIndex((c) => c.name === name);
+  return { name: `upto-${name}`, components: DEFAULT.components.slice(0, i + 1) };
+}
+
+const build = (config: unknown, context: FactoryContext = fileResourceContext()): Pipeline =>
+  createPipelineSync(config, { registry, context });
+
+type Item = Record<string, unknown>;
+
+/** Every object with numeric start/end and a string text, anywhere in a value. */
+function spans(value: unknown, out: Item[] = []): Item[] {
+  if (Array.isArray(value)) for (const v of value) spans(v, out);
+  else if (value && typeof value === 'object') {
+    const o = value as Item;
+    if (typeof o.start === 'number' && typeof o.end === 'number' && typeof o.text === 'string') out.push(o);
+    for (const v of Object.values(o)) spans(v, out);
+  }
+  return out;
+}
+
+describe('every registered component', () => {
+  const factories = registry.list();
+
+  it('the default pipeline names every registered component', () => {
+    expect(factories.map((f) => f.name).sort()).toEqual(DEFAULT.components.map((c) => c.name).sort());
+  });
+
+  describe.each(factories.map((f) => [`${f.name}@${f.version}`, f] as const))('%s', (_label, factory) => {
+    it('has a semantic version and a description', () => {
+      expect(factory.version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(factory.description.length).toBeGreaterThan(10);
+    });
+
+    it('its options schema accepts {} and rejects unknown keys', () => {
+      expect(schemaIssues(factory.options, {})).toEqual([]);
+      expect(schemaIssues(factory.options, { noSuchOption: true })).toEqual(['noSuchOption: unknown key']);
+    });
+
+    it('hashes every resource it reads into the pipeline stamp', () => {
+      const base = fileResourceContext();
+      const reads: string[] = [];
+      // the same files with a trailing newline: same meaning, other bytes
+      const touched: FactoryContext = {
+        readResource: (p) => {
+          reads.push(p);
+          return `${base.readResource(p)}\n`;
+        },
+        readResourceBytes: (p) => base.readResourceBytes(p),
+      };
+      const config = prefix(factory.name);
+      const a = build(config);
+      const b = build(config, touched);
+      const mine = a.components.find((c) => c.name === factory.name);
+      expect(mine).toBeDefined();
+      const text = (mine?.resources ?? []).filter((r) => !r.binary);
+      if (text.length > 0) expect(b.stamp.version).not.toBe(a.stamp.version);
+      for (const r of mine?.resources ?? []) expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('sets the layers it declares and no others, with offsets that reproduce the text', () => {
+      const config = prefix(factory.name);
+      const before =
+        config.components.length > 1
+          ? build({ ...config, components: config.components.slice(0, -1) })
+          : undefined;
+      const full = build(config);
+      const declared = new Set(factory.assigns.map(baseLayer));
+      for (const note of NOTES) {
+        const out = full.processSync(note);
+        expect(out.ok, note.id).toBe(true);
+        if (!out.ok) continue;
+        const doc: Doc = out.doc;
+        const earlier = before?.processSync(note);
+        const had = new Set(earlier?.ok ? earlier.doc.layerNames() : []);
+        for (const layer of doc.layerNames()) {
+          if (!had.has(layer))
+            expect(declared.has(layer), `${factory.name} set undeclared layer '${layer}'`).toBe(true);
+        }
+        for (const layer of declared) expect(doc.has(layer)).toBe(true);
+        for (const layer of declared) {
+          if (layer === 'normalized') continue;
+          for (const s of spans(doc.get(layer))) {
+            expect(doc.text.slice(s.start as number, s.end as number), `${layer} span in ${note.id}`).toBe(
+              s.text,
+            );
+          }
+        }
+      }
+    });
+
+    it('gives the same results through processSync, process and processMany', async () => {
+      const config = prefix(factory.name);
+      const p = await createPipeline(config, { registry, context: fileResourceContext() });
+      const json = (o: { ok: boolean; doc?: Doc }) => (o.ok && o.doc ? JSON.stringify(o.doc) : 'failed');
+      const many = await p.processMany(NOTES);
+      for (const [i, note] of NOTES.entries()) {
+        const sync = json(p.processSync(note));
+        expect(json(await p.process(note)), note.id).toBe(sync);
+        expect(json(many[i] as { ok: boolean; doc?: Doc }), note.id).toBe(sync);
+      }
+    });
+  });
+});
