@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sharedDataPath } from '../src/data.js';
 import { Doc } from '../src/doc/doc.js';
-import { loadPipelineSync } from '../src/engine.js';
+import { loadPipelineSync } from '../src/engine-sync.js';
 import { readPlanItems } from '../src/io/notes.js';
 import { planInputs } from '../src/io/plan.js';
 import { toResult } from '../src/output/result.js';

@@ -27,6 +27,7 @@ const LAYERS = {
   models: 4,
   output: 5,
   'engine.ts': 5,
+  'engine-sync.ts': 5,
   io: 5,
   batch: 6,
   eval: 6,

@@ -3,10 +3,10 @@
  * file), the default registry of components and the package's resource files.
  */
 import { readFileSync } from 'node:fs';
-import { defaultRegistry } from './components/index.js';
+import { registryOf } from './components/loaders.js';
 import { ClinoteError } from './errors/error.js';
 import type { RunHooks } from './pipeline/component.js';
-import { type CreatePipelineOptions, createPipeline, createPipelineSync, type Pipeline } from './pipeline/pipeline.js';
+import { type CreatePipelineOptions, createPipeline, type Pipeline } from './pipeline/pipeline.js';
 import type { Registry } from './pipeline/registry.js';
 import { fileResourceContext, resourcePath } from './resources.js';
 
@@ -76,29 +76,39 @@ export function readConfigFile(path: string): unknown {
   }
 }
 
-function pipelineArgs(options: LoadPipelineOptions): { config: unknown; create: CreatePipelineOptions } {
+/** The config of a load: the file or object given (or the default), with the pack applied. */
+export function configOf(options: LoadPipelineOptions): unknown {
   let config = options.config ?? readConfigFile(options.configPath ?? resourcePath(DEFAULT_PIPELINE));
   if (options.pack !== undefined) config = applyPack(config, options.pack).config;
+  return config;
+}
+
+/** The options of `createPipeline` for a load, given its registry. */
+export function createOptions(options: LoadPipelineOptions, registry: Registry): CreatePipelineOptions {
   return {
-    config,
-    create: {
-      registry: options.registry ?? defaultRegistry(),
-      context: fileResourceContext(options.sharedBytes ? { shared: options.sharedBytes } : {}),
-      ...(options.maxNoteBytes !== undefined ? { maxNoteBytes: options.maxNoteBytes } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
-    },
+    registry,
+    context: fileResourceContext(options.sharedBytes ? { shared: options.sharedBytes } : {}),
+    ...(options.maxNoteBytes !== undefined ? { maxNoteBytes: options.maxNoteBytes } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
   };
 }
 
-/** Build a pipeline (the default one unless a config is given); components may build asynchronously. */
-export async function loadPipeline(options: LoadPipelineOptions = {}): Promise<Pipeline> {
-  const { config, create } = pipelineArgs(options);
-  return createPipeline(config, create);
+/** Names of the components a config lists (for loading only those). */
+function componentNames(config: unknown): string[] {
+  const components = (config as { components?: unknown } | null)?.components;
+  if (!Array.isArray(components)) return [];
+  return components
+    .map((c: unknown) => (c as { name?: unknown } | null)?.name)
+    .filter((n): n is string => typeof n === 'string');
 }
 
-/** `loadPipeline` for configs of synchronous components (every rule component); for tests and benchmarks. */
-export function loadPipelineSync(options: LoadPipelineOptions = {}): Pipeline {
-  const { config, create } = pipelineArgs(options);
-  return createPipelineSync(config, create);
+/**
+ * Build a pipeline (the default one unless a config is given). Only the components the config
+ * names are imported; components may build asynchronously.
+ */
+export async function loadPipeline(options: LoadPipelineOptions = {}): Promise<Pipeline> {
+  const config = configOf(options);
+  const registry = options.registry ?? (await registryOf(componentNames(config)));
+  return createPipeline(config, createOptions(options, registry));
 }

@@ -4,7 +4,8 @@
  * resources; adapters pass it to createPipelineSync.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClinoteError } from './errors/error.js';
@@ -45,17 +46,70 @@ export function clearCompiledCache(): void {
   compiledCache.clear();
 }
 
-function compiledOnce<T>(kind: string, text: string, compile: () => T): T {
-  const key = `${kind}\0${createHash('sha256').update(text).digest('hex')}`;
-  if (compiledCache.has(key)) return compiledCache.get(key) as T;
-  const value = compile();
-  compiledCache.set(key, value);
-  return value;
+/**
+ * The on-disk cache folder: `$CLINOTE_CACHE_DIR`, else `$XDG_CACHE_HOME/clinote`, else
+ * `~/.cache/clinote`; null when `CLINOTE_CACHE_DIR=off`. Safe to delete at any time.
+ */
+export function defaultCacheDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | null {
+  const set = env.CLINOTE_CACHE_DIR;
+  if (set === 'off' || set === '0') return null;
+  if (set) return resolve(set);
+  const xdg = env.XDG_CACHE_HOME;
+  return xdg ? join(xdg, 'clinote') : join(homedir(), '.cache', 'clinote');
+}
+
+/** Entries in the disk cache are keyed by this too: a new Clinote never reads an old one's files. */
+const DISK_CACHE_VERSION = 'v1';
+
+function compiledWith(cacheDir: string | null) {
+  return function compiled<T>(
+    kind: string,
+    text: string,
+    compile: () => T,
+    options?: { readonly persist?: boolean },
+  ): T {
+    const hash = createHash('sha256').update(kind).update('\0').update(text).digest('hex');
+    if (compiledCache.has(hash)) return compiledCache.get(hash) as T;
+    let value: T | undefined;
+    const file =
+      options?.persist && cacheDir !== null
+        ? join(cacheDir, DISK_CACHE_VERSION, `${hash.slice(0, 40)}.json`)
+        : null;
+    if (file !== null) {
+      try {
+        value = JSON.parse(readFileSync(file, 'utf8')) as T;
+      } catch {
+        // a miss, or a damaged entry: compile again
+      }
+    }
+    if (value === undefined) {
+      value = compile();
+      if (file !== null) writeCacheFile(file, JSON.stringify(value));
+    }
+    compiledCache.set(hash, value);
+    return value;
+  };
+}
+
+/** Write a cache entry atomically (temp file + rename); a cache that cannot be written is skipped. */
+function writeCacheFile(file: string, data: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch {
+    // read-only home, full disk: the cache is an optimisation, never a failure
+  }
 }
 
 export interface ResourceContextOptions {
   /** Bytes already in memory, by absolute path (shared between worker threads, never copied). */
   readonly shared?: ReadonlyMap<string, Uint8Array>;
+  /** The on-disk cache of compiled resources; default `defaultCacheDir()`, null for none. */
+  readonly cacheDir?: string | null;
 }
 
 /** Reads resources from the package's resources/ folder (or absolute paths); compiled values are cached by content. */
@@ -77,6 +131,6 @@ export function fileResourceContext(options: ResourceContextOptions = {}): Facto
   return {
     readResource: (path) => read(path).toString('utf8'),
     readResourceBytes: (path) => shared?.get(resourcePath(path)) ?? new Uint8Array(read(path)),
-    compiled: compiledOnce,
+    compiled: compiledWith(options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir),
   };
 }

@@ -13,6 +13,7 @@ import { schemaIssues } from '../pipeline/config.js';
 import { createPipeline, createPipelineSync, type Pipeline } from '../pipeline/pipeline.js';
 import { fileResourceContext, packageRoot, resourcePath } from '../resources.js';
 import { defaultRegistry } from './index.js';
+import { COMPONENT_LOADERS, registryOf } from './loaders.js';
 
 const registry = defaultRegistry();
 const DEFAULT = readConfigFile(resourcePath('pipelines/default.json')) as {
@@ -52,6 +53,13 @@ describe('every registered component', () => {
 
   it('the default pipeline names every registered component', () => {
     expect(factories.map((f) => f.name).sort()).toEqual(DEFAULT.components.map((c) => c.name).sort());
+  });
+
+  it('each can be loaded on its own, by name (a pipeline imports only what its config names)', async () => {
+    expect(Object.keys(COMPONENT_LOADERS).sort()).toEqual(factories.map((f) => f.name).sort());
+    const some = await registryOf(['sections', 'tokens', 'nope']);
+    expect(some.names()).toEqual(['sections', 'tokens']);
+    expect(some.get('sections')).toBe(registry.get('sections'));
   });
 
   describe.each(factories.map((f) => [`${f.name}@${f.version}`, f] as const))('%s', (_label, factory) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadPipelineSync } from '../engine.js';
+import { loadPipelineSync } from '../engine-sync.js';
 import { Doc } from './doc.js';
 import { NormalizedText } from './normalize.js';
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8 } from '../doc/decode.js';
-import { loadPipelineSync } from '../engine.js';
+import { loadPipelineSync } from '../engine-sync.js';
 import { toResult } from '../output/result.js';
 import { packageRoot } from '../resources.js';
 

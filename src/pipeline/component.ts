@@ -77,11 +77,13 @@ export interface FactoryContext {
   /** Read a binary resource (e.g. a terminology pack). Records its hash. */
   readResourceBytes(path: string): Uint8Array;
   /**
-   * A value compiled from resource text, cached by the text's content hash for the life of the
-   * process (and shared between pipeline builds). `kind` names what is compiled (and its version);
-   * `compile` runs only on a miss. Optional: without it a factory compiles every time.
+   * A value compiled from resource text, cached by `kind` and the text's content hash for the life
+   * of the process (shared between pipeline builds). `kind` names what is compiled and its version.
+   * With `persist`, the value must be JSON data: it is also kept in the on-disk cache folder and
+   * read back by the next process instead of compiling again. `compile` runs only on a miss.
+   * Optional: without it a factory compiles every time.
    */
-  compiled?<T>(kind: string, text: string, compile: () => T): T;
+  compiled?<T>(kind: string, text: string, compile: () => T, options?: { readonly persist?: boolean }): T;
 }
 
 /** A versioned factory registered under a name. */

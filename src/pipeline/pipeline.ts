@@ -188,7 +188,8 @@ function plan(
         recorded.push({ path, sha256: sha256(bytes), binary: true });
         return bytes;
       },
-      compiled: (kind, text, compile) => (base.compiled ? base.compiled(kind, text, compile) : compile()),
+      compiled: (kind, text, compile, o) =>
+        base.compiled ? base.compiled(kind, text, compile, o) : compile(),
     };
     return { index, factory, options: opts, ctx, recorded };
   });

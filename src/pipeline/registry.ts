@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
-import semver from 'semver';
 import { ClinoteError } from '../errors/error.js';
 import type { ComponentFactory } from './component.js';
+import { compareVersions, parseVersion, satisfies, type Version } from './semver.js';
 
 /**
  * Component factories keyed `name@version`. Several versions of one component can be registered
@@ -13,11 +13,12 @@ export class Registry {
   readonly #byName = new Map<string, ComponentFactory<TSchema>[]>();
 
   register<S extends TSchema>(factory: ComponentFactory<S>): this {
-    if (semver.valid(factory.version) === null) {
+    const version = parseVersion(factory.version);
+    if (version === null) {
       throw new Error(`component '${factory.name}': version '${factory.version}' is not a semantic version`);
     }
     const versions = this.#byName.get(factory.name) ?? [];
-    if (versions.some((f) => semver.eq(f.version, factory.version))) {
+    if (versions.some((f) => f.version === factory.version)) {
       throw new ClinoteError(
         'CLINOTE_E_REGISTRY_DUPLICATE',
         `component '${factory.name}@${factory.version}' is already registered`,
@@ -26,7 +27,9 @@ export class Registry {
     }
     // a factory's create takes its own options type; the registry hands it validated options
     versions.push(factory as ComponentFactory<TSchema>);
-    versions.sort((a, b) => semver.rcompare(a.version, b.version));
+    versions.sort((a, b) =>
+      compareVersions(parseVersion(b.version) as Version, parseVersion(a.version) as Version),
+    );
     this.#byName.set(factory.name, versions);
     return this;
   }
@@ -36,7 +39,7 @@ export class Registry {
     const versions = this.#byName.get(name);
     if (!versions) return undefined;
     if (range === undefined) return versions[0];
-    return versions.find((f) => semver.satisfies(f.version, range));
+    return versions.find((f) => satisfies(f.version, range));
   }
 
   /** Registered versions of `name`, highest first. */

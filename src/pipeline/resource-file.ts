@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ClinoteError } from '../errors/error.js';
 import type { FactoryContext } from './component.js';
@@ -9,16 +10,35 @@ import { schemaIssues } from './config.js';
  */
 export function loadJsonResource<S extends TSchema>(ctx: FactoryContext, path: string, schema: S): Static<S> {
   const text = ctx.readResource(path);
+  const parse = (): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new ClinoteError(
+        'CLINOTE_E_RESOURCE_INVALID',
+        `${path}: not valid JSON (${e instanceof Error ? e.message : ''})`,
+        { path },
+      );
+    }
+  };
+  if (!ctx.compiled) return checked(path, parse(), schema);
+  // validating a large rule file is most of its load time: a file checked once against this schema
+  // (same bytes, same schema) is not checked again, in this process or the next (disk cache)
+  const kind = `json-valid:${schemaKey(schema)}`;
   let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ClinoteError(
-      'CLINOTE_E_RESOURCE_INVALID',
-      `${path}: not valid JSON (${e instanceof Error ? e.message : ''})`,
-      { path },
-    );
-  }
+  ctx.compiled(
+    kind,
+    text,
+    () => {
+      value = checked(path, parse(), schema);
+      return true;
+    },
+    { persist: true },
+  );
+  return (value ?? parse()) as Static<S>;
+}
+
+function checked<S extends TSchema>(path: string, value: unknown, schema: S): Static<S> {
   const issues = schemaIssues(schema, value);
   if (issues.length > 0) {
     throw new ClinoteError('CLINOTE_E_RESOURCE_INVALID', `${path}: ${issues.slice(0, 10).join('; ')}`, {
@@ -27,4 +47,16 @@ export function loadJsonResource<S extends TSchema>(ctx: FactoryContext, path: s
     });
   }
   return value as Static<S>;
+}
+
+const schemaKeys = new WeakMap<object, string>();
+
+/** A short hash of a schema's JSON: a changed schema re-validates every file. */
+function schemaKey(schema: TSchema): string {
+  let key = schemaKeys.get(schema);
+  if (key === undefined) {
+    key = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 16);
+    schemaKeys.set(schema, key);
+  }
+  return key;
 }

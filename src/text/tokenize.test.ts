@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildSync } from '../pipeline/testing.js';
+import { tokensComponent, tokensOf } from '../components/tokens/index.js';
 import { Doc } from '../doc/doc.js';
 import { normalize } from '../doc/normalize.js';
 import type { Sentence } from '../doc/types.js';
-import { loadPipelineSync } from '../engine.js';
-import { tokensComponent, tokensOf } from '../components/tokens/index.js';
+import { loadPipelineSync } from '../engine-sync.js';
+import { buildSync } from '../pipeline/testing.js';
 import { type RawToken, tokenize } from './tokenize.js';
 
 /** `text|kind`, with `=value` and `/unit` when the token has them. */
@@ -127,7 +127,11 @@ describe('tokens component', () => {
       { start: 27, end: 36, section: 0, kind: 'text' },
     ];
     doc.set('sentences', sentences);
-    buildSync(tokensComponent, {}, { readResource: () => '', readResourceBytes: () => new Uint8Array() })(doc);
+    buildSync(
+      tokensComponent,
+      {},
+      { readResource: () => '', readResourceBytes: () => new Uint8Array() },
+    )(doc);
     expect(doc.get('tokens').map((t) => [doc.textOf(t), t.kind, t.sentence])).toEqual([
       ['Seen', 'word', 0],
       ['today', 'word', 0],

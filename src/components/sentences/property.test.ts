@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
-import { loadPipelineSync } from '../../engine.js';
+import { loadPipelineSync } from '../../engine-sync.js';
 import { fileResourceContext } from '../../resources.js';
 import { tokenize } from '../../text/tokenize.js';
 import { loadAbbreviations } from './abbreviations.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildSync } from '../../pipeline/testing.js';
 import { Doc } from '../../doc/doc.js';
 import { normalize } from '../../doc/normalize.js';
 import type { Section, SentenceKind } from '../../doc/types.js';
-import { loadPipelineSync } from '../../engine.js';
+import { loadPipelineSync } from '../../engine-sync.js';
+import { buildSync } from '../../pipeline/testing.js';
 import { fileResourceContext } from '../../resources.js';
 import { AbbreviationFileSchema, AbbreviationTable, loadAbbreviations } from './abbreviations.js';
 import { sentencesComponent, sentencesOf } from './index.js';

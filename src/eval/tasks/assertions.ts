@@ -24,7 +24,8 @@ import {
 } from '../../components/assertions/index.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
-import { DEFAULT_PIPELINE, loadPipelineSync, readConfigFile } from '../../engine.js';
+import { DEFAULT_PIPELINE, readConfigFile } from '../../engine.js';
+import { loadPipelineSync } from '../../engine-sync.js';
 import { ClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { resourcePath } from '../../resources.js';

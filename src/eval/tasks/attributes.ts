@@ -39,7 +39,7 @@ import { medicationsComponent } from '../../components/medications/index.js';
 import type { Medication } from '../../components/medications/types.js';
 import { Doc } from '../../doc/doc.js';
 import type { Span } from '../../doc/types.js';
-import { loadPipelineSync } from '../../engine.js';
+import { loadPipelineSync } from '../../engine-sync.js';
 import { ClinoteError, toClinoteError } from '../../errors/error.js';
 import { defineComponent } from '../../pipeline/component.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';

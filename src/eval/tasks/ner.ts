@@ -12,13 +12,8 @@ import { readFileSync } from 'node:fs';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
-import {
-  applyPack,
-  CONCEPTS_COMPONENT,
-  DEFAULT_PIPELINE,
-  loadPipelineSync,
-  readConfigFile,
-} from '../../engine.js';
+import { applyPack, CONCEPTS_COMPONENT, DEFAULT_PIPELINE, readConfigFile } from '../../engine.js';
+import { loadPipelineSync } from '../../engine-sync.js';
 import { ClinoteError, toClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { resourcePath } from '../../resources.js';

@@ -21,7 +21,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Doc } from '../../doc/doc.js';
-import { loadPipelineSync } from '../../engine.js';
+import { loadPipelineSync } from '../../engine-sync.js';
 import { ClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../readers/conll.js';
