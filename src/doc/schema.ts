@@ -154,7 +154,7 @@ export const CodeSchema = Type.Object(
     system: Type.String({
       description: '`icd10cm`, `rxnorm`, `loinc`, `doid`, `hpo`, `mesh`, `omim`, `hcpcs`, ...',
     }),
-    code: Type.String(),
+    code: Type.String({ description: 'The code in its system' }),
     display: Type.String({ description: 'The display name of the code' }),
     score: Type.Number({ description: 'How well the code fits the mention (higher is better)' }),
   },
@@ -166,8 +166,8 @@ export const ConceptCandidateSchema = Type.Object(
     id: Type.String({ description: 'Pack id of the concept, e.g. `doid:9352`' }),
     type: Type.String({ description: 'Semantic type' }),
     preferred: Type.String({ description: 'Preferred name' }),
-    score: Type.Number(),
-    codes: Type.Array(CodeSchema),
+    score: Type.Number({ description: 'Score of this sense (higher is more likely)' }),
+    codes: Type.Array(CodeSchema, { description: 'Codes of this sense, best first' }),
   },
   { ...closed, description: 'Another sense of an ambiguous mention' },
 );
@@ -224,7 +224,7 @@ export const FlagSchema = Type.Object(
     code: Type.String({
       description: 'Stable code from docs/errors.md, e.g. `CLINOTE_W_INPUT_INVALID_UTF8`',
     }),
-    message: Type.String(),
+    message: Type.String({ description: 'For people; never quotes note text' }),
     count: Type.Optional(Type.Integer({ minimum: 0, description: 'How many times the problem occurs' })),
   },
   {

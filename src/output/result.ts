@@ -11,34 +11,66 @@ export interface ResultOptions {
   readonly tokens?: boolean;
 }
 
+/** The result while it is built (key by key: the key order is the order of the JSON). */
+type ResultDraft = { -readonly [K in keyof Result]: Result[K] };
+
+/** The layers of the result a component adds under its own key (its `outputs`). */
+const OPTIONAL_LAYERS = ['medications', 'measurements', 'dates'] as const;
+type OptionalLayer = (typeof OPTIONAL_LAYERS)[number];
+const isOptionalLayer = (layer: string): layer is OptionalLayer =>
+  (OPTIONAL_LAYERS as readonly string[]).includes(layer);
+
 const withText = <T extends Span>(doc: Doc, s: T): T & { text: string } => ({
   ...s,
   text: doc.text.slice(s.start, s.end),
 });
 
+/** Set an optional layer of the result from the Doc, when the Doc has it. */
+function setLayer(result: ResultDraft, doc: Doc, layer: OptionalLayer): void {
+  switch (layer) {
+    case 'medications': {
+      const v = doc.maybe('medications');
+      if (v) result.medications = v;
+      return;
+    }
+    case 'measurements': {
+      const v = doc.maybe('measurements');
+      if (v) result.measurements = v;
+      return;
+    }
+    case 'dates': {
+      const v = doc.maybe('dates');
+      if (v) result.dates = v;
+      return;
+    }
+  }
+}
+
 /** The documented JSON result of one processed note (see schemas/result.schema.json). */
 export function toResult(doc: Doc, pipeline: Pipeline, options: ResultOptions = {}): Result {
-  const result: Record<string, unknown> = {
+  const result: ResultDraft = {
     id: doc.id,
     pipeline: pipeline.stamp,
     flags: doc.flags,
+    ...(options.text ? { text: doc.text } : {}),
+    sections: (doc.maybe('sections') ?? []).map((s) => ({ ...withText(doc, s), header: s.header })),
+    sentences: (doc.maybe('sentences') ?? []).map((s) => withText(doc, s)),
+    ...(options.tokens ? { tokens: (doc.maybe('tokens') ?? []).map((t) => withText(doc, t)) } : {}),
+    concepts: doc.maybe('concepts') ?? [],
   };
-  if (options.text) result.text = doc.text;
-  result.sections = (doc.maybe('sections') ?? []).map((s) => ({
-    ...withText(doc, s),
-    header: s.header,
-  }));
-  result.sentences = (doc.maybe('sentences') ?? []).map((s) => withText(doc, s));
-  if (options.tokens) result.tokens = (doc.maybe('tokens') ?? []).map((t) => withText(doc, t));
-  result.concepts = doc.maybe('concepts') ?? [];
+  // the layers components add, in component order
   for (const c of pipeline.components) {
     for (const layer of c.outputs) {
-      if (doc.has(layer) && !(layer in result)) result[layer] = doc.get(layer);
+      if (layer in result || !doc.has(layer)) continue;
+      if (isOptionalLayer(layer)) setLayer(result, doc, layer);
+      // A layer the result schema does not know is still written (the schema is closed, so such
+      // a result does not validate until the layer's schema is added to ResultSchema).
+      else Object.assign(result, { [layer]: doc.get(layer) });
     }
   }
-  return result as Result;
+  return result;
 }
 
 export function toErrorResult(id: string, error: ClinoteError, pipeline: Pipeline): ErrorResult {
-  return { id, pipeline: pipeline.stamp as ErrorResult['pipeline'], error: error.toJSON() };
+  return { id, pipeline: pipeline.stamp, error: error.toJSON() };
 }

@@ -1,138 +1,132 @@
 /**
  * The JSON result of one note: the documented contract of `clinote extract`. `schemas/result.schema.json`
- * is generated from this (`npm run schemas`) and a test keeps it in step.
+ * is generated from this (`npm run generate`) and a test keeps it in step.
+ *
+ * One schema per layer, composed here: the core layers from `src/doc/schema.ts` (the layer types
+ * are `Static<>` of the same schemas), the fields components add to concepts (`assertion`,
+ * `modifiers`) and the layers they add to the result (`medications`, `measurements`, `dates`) from
+ * the components. Every object is closed (`additionalProperties: false`): a component that adds a
+ * field or a layer to the result adds its schema here, or `src/output/examples.test.ts` fails.
  */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
 import { AssertionSchema } from '../components/assertions/schema.js';
+import { DateMentionSchema } from '../components/dates/types.js';
+import { MeasurementSchema } from '../components/measurements/types.js';
+import { MedicationSchema } from '../components/medications/types.js';
+import { ModifiersSchema } from '../components/modifiers/types.js';
+import {
+  ConceptSchema,
+  closed,
+  FlagSchema,
+  type ReadonlyDeep,
+  SectionSchema,
+  SentenceSchema,
+  SpanText,
+  TokenSchema,
+} from '../doc/schema.js';
 
-const Int = (description: string) => Type.Integer({ minimum: 0, description });
-
-export const SpanSchema = Type.Object({
-  start: Int('Start offset, inclusive, in UTF-16 code units of the original text'),
-  end: Int('End offset, exclusive'),
-  text: Type.String({ description: 'The original text of [start, end)' }),
-});
-
-export const EvidenceSchema = Type.Object(
-  {
-    component: Type.String(),
-    rule: Type.Optional(Type.String({ description: 'Rule id (resources) or model id@version' })),
-    detail: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-);
-
-export const FlagSchema = Type.Object(
-  { code: Type.String(), message: Type.String(), count: Type.Optional(Type.Integer()) },
-  { additionalProperties: false },
-);
+/** A layer item as written in the result: its fields, then the `text` of [start, end). */
+function withText<P extends TProperties>(schema: TObject<P>, description: string) {
+  return Type.Object({ ...schema.properties, text: SpanText }, { ...closed, description });
+}
 
 export const StampSchema = Type.Object(
   {
-    name: Type.String(),
-    version: Type.String({ description: 'Hash of the config, component versions and resource files' }),
-    components: Type.Array(Type.Object({ name: Type.String(), version: Type.String() })),
+    name: Type.String({ description: "The config's `name`" }),
+    version: Type.String({
+      description: '16 hex digits: a hash of the config, the component versions and the resource files',
+    }),
+    components: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ description: 'Registered name of the component' }),
+          version: Type.String({ description: 'Semantic version' }),
+        },
+        { ...closed, description: 'A component of the pipeline' },
+      ),
+      { description: 'The components, in order' },
+    ),
   },
-  { additionalProperties: false },
+  { ...closed, description: 'The stamp of the pipeline that made the result' },
 );
 
-export const SectionSchema = Type.Composite([
-  SpanSchema,
-  Type.Object({
-    category: Type.String({
-      description: 'Normalized category (hpi, medications, ...), `other` or `preamble`',
-    }),
-    header: Type.Union([SpanSchema, Type.Null()]),
-    bodyStart: Int('Where the body starts, after the header'),
-    parent: Type.Optional(
-      Type.Integer({ description: 'Index of the enclosing section (exam or ROS parts)' }),
-    ),
-    evidence: EvidenceSchema,
-  }),
-]);
+export const ResultSectionSchema = withText(SectionSchema, 'A section: its header and body');
+export const ResultSentenceSchema = withText(SentenceSchema, 'A sentence');
+export const ResultTokenSchema = withText(TokenSchema, 'A token');
 
-export const SentenceSchema = Type.Composite([
-  SpanSchema,
-  Type.Object({
-    section: Type.Integer({ description: 'Index into sections, or -1' }),
-    kind: Type.Union(['text', 'header', 'list-item', 'key-value', 'line'].map((k) => Type.Literal(k))),
-  }),
-]);
-
-export const TokenSchema = Type.Composite([
-  SpanSchema,
-  Type.Object({
-    kind: Type.String(),
-    norm: Type.String(),
-    value: Type.Optional(Type.Number()),
-    unit: Type.Optional(Type.String()),
-    sentence: Type.Integer(),
-  }),
-]);
-
-export const CodeSchema = Type.Object({
-  system: Type.String({ description: 'icd10cm, rxnorm, loinc, doid, hpo, mesh, omim, hcpcs, ...' }),
-  code: Type.String(),
-  display: Type.String(),
-  score: Type.Number(),
-});
-
-export const ConceptSchema = Type.Composite(
-  [
-    SpanSchema,
-    Type.Object({
-      type: Type.String({ description: 'problem, medication, procedure, lab, anatomy, device, ...' }),
-      codes: Type.Array(CodeSchema),
-      matched: Type.Object({
-        term: Type.String(),
-        source: Type.String(),
-        similarity: Type.Optional(Type.Number()),
-      }),
-      score: Type.Number(),
-      evidence: EvidenceSchema,
-      assertion: Type.Optional(AssertionSchema),
-    }),
-  ],
-  { additionalProperties: true, description: 'Later components add fields (assertion, attributes).' },
+/** A concept with the fields components add: `assertion` (assertions) and `modifiers` (modifiers). */
+export const ResultConceptSchema = Type.Object(
+  {
+    ...ConceptSchema.properties,
+    assertion: Type.Optional(AssertionSchema),
+    modifiers: Type.Optional(ModifiersSchema),
+  },
+  { ...closed, description: 'A coded concept mention, with its assertion and modifiers when computed' },
 );
 
 export const ErrorSchema = Type.Object(
   {
     code: Type.String({ description: 'Stable code from docs/errors.md' }),
-    message: Type.String(),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    message: Type.String({ description: 'For people; never quotes note text' }),
+    details: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'Machine-readable context (docs/output.md#error-result): `line`, `row`, `file`, `field`, `path`, `reason`, `bytes`, `limit`',
+      }),
+    ),
   },
-  { additionalProperties: false },
+  { ...closed, description: 'Why the note could not be processed' },
 );
 
 export const ResultSchema = Type.Object(
   {
-    id: Type.String(),
+    id: Type.String({ description: 'The note id' }),
     pipeline: StampSchema,
     flags: Type.Array(FlagSchema, { description: 'Input problems that did not stop processing' }),
     text: Type.Optional(Type.String({ description: 'The original text (with --text)' })),
-    sections: Type.Array(SectionSchema),
-    sentences: Type.Array(SentenceSchema),
-    tokens: Type.Optional(Type.Array(TokenSchema, { description: 'With --tokens' })),
-    concepts: Type.Array(ConceptSchema),
+    sections: Type.Array(ResultSectionSchema, { description: 'Sections in text order' }),
+    sentences: Type.Array(ResultSentenceSchema, { description: 'Sentences in text order' }),
+    tokens: Type.Optional(
+      Type.Array(ResultTokenSchema, { description: 'Tokens in text order (with --tokens)' }),
+    ),
+    concepts: Type.Array(ResultConceptSchema, {
+      description: 'Coded concept mentions (empty when the pipeline has no concept component)',
+    }),
+    medications: Type.Optional(
+      Type.Array(MedicationSchema, {
+        description: 'Medication mentions with their sig (the `medications` component; docs/medications.md)',
+      }),
+    ),
+    measurements: Type.Optional(
+      Type.Array(MeasurementSchema, {
+        description: 'Lab results and vital signs (the `measurements` component; docs/measurements.md)',
+      }),
+    ),
+    dates: Type.Optional(
+      Type.Array(DateMentionSchema, {
+        description:
+          'Dates, times, relative dates, durations and ages (the `dates` component; docs/dates.md)',
+      }),
+    ),
   },
   {
     $id: 'https://clinote.dev/schemas/result.json',
     title: 'Clinote result',
-    description: 'One note processed by a Clinote pipeline. Components may add layers as extra keys.',
-    additionalProperties: true,
+    description:
+      'One note processed by a Clinote pipeline. The optional layers are there when the pipeline has their component.',
+    ...closed,
   },
 );
 
 export const ErrorResultSchema = Type.Object(
-  { id: Type.String(), pipeline: StampSchema, error: ErrorSchema },
+  { id: Type.String({ description: 'The note id' }), pipeline: StampSchema, error: ErrorSchema },
   {
     $id: 'https://clinote.dev/schemas/error-result.json',
     title: 'Clinote error result',
     description: 'A note that could not be processed; the batch went on.',
-    additionalProperties: false,
+    ...closed,
   },
 );
 
-export type Result = Static<typeof ResultSchema>;
-export type ErrorResult = Static<typeof ErrorResultSchema>;
+export type Result = ReadonlyDeep<Static<typeof ResultSchema>>;
+export type ErrorResult = ReadonlyDeep<Static<typeof ErrorResultSchema>>;

@@ -5,58 +5,26 @@
  * A later format (e.g. `fhir`) is one more `registerFormat(...)` call (or one more entry in
  * BUILTIN_FORMATS): the CLI lists the registered names as the `--format` choices.
  */
-import type { Doc } from '../doc/doc.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
 import { fhirFormat } from './fhir/format.js';
-import type { ResultOptions } from './result.js';
+import type { FormatWriter, OutputFormat } from './format-types.js';
 import type { ErrorResult, Result } from './schema.js';
 
-/** Counts of a batch, written at the end of the `json` batch document (never timings: output is deterministic). */
-export interface OutputSummary {
-  /** Records written: ok + errors (an unreadable file or a malformed line counts as one failed note). */
-  readonly notes: number;
-  readonly ok: number;
-  readonly errors: number;
-  /** Error records by code, sorted by code. */
-  readonly errorsByCode: Readonly<Record<string, number>>;
-  /** Notes (ok ones) with at least one input flag. */
-  readonly flagged: number;
-  /** Flags by code, sorted by code. */
-  readonly flagsByCode: Readonly<Record<string, number>>;
-  /** Files in directories skipped for their extension (or because they are not regular files). */
-  readonly skippedFiles: number;
-  /** Inputs (files, directories, stdin) that could not be read: each also has an error record. */
-  readonly unreadable: number;
-}
+export type { FormatWriter, OutputFormat, OutputSummary, WriterOptions } from './format-types.js';
 
-export interface WriterOptions {
+/**
+ * A writer that also takes records already serialized as compact JSON (`JSON.stringify` of what
+ * `result()` / `error()` take), e.g. by a worker thread (src/batch/), so they are written without
+ * being serialized again. Each method is optional; without it the caller parses the JSON and calls
+ * `result()` / `error()`.
+ */
+export interface JsonRecordWriter extends FormatWriter {
   /**
-   * The input is one note by nature (one `.txt` file, or stdin read as text): formats that have a
-   * batch wrapper write the bare record instead.
+   * The text before and after the next result's JSON (its place in the document): `before + json +
+   * after` is what `result()` returns for that record. The JSON may be written as UTF-8 bytes.
    */
-  readonly single: boolean;
-}
-
-/** Turns records into text. Each method returns what to write next (possibly ''). */
-export interface FormatWriter {
-  /** Before the first record. */
-  begin(): string;
-  result(result: Result): string;
-  error(error: ErrorResult): string;
-  /** After the last record. */
-  end(summary: OutputSummary): string;
-}
-
-export interface OutputFormat {
-  readonly name: string;
-  readonly description: string;
-  readonly mediaType: string;
-  /**
-   * The record of a processed note, when it is not the JSON result (`toResult`): e.g. the FHIR
-   * Bundle. The CLI calls it where the Doc is at hand and hands the record to `result()`.
-   */
-  readonly record?: (doc: Doc, pipeline: Pipeline, options: ResultOptions) => unknown;
-  create(options: WriterOptions): FormatWriter;
+  resultFrame?(): readonly [before: string, after: string];
+  /** What `error()` returns for the error result whose compact JSON this is. */
+  errorJson?(json: string): string;
 }
 
 /**
@@ -81,21 +49,24 @@ export const jsonFormat: OutputFormat = {
     }
     let results = 0;
     const errors: string[] = [];
-    return {
+    const resultFrame = (): [string, string] => [results++ === 0 ? '\n' : ',\n', ''];
+    const errorJson = (json: string): string => {
+      errors.push(json);
+      return '';
+    };
+    const writer: JsonRecordWriter = {
       begin: () => '{"results":[',
-      result(r) {
-        return `${results++ === 0 ? '\n' : ',\n'}${JSON.stringify(r)}`;
-      },
-      error(e) {
-        errors.push(JSON.stringify(e));
-        return '';
-      },
+      result: (r) => `${resultFrame()[0]}${JSON.stringify(r)}`,
+      error: (e) => errorJson(JSON.stringify(e)),
+      resultFrame,
+      errorJson,
       end(summary) {
         const errs = errors.length > 0 ? `\n${errors.join(',\n')}\n` : '';
         errors.length = 0;
         return `${results > 0 ? '\n' : ''}],"errors":[${errs}],"summary":${JSON.stringify(summary)}}\n`;
       },
     };
+    return writer;
   },
 };
 
@@ -105,12 +76,15 @@ export const ndjsonFormat: OutputFormat = {
   description: 'one JSON object per line: a result, or an error result {id, pipeline, error}',
   mediaType: 'application/x-ndjson',
   create() {
-    return {
+    const writer: JsonRecordWriter = {
       begin: () => '',
       result: (r) => `${JSON.stringify(r)}\n`,
       error: (e) => `${JSON.stringify(e)}\n`,
+      resultFrame: () => ['', '\n'],
+      errorJson: (json) => `${json}\n`,
       end: () => '',
     };
+    return writer;
   },
 };
 

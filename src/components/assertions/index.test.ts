@@ -232,7 +232,7 @@ describe('assertionsComponent', () => {
       name: 'assertions',
       version: '1.1.0',
       requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],
-      assigns: ['concepts'],
+      assigns: ['concepts.assertion'],
     });
   });
 

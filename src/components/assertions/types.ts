@@ -5,27 +5,24 @@
  * The component re-assigns the `concepts` layer: each concept is copied with an `assertion` field
  * (declared below by merging into `Concept`), so the JSON result carries it with the concept.
  */
+import type { Static } from '@sinclair/typebox';
+import type { ReadonlyDeep } from '../../doc/schema.js';
 import type { Span } from '../../doc/types.js';
+import {
+  ASSERTION_CATEGORY_VALUES,
+  type AssertionCategorySchema,
+  type AssertionEvidenceSchema,
+  type AssertionSchema,
+  type AssertionStatusSchema,
+  TEMPORALITY_VALUES,
+  type TemporalityEvidenceSchema,
+  type TemporalitySchema,
+} from './schema.js';
 
 /** The categories a cue or a section default can give. */
-export type AssertionCategory =
-  | 'NEGATED'
-  | 'POSSIBLE'
-  | 'HYPOTHETICAL'
-  | 'HISTORICAL'
-  | 'FAMILY'
-  | 'CONDITIONAL'
-  | 'ALLERGY';
+export type AssertionCategory = Static<typeof AssertionCategorySchema>;
 
-export const ASSERTION_CATEGORIES: readonly AssertionCategory[] = [
-  'NEGATED',
-  'POSSIBLE',
-  'HYPOTHETICAL',
-  'HISTORICAL',
-  'FAMILY',
-  'CONDITIONAL',
-  'ALLERGY',
-];
+export const ASSERTION_CATEGORIES: readonly AssertionCategory[] = ASSERTION_CATEGORY_VALUES;
 
 /**
  * One summary value, from the categories that hold, by priority:
@@ -33,34 +30,21 @@ export const ASSERTION_CATEGORIES: readonly AssertionCategory[] = [
  * POSSIBLE -> `possible`, HISTORICAL -> `historical`, CONDITIONAL -> `conditional`, none -> `present`.
  * Only `present` is the patient's current, affirmed problem.
  */
-export type AssertionStatus =
-  | 'present'
-  | 'absent'
-  | 'possible'
-  | 'hypothetical'
-  | 'historical'
-  | 'family'
-  | 'conditional'
-  | 'allergy';
+export type AssertionStatus = Static<typeof AssertionStatusSchema>;
 
 /** A span of the original text with its text. */
 export interface TextSpan extends Span {
   readonly text: string;
 }
 
-/** Why a category holds (or, for `AFFIRMED`, that nothing fired). */
-export interface AssertionEvidence {
-  /** The category this evidence supports; `AFFIRMED` for the default evidence. */
-  readonly category: AssertionCategory | 'AFFIRMED';
-  /** `cue`: a rule matched in the sentence; `section`: a section default; `default`: nothing fired. */
-  readonly source: 'cue' | 'section' | 'default';
-  /** Rule id (`neg.no`, `section.family-history`, `assertions.default`). */
-  readonly rule: string;
-  /** The cue as written (original offsets); the section header for a section default; null otherwise. */
-  readonly cue: TextSpan | null;
-  /** The scope the cue governs (original offsets): tokens after and/or before the cue; the section; the sentence. */
-  readonly scope: Span;
-}
+/**
+ * Why a category holds (or, for `AFFIRMED`, that nothing fired): the category, the `source`
+ * (`cue`: a rule matched in the sentence; `section`: a section default; `default`: nothing fired),
+ * the rule id (`neg.no`, `section.family-history`, `assertions.default`), the cue as written
+ * (original offsets; the section header for a section default; null otherwise) and the scope the
+ * cue governs (tokens after and/or before the cue; the section; the sentence).
+ */
+export interface AssertionEvidence extends ReadonlyDeep<Static<typeof AssertionEvidenceSchema>> {}
 
 /**
  * ConText's onset axis, apart from the status: `historical` when the condition began more than 14
@@ -68,37 +52,27 @@ export interface AssertionEvidence {
  * habit or allergy of the lexicon, a social history / allergies / problem list section),
  * `hypothetical` with the HYPOTHETICAL category, otherwise `recent`.
  */
-export type Temporality = 'recent' | 'historical' | 'hypothetical';
-export const TEMPORALITIES: readonly Temporality[] = ['recent', 'historical', 'hypothetical'];
+export type Temporality = Static<typeof TemporalitySchema>;
+export const TEMPORALITIES: readonly Temporality[] = TEMPORALITY_VALUES;
 
-/** Why the temporality holds. */
-export interface TemporalityEvidence {
-  readonly temporality: Temporality;
-  /**
-   * `cue`: a cue in the sentence (a HISTORICAL / HYPOTHETICAL / ALLERGY cue of the rules, an onset
-   * cue or a duration of the lexicon); `lexicon`: the concept names a chronic condition, habit or
-   * allergy; `section`: a section (default); `default`: nothing fired (recent).
-   */
-  readonly source: 'cue' | 'lexicon' | 'section' | 'default';
-  /** Rule or lexicon id (`hist.h-o`, `onset.duration`, `chronic.hypertension`, `temporality.default`). */
-  readonly rule: string;
-  /** The cue or lexicon term as written (original offsets); the section header; null for the default. */
-  readonly cue: TextSpan | null;
-  /** What the cue governs: the category scope, the cue through the concept, the concept, the section or the clause. */
-  readonly scope: Span;
-}
+/**
+ * Why the temporality holds: `source` is `cue` (a HISTORICAL / HYPOTHETICAL / ALLERGY cue of the
+ * rules, an onset cue or a duration of the lexicon), `lexicon` (the concept names a chronic
+ * condition, habit or allergy), `section` (a section default) or `default` (nothing fired: recent);
+ * `rule` the rule or lexicon id (`hist.h-o`, `onset.duration`, `chronic.hypertension`,
+ * `temporality.default`); `cue` the cue or lexicon term as written (original offsets; the section
+ * header; null for the default); `scope` what the cue governs (the category scope, the cue through
+ * the concept, the concept, the section or the clause).
+ */
+export interface TemporalityEvidence extends ReadonlyDeep<Static<typeof TemporalityEvidenceSchema>> {}
 
-export interface Assertion {
-  readonly status: AssertionStatus;
-  /** The categories that hold, in ASSERTION_CATEGORIES order; empty when the concept is present. */
-  readonly categories: readonly AssertionCategory[];
-  /** At least one item: the evidence of every category, or the default. */
-  readonly evidence: readonly AssertionEvidence[];
-  /** ConText's onset axis (see Temporality); independent of the status. */
-  readonly temporality: Temporality;
-  /** One item: the evidence that decided the temporality. */
-  readonly temporalityEvidence: readonly TemporalityEvidence[];
-}
+/**
+ * The assertion of a concept: `status` (the summary), `categories` (those that hold, in
+ * ASSERTION_CATEGORIES order; empty when the concept is present), `evidence` (at least one item:
+ * the evidence of every category, or the default), `temporality` (independent of the status) and
+ * `temporalityEvidence` (one item: the evidence that decided the temporality).
+ */
+export interface Assertion extends ReadonlyDeep<Static<typeof AssertionSchema>> {}
 
 declare module '../../doc/types.js' {
   interface Concept {

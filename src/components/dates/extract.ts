@@ -17,8 +17,9 @@ import {
   weekday,
   type Ymd,
 } from './calendar.js';
-import type { CompiledDateRules } from './rules.js';
-import type { DateAnchor, DateKind, DatePrecision, TimeAmount } from './types.js';
+import type { CompiledDatePatterns } from './patterns.js';
+import { type CompiledDateRules, key } from './rules.js';
+import type { DateAnchor, DateKind, DatePrecision, TimeAmount, TimeUnit } from './types.js';
 
 export interface RawDate {
   start: number;
@@ -58,7 +59,7 @@ interface Cand {
 }
 
 type Relative =
-  | { type: 'offset'; n: number; high?: number; unit: string; dir: -1 | 1; anchor: DateAnchor }
+  | { type: 'offset'; n: number; high?: number; unit: TimeUnit; dir: -1 | 1; anchor: DateAnchor }
   | { type: 'deictic'; days: number }
   | { type: 'period'; which: 'last' | 'this' | 'next'; period: 'week' | 'month' | 'year' | 'weekend' }
   | { type: 'month'; which: 'last' | 'this' | 'next' | 'nearest'; month: number }
@@ -66,7 +67,7 @@ type Relative =
   | { type: 'event' }
   | { type: 'pod'; n: number }
   | { type: 'hospital-day'; n: number }
-  | { type: 'age'; n: number; unit: string };
+  | { type: 'age'; n: number; unit: TimeUnit };
 
 export interface DateExtractInput {
   readonly text: string;
@@ -111,12 +112,22 @@ export class DateExtractor {
   readonly #admissionRe: RegExp;
   readonly #surgeryRe: RegExp;
   readonly #birthRe: RegExp;
+  /** Words of a date on its line that make it the surgery date (`s/p colectomy (03/11/2025)`). */
+  readonly #surgeryCueRe: RegExp;
+  readonly #clockCueRe: RegExp;
+  readonly #eventFollowerRe: RegExp;
+  readonly #bareNotAfterRe: RegExp;
+  readonly #dayCuePhraseRe: RegExp;
+  readonly #dayListRe: RegExp;
+  readonly #yearListRe: RegExp;
 
-  constructor(rules: CompiledDateRules) {
+  constructor(rules: CompiledDateRules, patterns: CompiledDatePatterns) {
     this.#r = rules;
     const { MONTH, WEEKDAY, NUMWORD, ORDINAL, UNIT } = rules;
+    const W = patterns;
     const QTY = String.raw`(?:\d+(?:\.\d+)?(?:\s*(?:1\/2|½))?|(?:${NUMWORD})(?=[\s-]))`;
-    const RANGE2 = String.raw`(?:\s*(?:-|–|to|or)\s*(${QTY}))?`;
+    const RANGE2 = String.raw`(?:\s*(?:-|–|${W.RANGE_WORD})\s*(${QTY}))?`;
+    const ORD = `(?:${W.ORDINAL_SUFFIX})`;
     const B = '(?<![A-Za-z0-9])';
     const E = '(?![A-Za-z0-9])';
     const P = (src: string, flags = 'gi'): RegExp => new RegExp(src, flags);
@@ -125,13 +136,12 @@ export class DateExtractor {
     const QTY_UNIT_CORE = P(`(?<![A-Za-z])(?:${UNIT})(?![A-Za-z])`);
     const MONTH_CORE = P(`(?<![A-Za-z])(?:${MONTH})(?![A-Za-z])`);
     const AGE_CORE = P('(?<![A-Za-z])age(?![A-Za-z])');
-    const POD_CORE = P('POD|post-?op|postoperative');
-    const HD_CORE = P('hospital|hosp|HD');
-    const DAY_CORE = P('(?<![A-Za-z])day(?![A-Za-z])');
+    const POD_CORE = P(W.POD_ANY);
+    const HD_CORE = P(W.HD_ANY);
+    const DAY_CORE = P(`(?<![A-Za-z])(?:${W.DAY_ANY})(?![A-Za-z])`);
     const MILITARY_CORE = P('(?<!\\d)[0-2]\\d[0-5]\\d(?!\\d)');
-    const PERIOD_CORE = P(
-      `(?<![A-Za-z])(?:week|month|year|weekend|night|morning|afternoon|evening|day|${WEEKDAY}|summer|winter|spring|fall|autumn)(?![A-Za-z])`,
-    );
+    const PERIODS = `${W.PERIOD}|${WEEKDAY}`;
+    const PERIOD_CORE = P(`(?<![A-Za-z])(?:${PERIODS})(?![A-Za-z])`);
     this.#patterns = [
       // ---------------------------------------------------------------- absolute dates
       {
@@ -169,7 +179,7 @@ export class DateExtractor {
         prio: 8,
         core: MONTH_CORE,
         re: P(
-          String.raw`${B}(?:(early|mid|late)[\s-]+)?(${MONTH})\.?\s+(\d{1,2})(?:st|nd|rd|th)?${E}(?!:\d|\/)(?:,?\s+(\d{4})${E})?`,
+          String.raw`${B}(?:(${W.MONTH_DAY_PART})[\s-]+)?(${MONTH})\.?\s+(\d{1,2})${ORD}?${E}(?!:\d|\/)(?:,?\s+(\d{4})${E})?`,
         ),
         make: (m) => {
           if (!this.#monthWordOk(m[2]!)) return null;
@@ -183,7 +193,7 @@ export class DateExtractor {
         rule: 'date.day-month',
         prio: 8,
         core: MONTH_CORE,
-        re: P(String.raw`${B}(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(${MONTH})\.?${E}(?:,?\s+(\d{4})${E})?`),
+        re: P(String.raw`${B}(\d{1,2})${ORD}?\s+(?:of\s+)?(${MONTH})\.?${E}(?:,?\s+(\d{4})${E})?`),
         make: (m) => {
           if (!this.#monthWordOk(m[2]!)) return null;
           const month = r.month.get(m[2]!.toLowerCase())!;
@@ -200,9 +210,7 @@ export class DateExtractor {
         rule: 'date.month-year',
         prio: 7,
         core: MONTH_CORE,
-        re: P(
-          String.raw`${B}(?:(early|mid|late|the\s+end\s+of|end\s+of|the\s+beginning\s+of|beginning\s+of|the\s+middle\s+of|middle\s+of)[\s-]+)?(${MONTH})\.?,?\s+(?:of\s+)?(\d{4})${E}`,
-        ),
+        re: P(String.raw`${B}(?:(${W.MONTH_PART})[\s-]+)?(${MONTH})\.?,?\s+(?:of\s+)?(\d{4})${E}`),
         make: (m) => {
           if (!this.#monthWordOk(m[2]!)) return null;
           const c: Cand = {
@@ -225,18 +233,16 @@ export class DateExtractor {
         rule: 'date.month',
         prio: 5,
         core: MONTH_CORE,
-        re: P(
-          String.raw`${B}(in|since|during|early|mid|late|until|till|by|from|of|through|last|next|this|past|previous|coming)[\s-]+(${MONTH})${E}(?!\.?\s*\d)`,
-        ),
+        re: P(String.raw`${B}(${W.MONTH_CUE})[\s-]+(${MONTH})${E}(?!\.?\s*\d)`),
         make: (m) => {
           const w = m[2]!;
           // a month written alone must be capitalized (`in March`, not `in may`)
           if (!/^[A-Z]/.test(w) || !this.#monthWordOk(w)) return null;
           const month = r.month.get(w.toLowerCase())!;
-          const cue = m[1]!.toLowerCase();
+          const cue = W.monthCue.get(key(m[1]!));
           const ws = m.index + m[0].length - w.length;
-          if (['last', 'next', 'this', 'past', 'previous', 'coming'].includes(cue)) {
-            const which = cue === 'next' || cue === 'coming' ? 'next' : cue === 'this' ? 'this' : 'last';
+          const which = cue?.which;
+          if (which !== undefined) {
             return {
               start: m.index,
               end: m.index + m[0].length,
@@ -246,15 +252,17 @@ export class DateExtractor {
               rel: { type: 'month', which, month },
             };
           }
+          // a part of the month (`mid-March`) is approximate and starts the mention
+          const part = cue?.approximate === true;
           const c: Cand = {
-            start: ['early', 'mid', 'late'].includes(cue) ? m.index : ws,
+            start: part ? m.index : ws,
             end: m.index + m[0].length,
             kind: 'date',
             rule: 'date.month',
             prio: 5,
             rel: { type: 'month', which: 'nearest', month },
           };
-          if (['early', 'mid', 'late'].includes(cue)) c.approximate = true;
+          if (part) c.approximate = true;
           return c;
         },
       },
@@ -291,9 +299,7 @@ export class DateExtractor {
       {
         rule: 'date.year',
         prio: 3,
-        re: P(
-          String.raw`(?<![\d,.$#/])((?:19|20)\d{2})(?![\d,]\d|\.\d|\d|\s*(?:mg|mcg|g|ml|mL|units?|kg|lbs?|cc|%|mm|cm|kcal|calories|cells|copies|\/|pg|ng))`,
-        ),
+        re: P(String.raw`(?<![\d,.$#/])((?:19|20)\d{2})(?![\d,]\d|\.\d|\d|\s*(?:${W.YEAR_NOT_BEFORE}|\/))`),
         make: (m, text) => {
           if (!this.#yearContext(text, m.index, m.index + m[0].length)) return null;
           return {
@@ -334,7 +340,7 @@ export class DateExtractor {
         prio: 6,
         core: MILITARY_CORE,
         re: P(
-          String.raw`(?:\b(?:at|@|by|around|until|since|from|approximately|approx\.?|about|starting)\s+)((?:[01]\d|2[0-3])[0-5]\d)(\s*(?:hours|hrs|h)\b)?(?![\d:/.,]|\s*(?:mg|mcg|g|ml|mL|cc|units?|kg|lbs?|%|mm|cm|kcal|calories|cells|copies|pg|ng|IU|iu|meq|mEq|mmol|\/|-|to)\b)|(?<![\d:/.])((?:[01]\d|2[0-3])[0-5]\d)\s*(?:hours|hrs)\b`,
+          String.raw`(?:\b(?:${W.MILITARY_CUE})\s+)((?:[01]\d|2[0-3])[0-5]\d)(\s*(?:${W.MILITARY_SUFFIX})\b)?(?![\d:/.,]|\s*(?:${W.MILITARY_NOT_BEFORE}|\/|-)\b)|(?<![\d:/.])((?:[01]\d|2[0-3])[0-5]\d)\s*(?:${W.MILITARY_BARE_SUFFIX})\b`,
         ),
         make: (m) => {
           const digits = m[1] ?? m[3]!;
@@ -343,7 +349,7 @@ export class DateExtractor {
             m[1] !== undefined &&
             m[2] === undefined &&
             /^(?:19|20)\d\d$/.test(digits) &&
-            !/^(?:at|@)\s/i.test(m[0])
+            !this.#clockCueRe.test(m[0])
           )
             return null;
           const s = m.index + m[0].indexOf(digits);
@@ -361,14 +367,14 @@ export class DateExtractor {
       {
         rule: 'time.word',
         prio: 5,
-        re: P(String.raw`\b(noon|midnight)\b`),
+        re: P(String.raw`\b(${W.CLOCK_WORD})\b`),
         make: (m) => ({
           start: m.index,
           end: m.index + m[0].length,
           kind: 'time',
           rule: 'time.word',
           prio: 5,
-          hh: m[1]!.toLowerCase() === 'noon' ? 12 : 0,
+          hh: W.clockHour.get(key(m[1]!))!,
           mi: 0,
         }),
       },
@@ -376,18 +382,9 @@ export class DateExtractor {
       {
         rule: 'rel.deictic',
         prio: 6,
-        re: P(
-          String.raw`\b(the\s+day\s+before\s+yesterday|day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening)|last\s+(?:night|evening)|earlier\s+today|later\s+today|overnight)\b`,
-        ),
+        re: P(String.raw`\b(${W.DEICTIC})\b`),
         make: (m) => {
-          const w = m[1]!.toLowerCase().replace(/\s+/g, ' ');
-          const days = w.includes('before yesterday')
-            ? -2
-            : w === 'yesterday' || w.startsWith('last')
-              ? -1
-              : w === 'tomorrow'
-                ? 1
-                : 0;
+          const days = W.deicticDays.get(key(m[1]!))!;
           return {
             start: m.index,
             end: m.index + m[0].length,
@@ -402,27 +399,21 @@ export class DateExtractor {
         rule: 'rel.offset',
         prio: 7,
         core: QTY_UNIT_CORE,
-        re: P(
-          String.raw`${B}(${QTY})${RANGE2}[\s-]*(${UNIT})\s+(ago|prior|before|earlier|previously|back|later|after|afterwards?|subsequently|thereafter|post|from\s+now|hence)${E}`,
-        ),
+        re: P(String.raw`${B}(${QTY})${RANGE2}[\s-]*(${UNIT})\s+(${rules.OFFSET_CUE})${E}`),
         make: (m, text) => {
           const n = r.amount(m[1]!);
           const unit = r.unitOf(m[3]!);
           if (n === undefined || unit === undefined) return null;
           const high = m[2] !== undefined ? r.amount(m[2]) : undefined;
-          const cue = m[4]!.toLowerCase().replace(/\s+/g, ' ');
+          const direction = r.offsetCue.get(key(m[4]!));
           const after = text.slice(m.index + m[0].length, m.index + m[0].length + 30);
           let dir: -1 | 1 = -1;
           let anchor: DateAnchor = 'note';
-          if (r.future.has(cue)) dir = 1;
-          else if (r.event.has(cue)) {
+          if (direction === 'future') dir = 1;
+          else if (direction === 'event') {
             dir = 1;
             anchor = 'event';
-          } else if (
-            /^\s+(?:to|the|his|her|their|this|that|these|those|a|an|admission|presentation|surgery|onset|delivery|discharge|birth|he|she|it)\b/i.test(
-              after,
-            )
-          ) {
+          } else if (this.#eventFollowerRe.test(after)) {
             // `2 weeks prior to admission`: counted from that event
             anchor = 'event';
           }
@@ -443,12 +434,12 @@ export class DateExtractor {
         rule: 'rel.last-next',
         prio: 6,
         core: PERIOD_CORE,
-        re: P(
-          String.raw`\b(last|past|previous|this|next|coming|following|the\s+following|the\s+next|the\s+previous|the\s+prior|the\s+same|that|the\s+preceding|prior)\s+(week|month|year|weekend|night|morning|afternoon|evening|day|${WEEKDAY}|summer|winter|spring|fall|autumn)${E}`,
-        ),
+        re: P(String.raw`\b(${W.LAST_NEXT_CUE})\s+(${PERIODS})${E}`),
         make: (m) => {
-          const cue = m[1]!.toLowerCase().replace(/\s+/g, ' ');
+          const cue = key(m[1]!);
+          const which = W.lastNextCue.get(cue)?.which;
           const w = m[2]!.toLowerCase();
+          const period = W.period.get(w);
           const base = {
             start: m.index,
             end: m.index + m[0].length,
@@ -456,21 +447,20 @@ export class DateExtractor {
             rule: 'rel.last-next',
             prio: 6,
           };
-          const eventCue = !['last', 'past', 'previous', 'this', 'next', 'coming'].includes(cue);
-          if (eventCue || ['day', 'night', 'morning', 'afternoon', 'evening'].includes(w)) {
-            if (cue === 'last' && (w === 'night' || w === 'evening')) return null; // rel.deictic
-            if (cue === 'this' && w !== 'day') return null; // `this morning`: rel.deictic
+          if (which === undefined) return null;
+          if (which === 'event' || period === 'day' || period === 'part-of-day') {
+            if (W.deicticDays.has(`${cue} ${w}`)) return null; // `last night`: rel.deictic
+            if (which === 'this' && period === 'part-of-day') return null; // `this morning`: rel.deictic
             return { ...base, rel: { type: 'event' } };
           }
-          const which = cue === 'next' || cue === 'coming' ? 'next' : cue === 'this' ? 'this' : 'last';
-          if (w === 'week' || w === 'month' || w === 'year' || w === 'weekend') {
+          if (period === 'week' || period === 'month' || period === 'year' || period === 'weekend') {
             return {
               ...base,
-              rel: { type: 'period', which, period: w },
-              ...(w === 'weekend' ? { approximate: true } : {}),
+              rel: { type: 'period', which, period },
+              ...(period === 'weekend' ? { approximate: true } : {}),
             };
           }
-          const day = r.weekday.get(w);
+          const day = period === undefined ? r.weekday.get(w) : undefined;
           if (day !== undefined) {
             if (!/^[A-Z]/.test(m[2]!) && m[2]!.length <= 3) return null;
             return { ...base, rel: { type: 'weekday', which, day } };
@@ -484,15 +474,15 @@ export class DateExtractor {
         prio: 6,
         core: QTY_UNIT_CORE,
         re: P(
-          String.raw`\b(in|within|over\s+the\s+next|after|in\s+another|in\s+about|in\s+approximately)\s+(${QTY})${RANGE2}[\s-]*(${UNIT})${E}(?!\s+(?:ago|later|after|before|prior|earlier|old|history|course)\b)`,
+          String.raw`\b(${W.IN_CUE})\s+(${QTY})${RANGE2}[\s-]*(${UNIT})${E}(?!\s+(?:${W.IN_NOT_BEFORE})\b)`,
         ),
         make: (m) => {
           const n = r.amount(m[2]!);
           const unit = r.unitOf(m[4]!);
           if (n === undefined || unit === undefined) return null;
           const high = m[3] !== undefined ? r.amount(m[3]) : undefined;
-          const cue = m[1]!.toLowerCase().replace(/\s+/g, ' ');
-          const anchor: DateAnchor = cue === 'after' ? 'event' : 'note';
+          const cue = W.inCue.get(key(m[1]!));
+          const anchor: DateAnchor = cue?.anchor ?? 'note';
           const c: Cand = {
             start: m.index,
             end: m.index + m[0].length,
@@ -501,7 +491,7 @@ export class DateExtractor {
             prio: 6,
             rel: { type: 'offset', n, unit, dir: 1, anchor, ...(high !== undefined ? { high } : {}) },
           };
-          if (cue !== 'in' || high !== undefined || r.approximate.has(m[2]!.toLowerCase()))
+          if (cue?.approximate === true || high !== undefined || r.approximate.has(m[2]!.toLowerCase()))
             c.approximate = true;
           return c;
         },
@@ -511,7 +501,7 @@ export class DateExtractor {
         prio: 8,
         core: POD_CORE,
         re: P(
-          String.raw`\b(?:POD|post-?op(?:erative)?\s+day|postoperative\s+day)\s*#?\s*(\d{1,3})${E}|\b(\d{1,3})(?:st|nd|rd|th)\s+(?:post-?op(?:erative)?\s+day|postoperative\s+day|POD)${E}|\b(${ORDINAL})\s+(?:post-?op(?:erative)?|postoperative)\s+day${E}`,
+          String.raw`\b(?:${W.POD_BEFORE})\s*#?\s*(\d{1,3})${E}|\b(\d{1,3})${ORD}\s+(?:${W.POD_AFTER_NUMBER})${E}|\b(${ORDINAL})\s+(?:${W.POD_AFTER_ORDINAL})${E}`,
         ),
         make: (m) => {
           const n =
@@ -536,7 +526,7 @@ export class DateExtractor {
         prio: 8,
         core: HD_CORE,
         re: P(
-          String.raw`\b(?:hospital\s+day|hosp\s+day|HD)\s*#?\s*(\d{1,3})${E}|\b(\d{1,3})(?:st|nd|rd|th)\s+hospital\s+day${E}|\b(${ORDINAL})\s+hospital\s+day${E}`,
+          String.raw`\b(?:${W.HD_BEFORE})\s*#?\s*(\d{1,3})${E}|\b(\d{1,3})${ORD}\s+(?:${W.HD_AFTER_NUMBER})${E}|\b(${ORDINAL})\s+(?:${W.HD_AFTER_ORDINAL})${E}`,
         ),
         make: (m) => {
           const n =
@@ -561,7 +551,7 @@ export class DateExtractor {
         prio: 4,
         core: DAY_CORE,
         re: P(
-          String.raw`\bday\s*#?\s*(\d{1,3})${E}(?!\s*(?:\/|of\s+life|-\d))|\b(\d{1,3})(?:st|nd|rd|th)\s+day${E}|\b(?:the\s+)?(${ORDINAL})\s+day${E}`,
+          String.raw`\b(?:${W.DAY_BEFORE})\s*#?\s*(\d{1,3})${E}(?!\s*(?:\/|${W.DAY_NOT_BEFORE}|-\d))|\b(\d{1,3})${ORD}\s+(?:${W.DAY_AFTER_NUMBER})${E}|\b(?:the\s+)?(${ORDINAL})\s+(?:${W.DAY_AFTER_ORDINAL})${E}`,
         ),
         make: (m) => ({
           start: m.index,
@@ -577,12 +567,12 @@ export class DateExtractor {
         prio: 7,
         core: AGE_CORE,
         re: P(
-          String.raw`\b(?:(?:at|by|since|from|until|before|after|around|about)\s+(?:the\s+)?)?age\s+(?:of\s+)?(\d{1,3})(?:\s*(years?|yrs?|y|months?|mos?))?(?:\s+old)?${E}(?![\s-]*(?:year|yr|y)s?[\s-]*old)|\b(\d{1,3})\s+(years?|yrs?|months?)\s+of\s+age${E}`,
+          String.raw`\b(?:(?:${W.AGE_CUE})\s+(?:the\s+)?)?age\s+(?:of\s+)?(\d{1,3})(?:\s*(${W.AGE_UNIT}))?(?:\s+old)?${E}(?![\s-]*(?:${W.AGE_YEAR_UNIT})[\s-]*old)|\b(\d{1,3})\s+(${W.OF_AGE_UNIT})\s+of\s+age${E}`,
         ),
         make: (m) => {
           const n = Number(m[1] ?? m[3]);
           const u = m[2] ?? m[4];
-          const unit = u !== undefined && /^mo/i.test(u) ? 'mo' : 'a';
+          const unit: TimeUnit = u !== undefined && W.ageMonthUnits.has(key(u)) ? 'mo' : 'a';
           if (n > 120) return null;
           return {
             start: m.index,
@@ -599,12 +589,12 @@ export class DateExtractor {
         rule: 'age.descriptor',
         prio: 8,
         re: P(
-          String.raw`\b(\d{1,3})[\s-]*(?:(years?|yrs?|y)[\s-]*(?:old|o\.?)${E}|(?:yo|y\/o|y\.o\.?|yoM|yoF|yom|yof)(?![A-Za-z])|(months?|weeks?|days?)[\s-]*old${E})`,
+          String.raw`\b(\d{1,3})[\s-]*(?:(${W.AGE_YEAR_UNIT})[\s-]*(?:${W.YEAR_OLD})${E}|(?:${W.AGE_ABBREVIATION})(?![A-Za-z])|(${W.AGE_OTHER_UNIT})[\s-]*old${E})`,
         ),
         make: (m) => {
           const n = Number(m[1]);
           if (n > 120) return null;
-          const unit = m[3] !== undefined ? (r.unitOf(m[3]) ?? 'a') : 'a';
+          const unit: TimeUnit = m[3] !== undefined ? (r.unitOf(m[3]) ?? 'a') : 'a';
           return {
             start: m.index,
             end: m.index + m[0].length,
@@ -621,7 +611,7 @@ export class DateExtractor {
         prio: 7,
         core: QTY_UNIT_CORE,
         re: P(
-          String.raw`(?<![A-Za-z0-9])(for|over|during|throughout|lasting|x|×|since)\s*(?:(?:the|a\s+period\s+of|about|approximately|approx\.?|nearly|almost|at\s+least|over|another|an\s+additional|~)\s+)*(?:(past|last|next|previous|prior|following|preceding|another|additional|further|first|initial)\s+)?(${QTY})${RANGE2}\s*(?:more\s+|additional\s+|further\s+)?[\s-]*(${UNIT})${E}`,
+          String.raw`(?<![A-Za-z0-9])(${W.DURATION_CUE})\s*(?:(?:${W.DURATION_QUALIFIER})\s+)*(?:(${W.DURATION_PERIOD})\s+)?(${QTY})${RANGE2}\s*(?:(?:${W.DURATION_MORE})\s+)?[\s-]*(${UNIT})${E}`,
         ),
         make: (m) => this.#duration(m, m[3]!, m[4], m[5]!, 'dur.for', 7),
       },
@@ -629,9 +619,7 @@ export class DateExtractor {
         rule: 'dur.course',
         prio: 6,
         core: QTY_UNIT_CORE,
-        re: P(
-          String.raw`\b(${QTY})${RANGE2}[\s-]+(${UNIT})(?=[\s-]+(?:course|history|duration|period|trial|span|supply|interval|stay|hospitalization|admission|regimen|treatment|therapy|follow-?\s?up)${E})`,
-        ),
+        re: P(String.raw`\b(${QTY})${RANGE2}[\s-]+(${UNIT})(?=[\s-]+(?:${W.COURSE_NOUN})${E})`),
         make: (m) => this.#duration(m, m[1]!, m[2], m[3]!, 'dur.course', 6),
       },
       {
@@ -645,14 +633,11 @@ export class DateExtractor {
         rule: 'dur.bare',
         prio: 1,
         core: QTY_UNIT_CORE,
-        re: P(
-          String.raw`\b(${QTY})${RANGE2}[\s-]*(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)${E}`,
-        ),
+        re: P(String.raw`\b(${QTY})${RANGE2}[\s-]*(${W.BARE_UNIT})${E}`),
         make: (m, text) => {
-          const q = m[1]!.toLowerCase();
-          if (q === 'a' || q === 'an' || q === 'once') return null;
+          if (W.bareNotAmounts.has(key(m[1]!))) return null;
           const before = text.slice(Math.max(0, m.index - 12), m.index);
-          if (/(?:per|every|each|a|an|q|\/|times)\s*$/i.test(before)) return null;
+          if (this.#bareNotAfterRe.test(before)) return null;
           if (/^[\s-]*old\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6))) return null;
           return this.#duration(m, m[1]!, m[2], m[3]!, 'dur.bare', 1);
         },
@@ -664,6 +649,13 @@ export class DateExtractor {
     );
     this.#surgeryRe = new RegExp(String.raw`(?:${rules.SURGERY})\s*[:#\-]?\s*(?:on\s+)?$`, 'i');
     this.#birthRe = new RegExp(String.raw`(?:${rules.BIRTH})\s*[:#\-]?\s*$`, 'i');
+    this.#surgeryCueRe = new RegExp(String.raw`\b(?:${W.SURGERY_CUE})\s+[^.;:]*$`, 'i');
+    this.#clockCueRe = new RegExp(String.raw`^(?:${W.MILITARY_CLOCK_CUE})\s`, 'i');
+    this.#eventFollowerRe = new RegExp(String.raw`^\s+(?:${W.EVENT_FOLLOWER})\b`, 'i');
+    this.#bareNotAfterRe = new RegExp(String.raw`(?:${W.BARE_NOT_AFTER}|\/)\s*$`, 'i');
+    this.#dayCuePhraseRe = new RegExp(String.raw`\b(?:${rules.dayCuePhrases})\s*$`, 'i');
+    this.#dayListRe = new RegExp(String.raw`\d{1,2}\/\d{1,2}\s*(?:-|–|${W.JOIN_WORD}|,)\s*$`);
+    this.#yearListRe = new RegExp(String.raw`(?:19|20)\d{2}\s*(?:-|–|${W.JOIN_WORD}|,)\s*$`);
   }
 
   extract(input: DateExtractInput): RawDate[] {
@@ -759,11 +751,8 @@ export class DateExtractor {
   // -------------------------------------------------------------------------------------------
 
   #monthWordOk(w: string): boolean {
-    const lw = w.toLowerCase();
     // words that are also English words are months only when capitalized
-    if (lw === 'may' || lw === 'mar' || lw === 'jan' || lw === 'sept' || lw === 'dec')
-      return /^[A-Z]/.test(w);
-    return true;
+    return !this.#r.capitalizedOnly.has(w.toLowerCase()) || /^[A-Z]/.test(w);
   }
 
   #ymd(m: RegExpExecArray, y: number | undefined, mo: number, d: number, rule: string): Cand | null {
@@ -830,9 +819,9 @@ export class DateExtractor {
         (w[1] !== undefined && this.#r.dayCues.has(w[1].toLowerCase())))
     )
       return true;
-    if (/\bas\s+of\s*$/i.test(before)) return true;
+    if (this.#dayCuePhraseRe.test(before)) return true;
     // `03/12 and 03/13`, `3/10-3/12`
-    if (/\d{1,2}\/\d{1,2}\s*(?:-|–|to|and|,)\s*$/.test(before)) return true;
+    if (this.#dayListRe.test(before)) return true;
     return false;
   }
 
@@ -842,7 +831,7 @@ export class DateExtractor {
     const before = text.slice(Math.max(lineStart, s - 30), s);
     const after = text.slice(e, e + 3);
     if (/\(\s*$/.test(before) && /^\s*[),;]/.test(after)) return true;
-    if (/(?:19|20)\d{2}\s*(?:-|–|to|and|,)\s*$/.test(before)) return true;
+    if (this.#yearListRe.test(before)) return true;
     if (/^\s*[-*•]?\s*$/.test(before) && /^\s*[:)-]/.test(after)) return true;
     const w = /([A-Za-z']+)\s*[,(]?\s*$/.exec(before);
     if (w && this.#r.yearCues.has(w[1]!.toLowerCase())) return true;
@@ -872,7 +861,7 @@ export class DateExtractor {
         if ((c.kind !== 'date' && c.kind !== 'datetime') || c.d === undefined) continue;
         const lineStart = text.lastIndexOf('\n', c.start - 1) + 1;
         const before = text.slice(Math.max(lineStart, c.start - 80), c.start);
-        if (/\b(?:s\/p|status\s+post|underwent)\s+[^.;:]*$/i.test(before)) {
+        if (this.#surgeryCueRe.test(before)) {
           const ymd = this.#absolute(c, note);
           if (ymd) {
             out.surgery = ymd;
@@ -1154,7 +1143,7 @@ export class DateExtractor {
     }
   }
 
-  #shift(note: Ymd, n: number, unit: string): { value: string; precision: DatePrecision } {
+  #shift(note: Ymd, n: number, unit: TimeUnit): { value: string; precision: DatePrecision } {
     switch (unit) {
       case 'min':
       case 'h': {

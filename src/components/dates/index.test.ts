@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
 import { ClinoteError } from '../../errors/error.js';
 import { toResult } from '../../output/result.js';
-import { createPipeline, type Pipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync, type Pipeline } from '../../pipeline/pipeline.js';
 import { Registry } from '../../pipeline/registry.js';
 import { fileResourceContext } from '../../resources.js';
 import { measurementsComponent } from '../measurements/index.js';
@@ -17,7 +17,7 @@ import { DateRulesSchema, datesComponent } from './index.js';
 import type { DateMention } from './types.js';
 
 function pipeline(options?: Record<string, unknown>): Pipeline {
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'dates-test',
       components: [
@@ -52,19 +52,22 @@ describe('dates component', () => {
 
   it('normalizes against the note date given with the note and puts the layer in the JSON result', () => {
     const p = pipeline();
-    expect(p.components[5]!.resources.map((r) => r.path)).toEqual(['dates/dates.json']);
-    const doc = p.run(
+    expect(p.components[5]!.resources.map((r) => r.path)).toEqual([
+      'dates/dates.json',
+      'dates/patterns.json',
+    ]);
+    const doc = p.runSync(
       new Doc('Fever since yesterday. Seen 03/02/2025.', { meta: { noteDate: '2025-03-14T09:30:00Z' } }),
     );
-    const result = toResult(doc, p) as unknown as { dates: DateMention[] };
-    expect(result.dates.map((d) => [d.text, d.value])).toEqual([
+    const result = toResult(doc, p);
+    expect((result.dates ?? []).map((d) => [d.text, d.value])).toEqual([
       ['yesterday', '2025-03-13'],
       ['03/02/2025', '2025-03-02'],
     ]);
   });
 
   it('ignores a note date that is not an ISO date', () => {
-    const doc = pipeline().run(new Doc('seen yesterday', { meta: { noteDate: 'March 14' } }));
+    const doc = pipeline().runSync(new Doc('seen yesterday', { meta: { noteDate: 'March 14' } }));
     expect(doc.get('dates')[0]?.value).toBeUndefined();
   });
 
@@ -80,11 +83,13 @@ describe('dates component', () => {
     expect(codeOf({ colour: 'red' })).toBe('CLINOTE_E_CONFIG_INVALID');
     expect(codeOf({ rules: 'dates/missing.json' })).toBe('CLINOTE_E_RESOURCE_NOT_FOUND');
     expect(codeOf({ rules: 'measurements/measurements.json' })).toBe('CLINOTE_E_RESOURCE_INVALID');
+    expect(codeOf({ patterns: 'dates/missing.json' })).toBe('CLINOTE_E_RESOURCE_NOT_FOUND');
+    expect(codeOf({ patterns: 'dates/dates.json' })).toBe('CLINOTE_E_RESOURCE_INVALID');
     expect(DateRulesSchema.additionalProperties).toBe(false);
   });
 
   it('can leave the governed concepts out', () => {
-    const doc = pipeline({ governs: false }).run(new Doc('MRI 03/02/2025'));
+    const doc = pipeline({ governs: false }).runSync(new Doc('MRI 03/02/2025'));
     expect(doc.get('dates')[0]?.governs).toBeUndefined();
   });
 });
@@ -94,7 +99,7 @@ describe('dates on the example notes', () => {
   const notesDir = dirname(exampleNote('x'));
   const names = readdirSync(notesDir).filter((f) => f.endsWith('.txt'));
   const run = (name: string, noteDate = '2025-03-14'): { doc: Doc; ds: DateMention[] } => {
-    const doc = p.run(new Doc(readFileSync(exampleNote(name), 'utf8'), { id: name, meta: { noteDate } }));
+    const doc = p.runSync(new Doc(readFileSync(exampleNote(name), 'utf8'), { id: name, meta: { noteDate } }));
     return { doc, ds: doc.get('dates') };
   };
   beforeAll(async () => {

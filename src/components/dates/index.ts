@@ -6,18 +6,32 @@
 import { Type } from '@sinclair/typebox';
 import type { Doc } from '../../doc/doc.js';
 import type { Concept, Sentence } from '../../doc/types.js';
-import { defineComponent } from '../../pipeline/component.js';
+import { defineComponent, type FactoryContext } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
 import { lastStartingAtOrBefore, OffsetMapper } from '../../text/offsets.js';
 import { parseIsoDate } from './calendar.js';
 import { DateExtractor, type RawDate } from './extract.js';
+import { CompiledDatePatterns, DatePatternsSchema, DEFAULT_DATE_PATTERNS } from './patterns.js';
 import { CompiledDateRules, DateRulesSchema, DEFAULT_DATE_RULES } from './rules.js';
 import type { DateMention } from './types.js';
 
 export { addDays, addMonths, isoWeek, parseIsoDate, type Ymd } from './calendar.js';
 export { type DateExtractInput, DateExtractor, type RawDate } from './extract.js';
-export { CompiledDateRules, type DateRules, DateRulesSchema, DEFAULT_DATE_RULES } from './rules.js';
-export type * from './types.js';
+export {
+  CompiledDatePatterns,
+  type DatePatterns,
+  DatePatternsSchema,
+  DEFAULT_DATE_PATTERNS,
+  datePatternsJsonSchema,
+} from './patterns.js';
+export {
+  CompiledDateRules,
+  type DateRules,
+  DateRulesSchema,
+  DEFAULT_DATE_RULES,
+  dateRulesJsonSchema,
+} from './rules.js';
+export * from './types.js';
 
 export const COMPONENT = 'dates';
 
@@ -38,6 +52,12 @@ export const DatesOptionsSchema = Type.Object(
         description: `Word lists, under resources/ or absolute (default ${DEFAULT_DATE_RULES})`,
       }),
     ),
+    patterns: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `Pattern words file, under resources/ or absolute (default ${DEFAULT_DATE_PATTERNS})`,
+      }),
+    ),
     governs: Type.Optional(
       Type.Boolean({
         description: 'Attach dates to the concepts they govern in their clause (default true)',
@@ -47,24 +67,54 @@ export const DatesOptionsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Key of the in-memory cache entry of the built extractor (bump the version when the compiler changes). */
+const EXTRACTOR_KIND = 'dates-extractor@1';
+
+/**
+ * Build the extractor from a word lists file and a pattern words file through the factory context:
+ * the words compiled once (Maps, regexes), and once per content in a process when the context
+ * caches compiled resources.
+ */
 export function loadDateExtractor(
-  ctx: Parameters<typeof loadJsonResource>[0],
+  ctx: FactoryContext,
   path = DEFAULT_DATE_RULES,
+  patternsPath = DEFAULT_DATE_PATTERNS,
 ): DateExtractor {
-  return new DateExtractor(new CompiledDateRules(loadJsonResource(ctx, path, DateRulesSchema)));
+  const build = (c: FactoryContext): DateExtractor =>
+    new DateExtractor(
+      new CompiledDateRules(loadJsonResource(c, path, DateRulesSchema)),
+      new CompiledDatePatterns(loadJsonResource(c, patternsPath, DatePatternsSchema)),
+    );
+  const compiled = ctx.compiled?.bind(ctx);
+  if (!compiled) return build(ctx);
+  const words = ctx.readResource(path);
+  const patterns = ctx.readResource(patternsPath);
+  return compiled(EXTRACTOR_KIND, `${words.length}\n${words}${patterns}`, () =>
+    build({
+      readResource: (p) => (p === path ? words : p === patternsPath ? patterns : ctx.readResource(p)),
+      readResourceBytes: (p) => ctx.readResourceBytes(p),
+      compiled,
+    }),
+  );
 }
 
 export const datesComponent = defineComponent({
   name: COMPONENT,
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Dates, times, relative dates (3 days ago, POD #2, last March), durations and ages, normalized to ISO 8601 against the note date and attached to the concepts they govern.',
   requires: ['normalized', 'sentences', 'concepts'],
+  // values of labs and vitals are not dates: read when a measurements component ran before
+  reads: ['measurements'],
   assigns: ['dates'],
   outputs: ['dates'],
   options: DatesOptionsSchema,
   create(options, ctx) {
-    const extractor = loadDateExtractor(ctx, options.rules ?? DEFAULT_DATE_RULES);
+    const extractor = loadDateExtractor(
+      ctx,
+      options.rules ?? DEFAULT_DATE_RULES,
+      options.patterns ?? DEFAULT_DATE_PATTERNS,
+    );
     const governs = options.governs ?? true;
     return (doc) => {
       doc.set('dates', datesOf(doc, extractor, governs));
@@ -91,20 +141,26 @@ export function datesOf(doc: Doc, extractor: DateExtractor, governs = true): Dat
     const [start, end] = mapper.toOriginal(r.start, r.end);
     const si = lastStartingAtOrBefore(sentences, start);
     const sentence = si >= 0 && start < sentences[si]!.end ? si : -1;
-    const mention: Record<string, unknown> = { start, end, text: doc.text.slice(start, end), kind: r.kind };
-    if (r.value !== undefined) mention.value = r.value;
-    if (r.precision) mention.precision = r.precision;
-    if (r.duration) mention.duration = r.duration;
-    if (r.anchor) mention.anchor = r.anchor;
-    if (r.offset) mention.offset = r.offset;
-    if (r.approximate) mention.approximate = true;
-    if (governs && r.kind !== 'time' && r.kind !== 'age' && sentence >= 0) {
-      const g = governed(doc.text, start, end, sentences[sentence]!, concepts, r.rule === 'dur.of');
-      if (g.length > 0) mention.governs = g;
-    }
-    mention.sentence = sentence;
-    mention.evidence = evidenceOf(r);
-    out.push(mention as unknown as DateMention);
+    const gov =
+      governs && r.kind !== 'time' && r.kind !== 'age' && sentence >= 0
+        ? governed(doc.text, start, end, sentences[sentence]!, concepts, r.rule === 'dur.of')
+        : [];
+    // the keys in this order: the JSON result writes them so
+    out.push({
+      start,
+      end,
+      text: doc.text.slice(start, end),
+      kind: r.kind,
+      ...(r.value !== undefined ? { value: r.value } : {}),
+      ...(r.precision ? { precision: r.precision } : {}),
+      ...(r.duration ? { duration: r.duration } : {}),
+      ...(r.anchor ? { anchor: r.anchor } : {}),
+      ...(r.offset ? { offset: r.offset } : {}),
+      ...(r.approximate ? { approximate: true as const } : {}),
+      ...(gov.length > 0 ? { governs: gov } : {}),
+      sentence,
+      evidence: evidenceOf(r),
+    });
   }
   return out;
 }

@@ -14,8 +14,9 @@
  * Everything here works in normalized offsets; the component maps the results to the original text.
  */
 import type { Concept, Token } from '../../doc/types.js';
-import { alternation, type CompiledLexicon, type CompiledPanel, type TestEntry } from './lexicon.js';
 import { round } from '../../text/offsets.js';
+import { alternation, type CompiledLexicon, type CompiledPanel, type TestEntry } from './lexicon.js';
+import { type CompiledMeasurementPatterns, key } from './patterns.js';
 import type { Comparator, FlagCode, ValueKind, VitalKind } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -100,484 +101,18 @@ export interface ExtractInput {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Patterns
+// Patterns (structure here; their words come from the pattern file, compiled once per `create`)
 
 const NUM = String.raw`(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?|\.\d+`;
-const CMP =
-  '<=|>=|=<|=>|≤|≥|<|>|less than or equal to|greater than or equal to|less than|greater than|more than|below|above|under';
-const CMP_MAP: Record<string, Comparator> = {
-  '<': '<',
-  '<=': '<=',
-  '=<': '<=',
-  '≤': '<=',
-  '>': '>',
-  '>=': '>=',
-  '=>': '>=',
-  '≥': '>=',
-  'less than': '<',
-  'less than or equal to': '<=',
-  'greater than': '>',
-  'greater than or equal to': '>=',
-  'more than': '>',
-  below: '<',
-  above: '>',
-  under: '<',
-};
-
-const VALUE_RE = new RegExp(
-  String.raw`[ \t]*(?:(?<cmp>${CMP})[ \t]*)?(?:` +
-    String.raw`(?<a>${NUM})(?:[ \t]*\/[ \t]*|[ \t]+(?:over|out of)[ \t]+)(?<b>${NUM})` +
-    String.raw`|(?<t1>1)[ \t]*:[ \t]*(?<t2>\d+)` +
-    String.raw`|(?<lo>${NUM})(?:[ \t]*[-–][ \t]*|[ \t]+to[ \t]+)(?<hi>${NUM})` +
-    String.raw`|(?<neg>[-−](?=\d))?(?<n>${NUM}))`,
-  'iy',
-);
-
-const FT_IN_RE =
-  /[ \t]*(?<ft>[3-7])[ \t]*(?:'|′|ft\.?|feet|foot)[ \t]*(?:(?<in>\d{1,2}(?:\.\d+)?)[ \t]*(?:"|″|''|in\.?|inches)?)?/iy;
-
-const FILLER_WORDS = [
-  'level',
-  'levels',
-  'value',
-  'values',
-  'count',
-  'counts',
-  'concentration',
-  'concentrations',
-  'titer',
-  'titre',
-  'titers',
-  'index',
-  'score',
-  'result',
-  'results',
-  'reading',
-  'readings',
-  'measurement',
-  'measured',
-  'measuring',
-  'was',
-  'were',
-  'is',
-  'are',
-  'of',
-  'at',
-  'to',
-  'from',
-  'noted',
-  'found',
-  'showed',
-  'shows',
-  'revealed',
-  'demonstrated',
-  'remained',
-  'remains',
-  'came back',
-  'returned',
-  'rose',
-  'rising',
-  'peaked',
-  'peak',
-  'fell',
-  'dropped',
-  'now',
-  'still',
-  'also',
-  'again',
-  'initially',
-  'only',
-  'today',
-  'mildly',
-  'markedly',
-  'slightly',
-  'significantly',
-  'severely',
-  'moderately',
-  'persistently',
-  'extremely',
-  'very',
-  'had',
-  'has',
-  'have',
-  'been',
-  'be',
-  'being',
-  'on admission',
-  'on arrival',
-  'on presentation',
-  'at admission',
-  'at presentation',
-  'at baseline',
-  'baseline',
-  'checked',
-  'obtained',
-  'repeat',
-  'repeated',
-  'serum',
-  'plasma',
-  'blood',
-  'whole blood',
-  'arterial',
-  'venous',
-  'capillary',
-  'fasting',
-  'random',
-  'total',
-  'approximately',
-  'approx',
-  'about',
-  'around',
-  'improved',
-  'improving',
-  'worsened',
-  'worsening',
-  'trended',
-  'trending',
-  'down',
-  'up',
-  'back',
-  'climbed',
-  'normalized',
-  'normalised',
-  'stabilized',
-  'declined',
-  'gone down',
-  'went down',
-  'coming down',
-  'in the',
-  'the',
-  'a',
-  'an',
-];
-const FILLER_QUAL = [
-  'elevated',
-  'increased',
-  'high',
-  'raised',
-  'low',
-  'decreased',
-  'reduced',
-  'prolonged',
-  'shortened',
-];
-
-const CHAIN_RE =
-  /[ \t]*(?:(?:on|at)[ \t]+(?:admission|arrival|presentation|transfer)[ \t]*)?(?:-+>|→|=>|then|and then|(?:improv|increas|decreas|trend|worsen|climb|normaliz)(?:ed|ing)[ \t]+to|(?:ris|fall|dropp)(?:en|ing|ed)?[ \t]+to|rose[ \t]+to|fell[ \t]+to|down[ \t]+to|up[ \t]+to)(?![A-Za-z])/iy;
 
 const GAP_RE = /(?:[ \t]{2,}|\t)/y;
-const NOT_VALUE_AFTER_RE =
-  /[ \t]*(?:h|hr|hrs|hours?|min|mins|minutes?|days?|d|weeks?|wks?|months?|mos?|years?|yrs?|y|times|x|am|pm|a\.m\.|p\.m\.|o'clock|mg|mcg|g|tabs?|tablets?|caps?|capsules?|puffs?|units?|doses?|mm|episodes?|pack|packs|drinks?|beers?|ppd|patients?|cases?|weeks?|steps|flights|blocks)(?![A-Za-z])/iy;
-/** Before the test in the same clause: the value is a goal, a threshold or an order, not a result. */
-const CONDITIONAL_BEFORE_RE =
-  /\b(?:if|unless|goal|goals|target|keep|maintain|titrate|call for|notify for|hold for|hold if|parameters?)\b[^.;!?\n]*$/i;
-const CONDITIONAL_AFTER_RE =
-  /^[ \t)]*(?:parameters?|goal|target|or (?:above|below|higher|lower|greater|less))\b/i;
-const MISSING_CELL_RE = /(?:--+|-|—|n\/a|N\/A|NA|pending|not done|\.\.\.|\*\*\*)(?=[ \t]|$)/y;
-
-const PRE_QUAL_RE =
-  /(?:^|[^A-Za-z])(?<q>elevated|high|low|normal|abnormal|increased|decreased|raised|positive|negative|undetectable|detectable|rising|falling)[ \t]+(?:(?:serum|blood|plasma|urine)[ \t]+)?$/i;
-const FOR_QUAL_RE =
-  /(?:^|[^A-Za-z])(?<q>positive|negative|pos|neg|detected|not detected|reactive|nonreactive|non-reactive)[ \t]+for[ \t]+(?<list>[^.;:\n]{0,80})$/i;
 const PAIN_BEFORE_RE = /(?:^|[^\d/.])(?<n>\d{1,2})[ \t]*\/[ \t]*10[ \t]+$/;
-
-/** Units that only a lab result carries (a number with one of them is a result even with no known test). */
-const LAB_ONLY_UCUM = new Set<string>([
-  'mg/dL',
-  'g/dL',
-  'g/L',
-  'mg/L',
-  'ug/dL',
-  'ug/L',
-  'ug/mL',
-  'ng/mL',
-  'ng/dL',
-  'ng/L',
-  'pg/mL',
-  'mmol/L',
-  'umol/L',
-  'nmol/L',
-  'pmol/L',
-  'meq/L',
-  'mosm/kg',
-  'U/L',
-  '[IU]/L',
-  'U/mL',
-  '[IU]/mL',
-  'm[IU]/L',
-  'u[IU]/mL',
-  'm[IU]/mL',
-  '10*3/uL',
-  '10*9/L',
-  '10*6/uL',
-  '10*12/L',
-  '/uL',
-  '/mm3',
-  '/[HPF]',
-  'fL',
-  'mm/h',
-  'ng/mL/h',
-  "[arb'U]/mL",
-  'kPa',
-  'ukat/L',
-  'mmol/mol',
-  'g/mol',
-  'g/(24.h)',
-]);
-
-const STOP_BACK = new Set([
-  'the',
-  'a',
-  'an',
-  'and',
-  'or',
-  'with',
-  'his',
-  'her',
-  'their',
-  'its',
-  'in',
-  'on',
-  'for',
-  'by',
-  'from',
-  'as',
-  'that',
-  'which',
-  'this',
-  'these',
-  'those',
-  'showed',
-  'show',
-  'shows',
-  'revealed',
-  'reveals',
-  'demonstrated',
-  'was',
-  'were',
-  'had',
-  'has',
-  'have',
-  'is',
-  'are',
-  'be',
-  'been',
-  'to',
-  'of',
-  'at',
-  'after',
-  'before',
-  'during',
-  'while',
-  'when',
-  'but',
-  'also',
-  'than',
-  'whereas',
-  'including',
-  'included',
-  'elevated',
-  'increased',
-  'decreased',
-  'high',
-  'low',
-  'normal',
-  'abnormal',
-  'markedly',
-  'mildly',
-  'slightly',
-  'dose',
-  'doses',
-  'received',
-  'given',
-  'administered',
-  'up',
-  'down',
-  'level',
-  'levels',
-  'value',
-  'values',
-  'rose',
-  'fell',
-  'peaked',
-  'approximately',
-  'about',
-  'around',
-]);
-
-const BACK_FILLER = new Set([
-  'of',
-  'was',
-  'were',
-  'is',
-  'are',
-  'at',
-  'to',
-  'level',
-  'levels',
-  'value',
-  'values',
-  'concentration',
-  'concentrations',
-  'count',
-  'counts',
-  'titer',
-  'titre',
-  'activity',
-  'elevated',
-  'increased',
-  'decreased',
-  'reduced',
-  'high',
-  'low',
-  'raised',
-  'markedly',
-  'mildly',
-  'slightly',
-  'approximately',
-  'about',
-  'around',
-  'been',
-  'had',
-  'has',
-  'of',
-  'up',
-  'down',
-  'rose',
-  'fell',
-  'peaked',
-  'measured',
-  'showed',
-  'revealed',
-  'with',
-  'a',
-  'an',
-  'the',
-]);
-
-const VITAL_SECTIONS = new Set(['vital_signs']);
-
-const REF_KEYWORDS = String.raw`ref(?:erence)?\.?(?:[ \t]*(?:range|interval|values?|levels?|limits?))?|normal(?:[ \t]*(?:range|values?|levels?|limits?))?|nl|range|norm|ULN|upper[ \t]+limit(?:[ \t]+of[ \t]+normal)?|RI`;
-/** Words right before a number that make it part of a reference range, not a result. */
-const REF_BEFORE_RE = new RegExp(
-  String.raw`(?:${REF_KEYWORDS}|RV)(?:[ \t]*\([^()]{1,8}\))?[ \t]*(?:[:=,]|is|of|up[ \t]+to)?[ \t]*(?:[<>≤≥]=?|-)?[ \t]*$|(?:\d[ \t]*[-–]|[<>≤≥]=?)[ \t]*$`,
-  'i',
-);
-
-/** Units a value may carry when a linking word ties it to the words before (`capacity of 79%`). */
-const LINK_UCUM = new Set([
-  'mm[Hg]',
-  '/min',
-  '%',
-  'Cel',
-  '[degF]',
-  'cm[H2O]',
-  'kg/m2',
-  'mL/min',
-  'mL/min/{1.73_m2}',
-  'dB',
-  'cm2',
-  'ms',
-]);
-const LINK_WORDS = new Set([
-  'of',
-  'was',
-  'were',
-  'is',
-  'are',
-  ':',
-  '=',
-  ',',
-  '(',
-  'at',
-  'to',
-  'from',
-  'measured',
-  'reached',
-]);
-/** Words a subject phrase may hold (`a test for the virus`, `smear and culture`), not at its start. */
-const NP_DETERMINERS = new Set([
-  'the',
-  'a',
-  'an',
-  'his',
-  'her',
-  'their',
-  'its',
-  'both',
-  'all',
-  'other',
-  'these',
-  'those',
-  'initial',
-  'repeat',
-]);
-const NP_INNER = new Set(['of', 'for', 'in', 'on', 'from', 'and', 'with', 'to']);
-/** Words that end the subject of a result looking left (`the tumor cells were positive`). */
-const QUAL_STOP = new Set(['not', 'no', 'nor', 'neither', 'both', 'all', 'each', 'any', 'some', 'only']);
-/** Copulas a result may follow (`was`, `had been`, `came back`), with the adverbs between. */
-const COPULA_WORDS = new Set([
-  'was',
-  'were',
-  'is',
-  'are',
-  'remained',
-  'remains',
-  'became',
-  'become',
-  'returned',
-  'tested',
-  'proved',
-  'appeared',
-  'appears',
-  'seemed',
-  'seems',
-  'being',
-  'been',
-  'be',
-]);
-const COPULA_ADVERBS = new Set([
-  'all',
-  'also',
-  'both',
-  'completely',
-  'entirely',
-  'otherwise',
-  'again',
-  'essentially',
-  'still',
-  'initially',
-  'persistently',
-  'markedly',
-  'mildly',
-  'slightly',
-  'strongly',
-  'focally',
-  'diffusely',
-  'weakly',
-  'largely',
-  'grossly',
-  'found',
-  'reported',
-  'noted',
-  'considered',
-  'described',
-  'judged',
-  'to',
-  'be',
-  'as',
-  'within',
-  'totally',
-  'consistently',
-  'repeatedly',
-  'uniformly',
-]);
 
 /**
  * Where the copula that ends `before` starts (the space before it), or -1: `... levels were all `
  * -> the space before `were`. A word walk from the end, no regex over the window.
  */
-function copulaStart(before: string): number {
+function copulaStart(p: CompiledMeasurementPatterns, before: string): number {
   let i = before.length;
   let fallback = -1;
   for (let k = 0; k < 8; k++) {
@@ -590,14 +125,12 @@ function copulaStart(before: string): number {
     while (j > 0 && (before.charCodeAt(j - 1) === 32 || before.charCodeAt(j - 1) === 9)) j--;
     if (j === i) return fallback; // no space before the word
     const prev = /([A-Za-z]+)$/.exec(before.slice(Math.max(0, j - 12), j))?.[1]?.toLowerCase();
-    if (w === 'been' && prev !== undefined && (prev === 'had' || prev === 'has' || prev === 'have'))
-      return j - prev.length - 1 >= 0 ? spaceBefore(before, j - prev.length) : -1;
-    if (w === 'back' && (prev === 'came' || prev === 'come')) return spaceBefore(before, j - prev.length);
-    if (w === 'to' && prev === 'returned') return spaceBefore(before, j - prev.length);
-    const copula = COPULA_WORDS.has(w);
-    if (copula && !COPULA_ADVERBS.has(w)) return j;
+    // a two-word copula (`had been`, `came back`) starts at its first word
+    if (prev !== undefined && p.copulaPhrases.get(w)?.has(prev)) return spaceBefore(before, j - prev.length);
+    const copula = p.copulas.has(w);
+    if (copula && !p.copulaAdverbs.has(w)) return j;
     if (copula) fallback = j;
-    if (!COPULA_ADVERBS.has(w)) return fallback;
+    if (!p.copulaAdverbs.has(w)) return fallback;
     i = j;
   }
   return fallback;
@@ -632,60 +165,126 @@ const LB = 0.45359237;
 
 export class MeasurementExtractor {
   readonly #lex: CompiledLexicon;
+  readonly #p: CompiledMeasurementPatterns;
+  readonly #valueRe: RegExp;
+  readonly #ftInRe: RegExp;
   readonly #unitRe: RegExp;
   readonly #qualRe: RegExp;
   readonly #flagRe: RegExp;
   readonly #refRe: RegExp;
+  /** Words right before a number that make it part of a reference range, not a result. */
+  readonly #refBeforeRe: RegExp;
   readonly #fillerRe: RegExp;
+  readonly #chainRe: RegExp;
+  readonly #notValueAfterRe: RegExp;
+  /** Before the test in the same clause: the value is a goal, a threshold or an order, not a result. */
+  readonly #conditionalBeforeRe: RegExp;
+  readonly #conditionalAfterRe: RegExp;
+  readonly #missingCellRe: RegExp;
   readonly #deviceRe: RegExp;
   readonly #flowRe: RegExp;
   readonly #fio2Re: RegExp;
+  readonly #fio2LabelRe: RegExp;
   readonly #prepRe: RegExp;
   readonly #convertedRe: RegExp;
+  readonly #preQualRe: RegExp;
+  readonly #forQualRe: RegExp;
+  readonly #forListBreakRe: RegExp;
   readonly #unitOnlyRe: RegExp;
+  /** A comparator right before a number. */
+  readonly #cmpBeforeRe: RegExp;
   readonly #resultStickyRe: RegExp;
   readonly #unitCellRe: RegExp;
+  readonly #respectivelyLinkRe: RegExp;
+  /** A test's head word, a link, then a number. */
+  readonly #headNumericRe: RegExp;
+  readonly #headNotAfterRe: RegExp;
+  /** A muscle strength grade out of 5, before or after `strength` / `power`. */
+  readonly #strengthRe: RegExp;
+  readonly #statusSubjectRe: RegExp;
+  readonly #nonTestSubjectRe: RegExp;
+  readonly #panelFillerRe: RegExp;
 
-  constructor(lexicon: CompiledLexicon) {
+  constructor(lexicon: CompiledLexicon, patterns: CompiledMeasurementPatterns) {
     this.#lex = lexicon;
+    this.#p = patterns;
+    const P = patterns;
     const U = lexicon.unitSource;
     const B = '(?:(?<=[^A-Za-z0-9])|(?![A-Za-z0-9]))';
+    this.#valueRe = new RegExp(
+      String.raw`[ \t]*(?:(?<cmp>${P.comparatorSource})[ \t]*)?(?:` +
+        String.raw`(?<a>${NUM})(?:[ \t]*\/[ \t]*|[ \t]+(?:${P.ratioSource})[ \t]+)(?<b>${NUM})` +
+        String.raw`|(?<t1>1)[ \t]*:[ \t]*(?<t2>\d+)` +
+        String.raw`|(?<lo>${NUM})(?:[ \t]*[-–][ \t]*|[ \t]+(?:${P.rangeSource})[ \t]+)(?<hi>${NUM})` +
+        String.raw`|(?<neg>[-−](?=\d))?(?<n>${NUM}))`,
+      'iy',
+    );
+    this.#ftInRe = new RegExp(
+      String.raw`[ \t]*(?<ft>[3-7])[ \t]*(?<fm>${P.feetSource})[ \t]*(?:(?<in>\d{1,2}(?:\.\d+)?)[ \t]*(?:${P.inchSource})?)?`,
+      'iy',
+    );
     this.#unitRe = new RegExp(String.raw`[ \t]?(?<u>${U})${B}`, 'iy');
     this.#unitCellRe = new RegExp(`(?<u>${U})${B}`, 'iy');
     this.#qualRe = new RegExp(String.raw`[ \t]*(?<q>${lexicon.qualitativeSource})(?![A-Za-z0-9+])`, 'y');
     this.#flagRe = new RegExp(String.raw`[ \t]*(?<f>${lexicon.flagSource})${B}`, 'y');
+    const REF = P.referenceSource;
     this.#refRe = new RegExp(
-      String.raw`[ \t]*(?:(?<open>[(\[])|(?<semi>[;,])(?=[ \t]*(?:ref|normal|nl\b|range|uln|upper)))?[ \t]*(?:(?<kw>${REF_KEYWORDS})[ \t]*[:=,]?[ \t]*)?` +
-        String.raw`(?:(?<lo>${NUM})[ \t]*(?:[-–]|to)[ \t]*(?<hi>${NUM})|(?<cmp><=|>=|≤|≥|<|>)[ \t]*(?<lim>${NUM}))` +
+      String.raw`[ \t]*(?:(?<open>[(\[])|(?<semi>[;,])(?=[ \t]*(?:${REF})))?[ \t]*(?:(?<kw>${REF})[ \t]*[:=,]?[ \t]*)?` +
+        String.raw`(?:(?<lo>${NUM})[ \t]*(?:[-–]|${P.rangeSource})[ \t]*(?<hi>${NUM})|(?<cmp><=|>=|≤|≥|<|>)[ \t]*(?<lim>${NUM}))` +
         String.raw`(?:[ \t]*(?<u>${U})${B})?[ \t]*(?<close>[)\]])?`,
       'iy',
     );
-    const fillers = [...FILLER_WORDS, ...FILLER_QUAL].map((w) => w.replace(/ /g, '[ \\t]+'));
+    this.#refBeforeRe = new RegExp(
+      String.raw`(?:${REF}|${P.referenceValueSource})(?:[ \t]*\([^()]{1,8}\))?[ \t]*(?:[:=,]|is|of|up[ \t]+to)?[ \t]*(?:[<>≤≥]=?|-)?[ \t]*$|(?:\d[ \t]*[-–]|[<>≤≥]=?)[ \t]*$`,
+      'i',
+    );
     this.#fillerRe = new RegExp(
-      String.raw`[ \t]*(?:(?<p>[:=#~])|[,(](?=[ \t]*[<>≤≥]?[ \t]*[\d.])|-(?=[ \t])|\([ \t]*(?<pu>${U})[ \t]*\)|\((?<pa>[A-Za-z][A-Za-z0-9\-+ ]{0,14})\)|(?<w>${fillers.join('|')})(?![A-Za-z0-9]))`,
+      String.raw`[ \t]*(?:(?<p>[:=#~])|[,(](?=[ \t]*[<>≤≥]?[ \t]*[\d.])|-(?=[ \t])|\([ \t]*(?<pu>${U})[ \t]*\)|\((?<pa>[A-Za-z][A-Za-z0-9\-+ ]{0,14})\)|(?<w>${P.fillerSource})(?![A-Za-z0-9]))`,
       'iy',
     );
+    this.#chainRe = new RegExp(
+      String.raw`[ \t]*(?:(?:${P.chainTimepointSource})[ \t]*)?(?:-+>|→|=>|${P.chainLinkSource})(?![A-Za-z])`,
+      'iy',
+    );
+    this.#notValueAfterRe = new RegExp(String.raw`[ \t]*(?:${P.notAfterSource})(?![A-Za-z])`, 'iy');
+    this.#conditionalBeforeRe = new RegExp(String.raw`\b(?:${P.conditionalBeforeSource})\b[^.;!?\n]*$`, 'i');
+    this.#conditionalAfterRe = new RegExp(String.raw`^[ \t)]*(?:${P.conditionalAfterSource})\b`, 'i');
+    this.#missingCellRe = new RegExp(
+      String.raw`(?:--+|-|—|\.\.\.|\*\*\*|${P.missingCellSource})(?=[ \t]|$)`,
+      'y',
+    );
     this.#deviceRe = new RegExp(
-      String.raw`[ \t]*(?:(?:via|by|per|of|on)[ \t]+)?(?<d>${lexicon.deviceSource})${B}`,
+      String.raw`[ \t]*(?:(?:${P.devicePrepositionSource})[ \t]+)?(?<d>${lexicon.deviceSource})${B}`,
       'y',
     );
     this.#flowRe = new RegExp(
-      String.raw`[ \t]*(?<v>${NUM})(?:[ \t]*-[ \t]*(?<v2>${NUM}))?[ \t]*(?<u>L\/min|LPM|lpm|L\/m|liters?(?:[ \t]+per[ \t]+minute)?|litres?|L|l)(?:[ \t]+(?:of[ \t]+)?(?:O2|oxygen)(?![A-Za-z]))?`,
+      String.raw`[ \t]*(?<v>${NUM})(?:[ \t]*-[ \t]*(?<v2>${NUM}))?[ \t]*(?<u>${P.flowUnitSource})(?:[ \t]+(?:of[ \t]+)?(?<ox>${P.oxygenWordSource})(?![A-Za-z]))?`,
       'y',
     );
+    const FIO2 = P.fio2Source;
     this.#fio2Re = new RegExp(
-      String.raw`[ \t]*(?:,[ \t]*)?(?:FiO2[ \t]*(?:of[ \t]*|[:=][ \t]*)?(?<a>${NUM})[ \t]*%?|(?<b>${NUM})[ \t]*%(?:[ \t]*FiO2)?)`,
+      String.raw`[ \t]*(?:,[ \t]*)?(?:(?:${FIO2})[ \t]*(?:of[ \t]*|[:=][ \t]*)?(?<a>${NUM})[ \t]*%?|(?<b>${NUM})[ \t]*%(?:[ \t]*(?:${FIO2}))?)`,
       'iy',
     );
-    this.#prepRe = /[ \t]*,?[ \t]*(?:on|via|with|w\/|@|while on|breathing|at)[ \t]+/iy;
+    this.#fio2LabelRe = new RegExp(FIO2, 'i');
+    this.#prepRe = new RegExp(String.raw`[ \t]*,?[ \t]*(?:${P.o2PrepositionSource})[ \t]+`, 'iy');
     this.#convertedRe = new RegExp(
       String.raw`[ \t]*[(/][ \t]*(?<v>${NUM})[ \t]*(?<u>${U})${B}[ \t]*\)?`,
       'iy',
     );
+    this.#preQualRe = new RegExp(
+      String.raw`(?:^|[^A-Za-z])(?<q>${P.resultBeforeSource})[ \t]+(?:(?:${P.specimenSource})[ \t]+)?$`,
+      'i',
+    );
+    this.#forQualRe = new RegExp(
+      String.raw`(?:^|[^A-Za-z])(?<q>${P.resultForSource})[ \t]+for[ \t]+(?<list>[^.;:\n]{0,80})$`,
+      'i',
+    );
+    this.#forListBreakRe = new RegExp(String.raw`\b(?:${P.forListBreakerSource})\b`, 'i');
     const forms: string[] = [];
     for (const u of lexicon.rules.units) {
       if (
-        (LAB_ONLY_UCUM.has(u.ucum) || LINK_UCUM.has(u.ucum)) &&
+        (P.labOnlyUnits.has(u.ucum) || P.linkUnits.has(u.ucum)) &&
         (!u.onlyFor || u.onlyFor.includes('temp'))
       ) {
         for (const w of u.written) {
@@ -702,10 +301,34 @@ export class MeasurementExtractor {
       String.raw`(?<![\w.,/])(?:(?<a>\d{2,3})[ \t]*\/[ \t]*(?<b>\d{2,3})|(?<n>${NUM_EU})(?:%?[ \t]*[-–][ \t]*(?<n2>${NUM_EU}))?)[ \t]?(?<u>${LU})${B}`,
       'gi',
     );
+    this.#cmpBeforeRe = new RegExp(
+      String.raw`(${P.unitComparatorSymbolSource}|(?<![A-Za-z])(?:${P.unitComparatorWordSource}))[ \t]*$`,
+      'i',
+    );
     this.#resultStickyRe = new RegExp(
       String.raw`(?<![A-Za-z])(?:${lexicon.resultWordSource})(?![A-Za-z\-])`,
       'y',
     );
+    this.#respectivelyLinkRe = new RegExp(
+      String.raw`[ \t](?:${P.respectivelyLinkSource})[ \t]+|:[ \t]*`,
+      'g',
+    );
+    this.#headNumericRe = new RegExp(
+      String.raw`\b(?<h>${P.headSource})\b(?:[ \t]*\([^()]{1,30}\))?(?:[ \t]*(?:,|:|=)|[ \t]+(?:${P.headLinkSource}))?[ \t]*(?=[<>≤≥~]?[ \t]*\d)`,
+      'gi',
+    );
+    this.#headNotAfterRe = new RegExp(String.raw`\b(?:${P.headNotAfterSource})[ \t]*$`, 'i');
+    const GRADE = String.raw`[0-5](?:[-–][0-5])?[+-]?\/5`;
+    this.#strengthRe = new RegExp(
+      String.raw`(?<![\d/])(?<a>${GRADE})(?![\d/])[ \t]+(?<h1>${P.strengthAfterSource})\b|\b(?<h2>${P.strengthBeforeSource})[ \t]*(?:${P.strengthLinkSource}|:|\()?[ \t]*(?<b>${GRADE})(?![\d/])`,
+      'gi',
+    );
+    this.#statusSubjectRe = new RegExp(
+      String.raw`\b((?:(?:${P.statusQualifierSource})[ \t]+)?(?:${P.statusNounSource}))(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?(?:${P.statusOwnerSource}))?[ \t]+(?:(?:${P.statusVerbSource})[ \t]+)*$`,
+      'i',
+    );
+    this.#nonTestSubjectRe = new RegExp(String.raw`\b(?:${P.nonTestSubjectSource})\b`, 'i');
+    this.#panelFillerRe = new RegExp(String.raw`[ \t]*(?:[:=-]|${P.panelFillerSource})?[ \t]*`, 'y');
   }
 
   extract(input: ExtractInput): RawMeasurement[] {
@@ -863,12 +486,7 @@ export class MeasurementExtractor {
       for (const c of header) {
         const a = onLine.find((x) => x.start >= c.start && x.end <= c.end);
         if (a) cols.push(a);
-        else if (
-          /^(?:time|date|day|hour|hr|datetime|date\/time|when|reading|site|position|comment|comments)$/i.test(
-            text.slice(c.start, c.end),
-          )
-        )
-          cols.push(undefined);
+        else if (this.#p.columnLabels.has(text.slice(c.start, c.end).toLowerCase())) cols.push(undefined);
         else {
           ok = false;
           break;
@@ -905,7 +523,7 @@ export class MeasurementExtractor {
         let rowProduced = 0;
         for (const [c, a] of mapped) {
           if (!a?.test) continue;
-          const vital = a.test.vital as VitalKind | undefined;
+          const vital = a.test.vital;
           const g = this.#group(text, c.start, a, vital, a.test.id, a.test.qualitative !== false);
           if (!g || g.end > c.end + 1 || !this.#plausible(g, a.test, vital)) continue;
           this.#finishVital(g, vital);
@@ -954,7 +572,7 @@ export class MeasurementExtractor {
     lineOf: (n: number) => number,
   ): RawMeasurement[] {
     const test = a.test;
-    const vital = test?.vital as VitalKind | undefined;
+    const vital = test?.vital;
     const kind: 'lab' | 'vital' = test?.kind === 'vital' ? 'vital' : 'lab';
     const testId = test?.id;
     const allowQual = test?.qualitative !== false;
@@ -965,7 +583,8 @@ export class MeasurementExtractor {
         : `test=lexicon:${testId}`;
     const category = input.categoryAt(a.start);
     const vitalContext =
-      (category !== undefined && VITAL_SECTIONS.has(category)) || (vitalLines.get(lineOf(a.start)) ?? 0) >= 2;
+      (category !== undefined && this.#p.vitalSections.has(category)) ||
+      (vitalLines.get(lineOf(a.start)) ?? 0) >= 2;
 
     // fillers between the test and the value
     let p = a.end;
@@ -986,7 +605,7 @@ export class MeasurementExtractor {
         const us = m.index + m[0].indexOf(g.pu);
         headerUnit = { start: us, end: us + g.pu.length, ucum };
         tableGap = true;
-      } else if (g.w !== undefined && FILLER_QUAL.includes(g.w.toLowerCase())) {
+      } else if (g.w !== undefined && this.#p.fillerFlag(g.w) !== undefined) {
         const ws = m.index + m[0].length - g.w.length;
         fillerQual ??= { start: ws, end: ws + g.w.length, word: g.w.toLowerCase() };
       }
@@ -1012,9 +631,9 @@ export class MeasurementExtractor {
           GAP_RE.lastIndex = q;
           if (!GAP_RE.test(layout)) break;
           const c = GAP_RE.lastIndex;
-          MISSING_CELL_RE.lastIndex = c;
-          if (MISSING_CELL_RE.test(text)) {
-            q = MISSING_CELL_RE.lastIndex;
+          this.#missingCellRe.lastIndex = c;
+          if (this.#missingCellRe.test(text)) {
+            q = this.#missingCellRe.lastIndex;
             continue;
           }
           this.#unitCellRe.lastIndex = c;
@@ -1067,10 +686,10 @@ export class MeasurementExtractor {
         if (headerUnit && !first.unit && first.value.kind !== 'qualitative') first.unit = headerUnit;
         // chains: `0.04 -> 0.06`, `89% on RA improving to 95% on 3L NC`
         for (let k = 0; k < 6; k++) {
-          CHAIN_RE.lastIndex = q;
-          const cm = CHAIN_RE.exec(text);
+          this.#chainRe.lastIndex = q;
+          const cm = this.#chainRe.exec(text);
           if (!cm || cm.index !== q) break;
-          const g = this.#group(text, CHAIN_RE.lastIndex, a, vital, testId, false);
+          const g = this.#group(text, this.#chainRe.lastIndex, a, vital, testId, false);
           if (!g) break;
           groups.push({ g, rule: 'meas.chain' });
           q = g.end;
@@ -1082,9 +701,7 @@ export class MeasurementExtractor {
         }
       }
       if (fillerQual && groups.length === 1 && !first.flag && first.value.kind !== 'qualitative') {
-        const code: FlagCode = ['low', 'decreased', 'reduced', 'shortened'].includes(fillerQual.word)
-          ? 'L'
-          : 'H';
+        const code: FlagCode = this.#p.fillerFlag(fillerQual.word) ?? 'H';
         first.flag = { start: fillerQual.start, end: fillerQual.end, code };
       }
     } else if (fillerQual && allowQual) {
@@ -1130,8 +747,8 @@ export class MeasurementExtractor {
   #conditional(text: string, start: number, end: number): boolean {
     const lineStart = text.lastIndexOf('\n', start - 1) + 1;
     const before = text.slice(Math.max(lineStart, start - 60), start);
-    if (CONDITIONAL_BEFORE_RE.test(before)) return true;
-    return CONDITIONAL_AFTER_RE.test(text.slice(end, end + 30));
+    if (this.#conditionalBeforeRe.test(before)) return true;
+    return this.#conditionalAfterRe.test(text.slice(end, end + 30));
   }
 
   #rawTest(a: Anchor): RawTest {
@@ -1165,9 +782,10 @@ export class MeasurementExtractor {
     const components: RawGroup['components'] = {};
     let unitFromValue: (RawSpan & { ucum: string }) | undefined;
     if (vital === 'height') {
-      FT_IN_RE.lastIndex = p;
-      const m = FT_IN_RE.exec(text);
-      if (m && m.index === p && (m.groups!.in !== undefined || /ft|feet|foot|'/.test(m[0]))) {
+      this.#ftInRe.lastIndex = p;
+      const m = this.#ftInRe.exec(text);
+      // inches, or a feet mark that makes a height alone (`6 ft`)
+      if (m && m.index === p && (m.groups!.in !== undefined || this.#p.feetAlone.has(m.groups!.fm!))) {
         const g = m.groups!;
         const s = p + (m[0].length - m[0].trimStart().length);
         const inches = Number(g.ft) * 12 + (g.in !== undefined ? Number(g.in) : 0);
@@ -1177,8 +795,8 @@ export class MeasurementExtractor {
       }
     }
     if (!value) {
-      VALUE_RE.lastIndex = p;
-      const m = VALUE_RE.exec(text);
+      this.#valueRe.lastIndex = p;
+      const m = this.#valueRe.exec(text);
       if (m && m.index === p) {
         const g = m.groups!;
         const s = p + (m[0].length - m[0].trimStart().length);
@@ -1192,7 +810,7 @@ export class MeasurementExtractor {
           ((after === 47 || after === 46 || after === 58 || after === 45) && isDigit(after2)) ||
           (g.a !== undefined && /\//.test(m[0]) && (g.a.length > 3 || g.b!.length > 3) && vital !== 'bp');
         if (!dateLike) {
-          const cmp = g.cmp !== undefined ? CMP_MAP[g.cmp.toLowerCase().replace(/\s+/g, ' ')] : undefined;
+          const cmp = g.cmp !== undefined ? this.#p.comparator.get(key(g.cmp)) : undefined;
           if (g.a !== undefined) {
             const num = parseNum(g.a);
             const den = parseNum(g.b!);
@@ -1267,8 +885,8 @@ export class MeasurementExtractor {
       if (/[A-Za-z]/.test(text.charAt(value.end))) return null;
       this.#flagRe.lastIndex = value.end;
       const fm = this.#flagRe.exec(text);
-      NOT_VALUE_AFTER_RE.lastIndex = value.end;
-      if (!(fm && fm.index === value.end) && NOT_VALUE_AFTER_RE.test(text)) return null;
+      this.#notValueAfterRe.lastIndex = value.end;
+      if (!(fm && fm.index === value.end) && this.#notValueAfterRe.test(text)) return null;
     }
     // converted value written next to it: `38.2 C (100.8 F)`, `80 kg (176 lb)`
     if (vital === 'temp' || vital === 'weight' || vital === 'height') {
@@ -1328,7 +946,7 @@ export class MeasurementExtractor {
       ref.low = parseNum(g.lo);
       ref.high = parseNum(g.hi!);
     } else if (g.cmp !== undefined && g.lim !== undefined) {
-      const c = CMP_MAP[g.cmp]!;
+      const c = this.#p.comparator.get(g.cmp)!;
       ref.comparator = c;
       if (c === '<' || c === '<=') ref.high = parseNum(g.lim);
       else ref.low = parseNum(g.lim);
@@ -1352,6 +970,7 @@ export class MeasurementExtractor {
     if (pm && pm.index === p) p = this.#prepRe.lastIndex;
     const o2: NonNullable<RawGroup['o2']> = {};
     let end = q;
+    let flowSaysO2 = false;
     const at = (re: RegExp, i: number): RegExpExecArray | null => {
       re.lastIndex = i;
       const m = re.exec(text);
@@ -1363,12 +982,14 @@ export class MeasurementExtractor {
         const raw = xm.groups!.a ?? xm.groups!.b!;
         // a bare `40%` is an FiO2 only when a device follows (`40% venturi mask`)
         const ok =
-          xm.groups!.a !== undefined || /fio2/i.test(xm[0]) || at(this.#deviceRe, p + xm[0].length) !== null;
+          xm.groups!.a !== undefined ||
+          this.#fio2LabelRe.test(xm[0]) ||
+          at(this.#deviceRe, p + xm[0].length) !== null;
         const v = parseNum(raw);
         if (ok && v >= 21 && v <= 100) {
           const vs = p + xm[0].indexOf(raw);
           o2.fio2 = {
-            start: xm.groups!.a !== undefined ? p + xm[0].search(/fio2/i) : vs,
+            start: xm.groups!.a !== undefined ? p + xm[0].search(this.#fio2LabelRe) : vs,
             end: p + xm[0].length,
             value: v,
           };
@@ -1383,6 +1004,7 @@ export class MeasurementExtractor {
         const vs = p + fm[0].indexOf(fm.groups!.v!);
         if (v > 0 && v <= 80) {
           o2.flow = { start: vs, end: p + fm[0].length, value: v };
+          flowSaysO2 = fm.groups!.ox !== undefined || this.#p.perMinuteFlowUnits.has(fm.groups!.u!);
           p += fm[0].length;
           end = p;
           continue;
@@ -1403,7 +1025,7 @@ export class MeasurementExtractor {
       break;
     }
     // a flow alone must say it is oxygen (`2 L O2`, `2 L/min`)
-    if (o2.flow && !o2.device && !/min|o2|oxygen|lpm/i.test(text.slice(o2.flow.start, o2.flow.end))) {
+    if (o2.flow && !o2.device && !flowSaysO2) {
       delete o2.flow;
     }
     if (!o2.device && !o2.flow && !o2.fio2) return q;
@@ -1540,13 +1162,13 @@ export class MeasurementExtractor {
     if (!allowQual || kind === 'vital') return [];
     // the test must end its phrase (`nitrite and ...`, `lipase)`), not start a longer name (`LE edema`)
     if (!/^[ \t]*(?:[,.;:)\]]|and\b|or\b|\n|$)/.test(text.slice(a.end, a.end + 8))) return [];
-    let m = PRE_QUAL_RE.exec(before);
+    let m = this.#preQualRe.exec(before);
     let rule = 'meas.qualitative.before';
     if (!m) {
-      m = FOR_QUAL_RE.exec(before);
+      m = this.#forQualRe.exec(before);
       rule = 'meas.qualitative.for';
       // the list after `for` holds only test names and separators
-      if (m && /\b(?:but|with|without|which|that|was|were|is|are)\b/i.test(m.groups!.list!)) m = null;
+      if (m && this.#forListBreakRe.test(m.groups!.list!)) m = null;
     }
     if (!m) return [];
     const w = m.groups!.q!;
@@ -1577,7 +1199,7 @@ export class MeasurementExtractor {
     const panel = a.panel!;
     let p = a.end;
     for (let k = 0; k < 3; k++) {
-      const m = /[ \t]*(?:[:=-]|showed|shows|was|of|panel)?[ \t]*/y;
+      const m = this.#panelFillerRe;
       m.lastIndex = p;
       const r = m.exec(text);
       if (!r || r[0].length === 0) break;
@@ -1676,11 +1298,11 @@ export class MeasurementExtractor {
       // the next char must not continue a number (`2/3`) or a date
       if (/[\d/]/.test(text.charAt(e))) continue;
       // a bound of a reference range (`normal range, 44–133 μmol/L`, `<5 mg/L`)
-      if (REF_BEFORE_RE.test(text.slice(Math.max(0, s - 30), s))) continue;
+      if (this.#refBeforeRe.test(text.slice(Math.max(0, s - 30), s))) continue;
       const g = m.groups!;
       const ucum = this.#lex.unit(g.u!, undefined) ?? this.#lex.unit(g.u!, 'temp');
       if (ucum === undefined) continue;
-      const labOnly = LAB_ONLY_UCUM.has(ucum);
+      const labOnly = this.#p.labOnlyUnits.has(ucum);
       const before = this.#testBefore(text, s, anchors);
       // a short form right before the value needs no link (`DLCO 42%`, `CVP 16 cmH2O`)
       const acronym =
@@ -1727,19 +1349,13 @@ export class MeasurementExtractor {
           value = { start: ns, end: n2e, kind: 'range', low: parseNumEu(n), high: parseNumEu(g.n2) };
         } else value = { start: ns, end: ne, kind: 'numeric', value: parseNumEu(n) };
         // a comparator written before the number (`<20 mg/dL`, `over 125 bpm`)
-        const cm = CMP_BEFORE_RE.exec(text.slice(Math.max(0, s - 14), s));
+        const cm = this.#cmpBeforeRe.exec(text.slice(Math.max(0, s - 14), s));
         if (cm) {
-          const w = cm[1]!.toLowerCase().replace(/\s+/g, ' ');
-          const c = CMP_MAP[w] ?? (w === 'over' ? '>' : w === 'up to' ? '<=' : undefined);
+          const c = this.#p.unitComparator.get(key(cm[1]!));
           if (c) value.comparator = c;
         }
-        if (ucum === '/min')
-          vital = /\b(?:heart|pulse|hr)\b/.test(words)
-            ? 'hr'
-            : /\b(?:resp|respirat|breath)/.test(words)
-              ? 'rr'
-              : undefined;
-        else if (ucum === 'Cel' || ucum === '[degF]') vital = /temp/.test(words) ? 'temp' : undefined;
+        // a vital sign: its unit and a word of its test (`pulse 88 bpm`)
+        vital = this.#p.unitVitals.find((x) => x.ucum.has(ucum) && x.re.test(words))?.vital;
       }
       const group: RawGroup = { value, unit: { start: us, end: e, ucum }, end: e };
       if (components) group.components = components;
@@ -1779,7 +1395,7 @@ export class MeasurementExtractor {
       const clauseStart = from + cut + 1;
       const clause = text.slice(clauseStart, end);
       // the last link word before a list of values
-      const links = [...clause.matchAll(/[ \t](?:were|was|are|is|of|at|to)[ \t]+|:[ \t]*/g)];
+      const links = [...clause.matchAll(this.#respectivelyLinkRe)];
       for (let li = links.length - 1; li >= 0; li--) {
         const link = links[li]!;
         const vStart = clauseStart + link.index! + link[0].length;
@@ -1845,17 +1461,15 @@ export class MeasurementExtractor {
 
   /** `MELD score was 11`, `E/A ratio 2.1`, `visual acuity was 20/20`: a number after a test's head word. */
   #headNumeric(text: string, consumed: RawSpan[], anchors: readonly Anchor[], out: RawMeasurement[]): void {
-    HEAD_NUMERIC_RE.lastIndex = 0;
-    for (let m = HEAD_NUMERIC_RE.exec(text); m; m = HEAD_NUMERIC_RE.exec(text)) {
+    const re = this.#headNumericRe;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
       const headStart = m.index;
       const headEnd = headStart + m.groups!.h!.length;
       const p = m.index + m[0].length;
       if (consumed.some((c) => c.start < p + 1 && headStart < c.end)) continue;
-      if (
-        /\b(?:ref(?:erence)?|normal|control)[ \t]*$/i.test(text.slice(Math.max(0, headStart - 12), headStart))
-      )
-        continue;
-      const scoreLike = /^(?:score|scores|scale|grade|acuity|acuities)$/i.test(m.groups!.h!);
+      if (this.#headNotAfterRe.test(text.slice(Math.max(0, headStart - 12), headStart))) continue;
+      const scoreLike = this.#p.scoreHeads.has(key(m.groups!.h!));
       const pseudo: Anchor = { start: headStart, end: headEnd, contextual: false };
       let g = this.#group(text, p, pseudo, undefined, 'head-numeric', false);
       if (!g && scoreLike) {
@@ -1878,7 +1492,7 @@ export class MeasurementExtractor {
       }
       if (!g || g.value.kind === 'qualitative') continue;
       // a year, a dose or a count of days is not a result
-      if (g.unit && !RESULT_UNIT_OK(g.unit.ucum)) continue;
+      if (g.unit && this.#p.amountUnits.has(g.unit.ucum)) continue;
       if (
         !g.unit &&
         g.value.kind === 'numeric' &&
@@ -1945,8 +1559,9 @@ export class MeasurementExtractor {
 
   /** `2/5 strength`, `strength 4+/5`, `power (3–4/5)`: muscle strength grades (Medical Research Council scale). */
   #strength(text: string, consumed: RawSpan[], out: RawMeasurement[]): void {
-    STRENGTH_RE.lastIndex = 0;
-    for (let m = STRENGTH_RE.exec(text); m; m = STRENGTH_RE.exec(text)) {
+    const re = this.#strengthRe;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
       const g = m.groups!;
       const score = g.a ?? g.b!;
       const vs = m.index + m[0].indexOf(score, g.a !== undefined ? 0 : m[0].length - score.length - 1);
@@ -1974,12 +1589,12 @@ export class MeasurementExtractor {
     const words = [...text.slice(start, end).matchAll(/[A-Za-z0-9][A-Za-z0-9\-'/]*|\([^()]{1,20}\)/g)];
     // `oxygen saturation levels`: trailing `levels`, `values` are not the name
     let lastIdx = words.length - 1;
-    while (lastIdx >= 0 && BACK_FILLER.has(words[lastIdx]![0].toLowerCase())) lastIdx--;
+    while (lastIdx >= 0 && this.#p.backFillers.has(words[lastIdx]![0].toLowerCase())) lastIdx--;
     let first = -1;
     for (let i = lastIdx, k = 0; i >= 0 && k < 4; i--) {
       const w = words[i]![0];
       if (w.startsWith('(')) continue;
-      if (STOP_BACK.has(w.toLowerCase()) || !/[A-Za-z]/.test(w)) break;
+      if (this.#p.stopWords.has(w.toLowerCase()) || !/[A-Za-z]/.test(w)) break;
       first = i;
       k++;
     }
@@ -2020,9 +1635,10 @@ export class MeasurementExtractor {
         const w = /([A-Za-z0-9][A-Za-z0-9]*(?:[ \t]+[A-Za-z0-9]+)?)-$/.exec(
           text.slice(Math.max(0, s - 30), s),
         );
-        if (w && !STOP_BACK.has(w[1]!.toLowerCase())) {
+        if (w && !this.#p.stopWords.has(w[1]!.toLowerCase())) {
           const words = w[1]!.split(/[ \t]+/);
-          const keep = words.length > 1 && STOP_BACK.has(words[0]!.toLowerCase()) ? words.slice(1) : words;
+          const keep =
+            words.length > 1 && this.#p.stopWords.has(words[0]!.toLowerCase()) ? words.slice(1) : words;
           const te = s - 1;
           test = { start: te - keep.join(' ').length, end: te };
           rule = 'meas.qualitative.compound';
@@ -2036,19 +1652,15 @@ export class MeasurementExtractor {
       // not `Negative for palpitations, orthopnea` (a review of systems): the result opens its line or
       // sentence, or what follows `for` is a problem
       const opens = /(?:^|[.:;]\s*|\n[ \t]*[-*•]?[ \t]*)$/.test(text.slice(Math.max(0, s - 4), s));
-      if (
-        forM &&
-        !opens &&
-        /^(?:positive|negative|reactive|nonreactive|detected|not detected|positivity)$/i.test(qualitative)
-      ) {
+      if (forM && !opens && this.#p.forResults.has(key(qualitative))) {
         const words = forM[1]!.split(/[ \t]+/);
-        const stop = words.findIndex((w) => STOP_BACK.has(w.toLowerCase()));
+        const stop = words.findIndex((w) => this.#p.stopWords.has(w.toLowerCase()));
         const kept = stop >= 0 ? words.slice(0, stop) : words;
         if (kept.length > 0) {
           const ts = e + forM[0].length - forM[1]!.length;
           const te = ts + kept.join(' ').length;
           // `was negative for hepatitis viruses` is a result; `, negative for chest pain` is not
-          const subjectBefore = copulaStart(text.slice(Math.max(0, s - 60), s)) >= 0;
+          const subjectBefore = copulaStart(this.#p, text.slice(Math.max(0, s - 60), s)) >= 0;
           if (
             text.slice(ts, te) === kept.join(' ') &&
             (subjectBefore || !problems.some((pr) => pr.start < te && ts < pr.end))
@@ -2060,7 +1672,7 @@ export class MeasurementExtractor {
       }
       if (!test && text.charAt(s - 1) === '-') continue;
       if (!test) {
-        const np = this.#subjectBefore(text, s, anchors, problems, FINDING_RESULTS.test(q));
+        const np = this.#subjectBefore(text, s, anchors, problems, this.#p.findingResults.has(key(q)));
         if (np) {
           test = np;
           rule = 'meas.qualitative.copula';
@@ -2068,10 +1680,10 @@ export class MeasurementExtractor {
       }
       // `ECG showed normal sinus rhythm`, `angiography presented normal coronary arteries`: the test
       // is the subject of the reporting verb before the result
-      if (!test && REPORTED_RESULTS.test(q)) {
+      if (!test && this.#p.reportedResults.has(key(q))) {
         const lineStart = text.lastIndexOf('\n', s - 1) + 1;
         const clause = text.slice(Math.max(lineStart, s - 90), s);
-        const v = lastReportVerb(clause);
+        const v = lastReportVerb(this.#p.reportVerbs, clause);
         if (v >= 0 && !/[.;]\s/.test(clause.slice(v))) {
           const verbAt = s - clause.length + v;
           const np = this.#subjectBefore(text, verbAt + 1, anchors);
@@ -2082,22 +1694,17 @@ export class MeasurementExtractor {
         }
       }
       // `His condition improved`, `the postoperative course was uneventful`: a clinical status
-      if (!test && STATUS_RESULTS.test(q)) {
+      if (!test && this.#p.statusResults.has(key(q))) {
         const lineStart = text.lastIndexOf('\n', s - 1) + 1;
         const before = text.slice(Math.max(lineStart, s - 80), s);
-        const sm = STATUS_SUBJECT_RE.exec(before);
+        const sm = this.#statusSubjectRe.exec(before);
         if (sm) {
           const ts = s - before.length + sm.index + sm[0].indexOf(sm[1]!);
           test = { start: ts, end: ts + sm[1]!.length, category: 'exam' };
           rule = 'meas.status';
         }
       }
-      if (
-        !test &&
-        /^(?:elevated|increased|decreased|low|reduced|raised|normal|abnormal|prolonged|depressed|diminished)$/i.test(
-          q,
-        )
-      ) {
+      if (!test && this.#p.resultsBeforeHead.has(key(q))) {
         const np = this.#headAfter(text, e, anchors);
         if (np) {
           test = np;
@@ -2143,7 +1750,7 @@ export class MeasurementExtractor {
     const lineStart = text.lastIndexOf('\n', s - 1) + 1;
     const before = text.slice(Math.max(lineStart, s - 120), s);
     const base = s - before.length;
-    const copAt = copulaStart(before);
+    const copAt = copulaStart(this.#p, before);
     const cop = copAt >= 0;
     let npEnd: number;
     if (cop) npEnd = base + copAt;
@@ -2163,8 +1770,8 @@ export class MeasurementExtractor {
       const w = words[i]![0];
       if (w.startsWith('(')) continue;
       const lw = w.toLowerCase();
-      if (NP_DETERMINERS.has(lw) || (NP_INNER.has(lw) && content > 0)) continue;
-      if (!/^[A-Za-z0-9]/.test(w) || STOP_BACK.has(lw) || QUAL_STOP.has(lw)) break;
+      if (this.#p.determiners.has(lw) || (this.#p.innerWords.has(lw) && content > 0)) continue;
+      if (!/^[A-Za-z0-9]/.test(w) || this.#p.stopWords.has(lw) || this.#p.subjectStopWords.has(lw)) break;
       first = i;
       content++;
     }
@@ -2174,7 +1781,7 @@ export class MeasurementExtractor {
     if (!npText || !/[A-Za-z]{2}/.test(npText)) return null;
     let t = this.#phraseTest(text, start, start + npText.length, anchors);
     // `past medical history was unremarkable` is about the history, not a result
-    if (/\bhistory\b/i.test(npText)) return null;
+    if (this.#nonTestSubjectRe.test(npText)) return null;
     // `His kidneys were unremarkable`, `Speech was normal`: an exam finding of what the subject names
     if (!t && cop && finding && !problems.some((pr) => pr.start < start + npText.length && start < pr.end)) {
       t = { start, end: start + npText.length, category: 'exam' };
@@ -2204,7 +1811,7 @@ export class MeasurementExtractor {
     const ts = e + m[0].length - m[1]!.length;
     for (let i = 0; i < words.length; i++) {
       const w = words[i]![0];
-      if (STOP_BACK.has(w.toLowerCase()) && i > 0) break;
+      if (this.#p.stopWords.has(w.toLowerCase()) && i > 0) break;
       const we = ts + words[i]!.index! + w.length;
       const anchor = anchors.find((a) => a.start >= ts && a.start < we);
       if (anchor && (anchor.test || anchor.concept !== undefined))
@@ -2236,8 +1843,9 @@ export class MeasurementExtractor {
     // fillers (`level of`, `was`, `:`) between the name and the value
     while (i >= 0) {
       const w = words[i]!.w.toLowerCase();
-      if (BACK_FILLER.has(w) || w === ':' || w === '=' || w === '(' || w === ',') {
-        if (LINK_WORDS.has(w)) linked = true;
+      const punct = w === ':' || w === '=' || w === '(' || w === ',';
+      if (this.#p.backFillers.has(w) || punct) {
+        if (punct || this.#p.linkWords.has(w)) linked = true;
         i--;
       } else break;
     }
@@ -2247,7 +1855,7 @@ export class MeasurementExtractor {
       const w = words[i]!.w;
       if (
         !/^[A-Za-z]/.test(w) ||
-        STOP_BACK.has(w.toLowerCase()) ||
+        this.#p.stopWords.has(w.toLowerCase()) ||
         this.#lex.unit(w, undefined) !== undefined
       )
         break;
@@ -2276,8 +1884,8 @@ export class MeasurementExtractor {
       const w = words[i]![0];
       const lw = w.toLowerCase();
       if (
-        STOP_BACK.has(lw) ||
-        BACK_FILLER.has(lw) ||
+        this.#p.stopWords.has(lw) ||
+        this.#p.backFillers.has(lw) ||
         this.#lex.unit(w, undefined) !== undefined ||
         w.length < 2
       )
@@ -2290,7 +1898,12 @@ export class MeasurementExtractor {
     for (let i = last - 1; i >= 0 && last - i < 3; i--) {
       const w = words[i]![0];
       const gap = before.slice(words[i]!.index! + w.length, words[i + 1]!.index!);
-      if (!/^[ \t-]+$/.test(gap) || STOP_BACK.has(w.toLowerCase()) || BACK_FILLER.has(w.toLowerCase())) break;
+      if (
+        !/^[ \t-]+$/.test(gap) ||
+        this.#p.stopWords.has(w.toLowerCase()) ||
+        this.#p.backFillers.has(w.toLowerCase())
+      )
+        break;
       first = i;
     }
     const start = from + words[first]!.index!;
@@ -2304,67 +1917,15 @@ export class MeasurementExtractor {
 
 const RESPECTIVELY_RE = /,?[ \t]*\brespectively\b/g;
 
-/** Result words read after a reporting verb whose subject is a test (`ECG showed normal ...`). */
-const REPORTED_RESULTS =
-  /^(?:normal|abnormal|unremarkable|elevated|increased|decreased|low|reduced|raised|high|negative|positive)$/i;
-const REPORT_VERBS = new Set([
-  'showed',
-  'shows',
-  'revealed',
-  'reveals',
-  'demonstrated',
-  'demonstrates',
-  'presented',
-  'identified',
-  'suggested',
-  'found',
-  'disclosed',
-  'yielded',
-  'exhibited',
-  'confirmed',
-  'documented',
-  'registered',
-  'indicated',
-  'detected',
-  'noted',
-]);
-
 /** Position of the space before the last reporting verb of a clause, or -1. */
-function lastReportVerb(clause: string): number {
+function lastReportVerb(verbs: ReadonlySet<string>, clause: string): number {
   let at = -1;
   const re = /[ \t]([A-Za-z]+)(?=[ \t])/g;
   for (let m = re.exec(clause); m; m = re.exec(clause)) {
-    if (REPORT_VERBS.has(m[1]!.toLowerCase())) at = m.index;
+    if (verbs.has(m[1]!.toLowerCase())) at = m.index;
     re.lastIndex = m.index + 1;
   }
   return at;
-}
-
-/** Clinical-status results (`condition improved`, `course was uneventful`), rule `meas.status`. */
-const STATUS_RESULTS =
-  /^(?:improved|stable|unchanged|worsened|deteriorated|uneventful|favorable|favourable|good|poor|normalized|resolved)$/i;
-const STATUS_SUBJECT_RE =
-  /\b((?:(?:clinical|general|neurological|neurologic|respiratory|hemodynamic|haemodynamic|functional|mental|overall|postoperative|post-operative|clinical)[ \t]+)?(?:condition|status|course|evolution|recovery|outcome|state|progress|prognosis|symptoms))(?:[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?(?:patient|his|her))?[ \t]+(?:(?:was|were|is|are|remained|remains|became|had[ \t]+been|has[ \t]+been|gradually|rapidly|slowly|significantly|markedly|progressively|quite|very|clinically|further|then|also|still|generally|considerably|dramatically|substantially)[ \t]+)*$/i;
-
-/** Result words that make a finding of any subject after a copula (`kidneys were unremarkable`). */
-const FINDING_RESULTS =
-  /^(?:normal|unremarkable|within (?:the )?normal (?:limits|range)|WNL|negative|positive|abnormal)$/i;
-
-/** A muscle strength grade out of 5, before or after `strength` / `power`. */
-const STRENGTH_RE =
-  /(?<![\d/])(?<a>[0-5](?:[-–][0-5])?[+-]?\/5)(?![\d/])[ \t]+(?<h1>strength|power|motor strength)\b|\b(?<h2>strength|power)[ \t]*(?:of|was|is|:|\()?[ \t]*(?<b>[0-5](?:[-–][0-5])?[+-]?\/5)(?![\d/])/gi;
-
-/** A comparator right before a number. */
-const CMP_BEFORE_RE =
-  /(<=|>=|≤|≥|<|>|(?<![A-Za-z])(?:less than|greater than|more than|over|under|above|below|up to))[ \t]*$/i;
-
-/** A test's head word, a link, then a number. */
-const HEAD_NUMERIC_RE =
-  /\b(?<h>scores?|scale|grade|index|ratio|count|levels?|values?|concentrations?|acuity|acuities|gradient|pressures?|capacity|fraction|activity|titer|titre|uptake[ \t]+value|saturation|clearance|output|velocity|vision)\b(?:[ \t]*\([^()]{1,30}\))?(?:[ \t]*(?:,|:|=)|[ \t]+(?:was|were|is|are|of|at|measured(?:[ \t]+at)?|reached|remained(?:[ \t]+at)?|(?:increased|decreased|rose|fell|declined|elevated|improved|dropped)[ \t]+(?:from|to)|from))?[ \t]*(?=[<>≤≥~]?[ \t]*\d)/gi;
-
-/** Units of results (not doses): any unit of the lexicon but mass and volume amounts. */
-function RESULT_UNIT_OK(ucum: string): boolean {
-  return !['g', 'mg', 'ug', 'kg', 'mL', 'L', '[lb_av]', '[oz_av]'].includes(ucum);
 }
 
 /** Index of the last sentence boundary (`. `, `;`, a newline) in s, or -1. */

@@ -6,7 +6,7 @@ import { Doc } from '../../doc/doc.js';
 import { ClinoteError } from '../../errors/error.js';
 import { toResult } from '../../output/result.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
-import { createPipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync } from '../../pipeline/pipeline.js';
 import { Registry } from '../../pipeline/registry.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
 import { fileResourceContext, resourcePath } from '../../resources.js';
@@ -14,12 +14,12 @@ import { normalizeComponent } from '../normalize/index.js';
 import { sectionsComponent } from '../sections/index.js';
 import { sentencesComponent } from '../sentences/index.js';
 import { tokensComponent } from '../tokens/index.js';
-import { MeasurementRulesSchema, measurementsComponent } from './index.js';
+import { MeasurementRulesSchema, measurementRulesJsonSchema, measurementsComponent } from './index.js';
 import { exampleNote, fullPipeline, noConceptsComponent } from './testing.js';
 import type { Measurement } from './types.js';
 
 function pipeline(options?: Record<string, unknown>): Pipeline {
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'measurements-test',
       components: [
@@ -60,22 +60,25 @@ describe('measurements component', () => {
 
   it('assigns the layer, records its lexicon and puts the layer in the JSON result', () => {
     const p = pipeline();
-    expect(p.components[5]!.resources.map((r) => r.path)).toEqual(['measurements/measurements.json']);
-    const doc = p.run(new Doc('VS: BP 142/88, HR 96.\nLabs: Na 131 (L), K 4.1.'));
-    const result = toResult(doc, p) as unknown as { measurements: Measurement[] };
-    expect(result.measurements.map((m) => [m.test.text, m.value?.text])).toEqual([
+    expect(p.components[5]!.resources.map((r) => r.path)).toEqual([
+      'measurements/measurements.json',
+      'measurements/patterns.json',
+    ]);
+    const doc = p.runSync(new Doc('VS: BP 142/88, HR 96.\nLabs: Na 131 (L), K 4.1.'));
+    const result = toResult(doc, p);
+    expect((result.measurements ?? []).map((m) => [m.test.text, m.value?.text])).toEqual([
       ['BP', '142/88'],
       ['HR', '96'],
       ['Na', '131'],
       ['K', '4.1'],
     ]);
-    expect(result.measurements[2]?.sentence).toBeGreaterThanOrEqual(0);
+    expect(result.measurements?.[2]?.sentence).toBeGreaterThanOrEqual(0);
   });
 
   it('can leave out results whose test is only the words before a lab unit', () => {
     const text = 'Kappa light chains 112 mg/L.';
-    expect(pipeline().run(new Doc(text)).get('measurements')).toHaveLength(1);
-    expect(pipeline({ unitOnly: false }).run(new Doc(text)).get('measurements')).toHaveLength(0);
+    expect(pipeline().runSync(new Doc(text)).get('measurements')).toHaveLength(1);
+    expect(pipeline({ unitOnly: false }).runSync(new Doc(text)).get('measurements')).toHaveLength(0);
   });
 
   it('rejects unknown options and a bad lexicon', () => {
@@ -90,6 +93,8 @@ describe('measurements component', () => {
     expect(codeOf({ colour: 'red' })).toBe('CLINOTE_E_CONFIG_INVALID');
     expect(codeOf({ rules: 'measurements/missing.json' })).toBe('CLINOTE_E_RESOURCE_NOT_FOUND');
     expect(codeOf({ rules: 'sections/sections.json' })).toBe('CLINOTE_E_RESOURCE_INVALID');
+    expect(codeOf({ patterns: 'measurements/missing.json' })).toBe('CLINOTE_E_RESOURCE_NOT_FOUND');
+    expect(codeOf({ patterns: 'measurements/measurements.json' })).toBe('CLINOTE_E_RESOURCE_INVALID');
   });
 });
 
@@ -102,7 +107,16 @@ describe('measurements lexicon', () => {
 
   it('has unique ids, and every LOINC code is well formed', () => {
     const ids = rules.tests.map((t) => t.id);
-    expect(new Set(ids).size).toBe(ids.length);
+    const all = [
+      ...ids,
+      ...rules.panels.map((p) => p.id),
+      ...rules.units.map((u) => u.id),
+      ...rules.qualitative.map((q) => q.id),
+      ...rules.flags.map((f) => f.id),
+      ...rules.devices.map((d) => d.id),
+      ...(rules.resultHeads ?? []).map((h) => h.id),
+    ];
+    expect(all.filter((id, i) => all.indexOf(id) !== i)).toEqual([]);
     for (const t of rules.tests) if (t.loinc) expect(t.loinc).toMatch(/^\d{1,7}-\d$/);
     const panelTests = rules.panels.flatMap((p) => p.tests);
     for (const id of panelTests) expect(ids).toContain(id);
@@ -127,10 +141,8 @@ describe('measurements lexicon', () => {
   });
 
   it('matches its JSON schema file', () => {
-    const file = JSON.parse(
-      readFileSync(resourcePath('measurements/measurements.schema.json'), 'utf8'),
-    ) as Record<string, unknown>;
-    expect(file.properties).toEqual(JSON.parse(JSON.stringify(MeasurementRulesSchema.properties)));
+    const file = JSON.parse(readFileSync(resourcePath('measurements/measurements.schema.json'), 'utf8'));
+    expect(file).toEqual(JSON.parse(JSON.stringify(measurementRulesJsonSchema())));
   });
 
   // Every lab LOINC code must be in the LOINC Top 2000 file (../shared/data, skipped when absent)
@@ -157,7 +169,7 @@ describe('measurements on the example notes', () => {
   const notesDir = dirname(exampleNote('x'));
   const names = readdirSync(notesDir).filter((f) => f.endsWith('.txt'));
   const run = (name: string): { doc: Doc; ms: Measurement[] } => {
-    const doc = p.run(new Doc(readFileSync(exampleNote(name), 'utf8'), { id: name }));
+    const doc = p.runSync(new Doc(readFileSync(exampleNote(name), 'utf8'), { id: name }));
     return { doc, ms: doc.get('measurements') };
   };
   beforeAll(async () => {

@@ -5,12 +5,17 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Doc } from '../../doc/doc.js';
-import { defineComponent } from '../../pipeline/component.js';
+import { defineComponent, type FactoryContext } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
+import { lastStartingAtOrBefore, OffsetMapper } from '../../text/offsets.js';
 import { MeasurementExtractor, type RawMeasurement, type RawSpan } from './extract.js';
 import { CompiledLexicon, DEFAULT_MEASUREMENT_RULES, MeasurementRulesSchema } from './lexicon.js';
-import { lastStartingAtOrBefore, OffsetMapper } from '../../text/offsets.js';
-import type { Measurement, TextSpan } from './types.js';
+import {
+  CompiledMeasurementPatterns,
+  DEFAULT_MEASUREMENT_PATTERNS,
+  MeasurementPatternsSchema,
+} from './patterns.js';
+import type { Measurement, MeasurementTest, MeasurementValue, TextSpan } from './types.js';
 
 export { MeasurementExtractor, type RawMeasurement } from './extract.js';
 export {
@@ -18,8 +23,16 @@ export {
   DEFAULT_MEASUREMENT_RULES,
   type MeasurementRules,
   MeasurementRulesSchema,
+  measurementRulesJsonSchema,
 } from './lexicon.js';
-export type * from './types.js';
+export {
+  CompiledMeasurementPatterns,
+  DEFAULT_MEASUREMENT_PATTERNS,
+  type MeasurementPatterns,
+  MeasurementPatternsSchema,
+  measurementPatternsJsonSchema,
+} from './patterns.js';
+export * from './types.js';
 
 export const COMPONENT = 'measurements';
 
@@ -29,6 +42,12 @@ export const MeasurementsOptionsSchema = Type.Object(
       Type.String({
         minLength: 1,
         description: `Lexicon file, under resources/ or absolute (default ${DEFAULT_MEASUREMENT_RULES})`,
+      }),
+    ),
+    patterns: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `Pattern words file, under resources/ or absolute (default ${DEFAULT_MEASUREMENT_PATTERNS})`,
       }),
     ),
     unitOnly: Type.Optional(
@@ -41,17 +60,40 @@ export const MeasurementsOptionsSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Build the extractor from a lexicon file through the factory context. */
+/** Key of the in-memory cache entry of the built extractor (bump the version when the compiler changes). */
+const EXTRACTOR_KIND = 'measurements-extractor@1';
+
+/**
+ * Build the extractor from a lexicon file and a pattern words file through the factory context: the
+ * words compiled once (Sets, Maps, regexes), and once per content in a process when the context
+ * caches compiled resources.
+ */
 export function loadMeasurementExtractor(
-  ctx: Parameters<typeof loadJsonResource>[0],
+  ctx: FactoryContext,
   path = DEFAULT_MEASUREMENT_RULES,
+  patternsPath = DEFAULT_MEASUREMENT_PATTERNS,
 ): MeasurementExtractor {
-  return new MeasurementExtractor(new CompiledLexicon(loadJsonResource(ctx, path, MeasurementRulesSchema)));
+  const build = (c: FactoryContext): MeasurementExtractor =>
+    new MeasurementExtractor(
+      new CompiledLexicon(loadJsonResource(c, path, MeasurementRulesSchema)),
+      new CompiledMeasurementPatterns(loadJsonResource(c, patternsPath, MeasurementPatternsSchema)),
+    );
+  const compiled = ctx.compiled?.bind(ctx);
+  if (!compiled) return build(ctx);
+  const lexicon = ctx.readResource(path);
+  const patterns = ctx.readResource(patternsPath);
+  return compiled(EXTRACTOR_KIND, `${lexicon.length}\n${lexicon}${patterns}`, () =>
+    build({
+      readResource: (p) => (p === path ? lexicon : p === patternsPath ? patterns : ctx.readResource(p)),
+      readResourceBytes: (p) => ctx.readResourceBytes(p),
+      compiled,
+    }),
+  );
 }
 
 export const measurementsComponent = defineComponent({
   name: COMPONENT,
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Lab results and vital signs: test (LOINC), value (numeric, range, ratio, qualitative), UCUM unit, reference range, H/L/critical flags, BP, temperature/weight/height conversions, SpO2 with O2 device and flow.',
   requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],
@@ -59,7 +101,11 @@ export const measurementsComponent = defineComponent({
   outputs: ['measurements'],
   options: MeasurementsOptionsSchema,
   create(options, ctx) {
-    const extractor = loadMeasurementExtractor(ctx, options.rules ?? DEFAULT_MEASUREMENT_RULES);
+    const extractor = loadMeasurementExtractor(
+      ctx,
+      options.rules ?? DEFAULT_MEASUREMENT_RULES,
+      options.patterns ?? DEFAULT_MEASUREMENT_PATTERNS,
+    );
     const unitOnly = options.unitOnly ?? true;
     return (doc) => {
       doc.set('measurements', measurementsOf(doc, extractor, unitOnly));
@@ -106,44 +152,74 @@ function toMeasurement(
   sentences: readonly { start: number; end: number }[],
 ): Measurement {
   const g = r.group;
-  const test = {
+  const test: MeasurementTest = {
     ...span(doc, mapper, r.test),
     ...pick(r.test, ['name', 'id', 'loinc', 'concept', 'category']),
   };
-  const value = { ...span(doc, mapper, g.value), ...omitSpan(g.value) };
+  const value: MeasurementValue = { ...span(doc, mapper, g.value), ...omitSpan(g.value) };
   const [start, end] = mapper.toOriginal(r.start, r.end);
   const si = lastStartingAtOrBefore(sentences, test.start);
   const sentence = si >= 0 && test.start < sentences[si]!.end ? si : -1;
-  const m: Record<string, unknown> = { kind: r.kind, start, end, test, value };
-  if (g.unit) m.unit = { ...span(doc, mapper, g.unit), ucum: g.unit.ucum };
-  if (r.defaultUnit) m.defaultUnit = r.defaultUnit;
-  if (g.ref) m.referenceRange = { ...span(doc, mapper, g.ref), ...omitSpan(g.ref) };
-  if (g.flag) m.flag = { ...span(doc, mapper, g.flag), code: g.flag.code };
-  if (r.vital) m.vital = r.vital;
-  if (g.components) {
-    const c: Record<string, unknown> = {};
-    if (g.components.systolic)
-      c.systolic = { ...span(doc, mapper, g.components.systolic), value: g.components.systolic.value };
-    if (g.components.diastolic)
-      c.diastolic = { ...span(doc, mapper, g.components.diastolic), value: g.components.diastolic.value };
-    m.components = c;
-  }
-  if (g.converted) {
-    m.converted = g.converted.span
-      ? { value: g.converted.value, ucum: g.converted.ucum, ...span(doc, mapper, g.converted.span) }
-      : { value: g.converted.value, ucum: g.converted.ucum };
-  }
-  if (g.o2) {
-    const o: Record<string, unknown> = {};
-    if (g.o2.device)
-      o.device = { ...span(doc, mapper, g.o2.device), code: g.o2.device.code, display: g.o2.device.display };
-    if (g.o2.flow) o.flow = { ...span(doc, mapper, g.o2.flow), value: g.o2.flow.value, ucum: 'L/min' };
-    if (g.o2.fio2) o.fio2 = { ...span(doc, mapper, g.o2.fio2), value: g.o2.fio2.value };
-    m.o2 = o;
-  }
-  m.sentence = sentence;
-  m.evidence = { component: COMPONENT, rule: r.rule, detail: r.detail };
-  return m as unknown as Measurement;
+  const components = g.components;
+  const o2 = g.o2;
+  // the keys in this order: the JSON result writes them so
+  return {
+    kind: r.kind,
+    start,
+    end,
+    test,
+    value,
+    ...(g.unit ? { unit: { ...span(doc, mapper, g.unit), ucum: g.unit.ucum } } : {}),
+    ...(r.defaultUnit ? { defaultUnit: r.defaultUnit } : {}),
+    ...(g.ref ? { referenceRange: { ...span(doc, mapper, g.ref), ...omitSpan(g.ref) } } : {}),
+    ...(g.flag ? { flag: { ...span(doc, mapper, g.flag), code: g.flag.code } } : {}),
+    ...(r.vital ? { vital: r.vital } : {}),
+    ...(components
+      ? {
+          components: {
+            ...(components.systolic
+              ? { systolic: { ...span(doc, mapper, components.systolic), value: components.systolic.value } }
+              : {}),
+            ...(components.diastolic
+              ? {
+                  diastolic: {
+                    ...span(doc, mapper, components.diastolic),
+                    value: components.diastolic.value,
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+    ...(g.converted
+      ? {
+          converted: g.converted.span
+            ? { value: g.converted.value, ucum: g.converted.ucum, ...span(doc, mapper, g.converted.span) }
+            : { value: g.converted.value, ucum: g.converted.ucum },
+        }
+      : {}),
+    ...(o2
+      ? {
+          o2: {
+            ...(o2.device
+              ? {
+                  device: {
+                    ...span(doc, mapper, o2.device),
+                    code: o2.device.code,
+                    display: o2.device.display,
+                  },
+                }
+              : {}),
+            ...(o2.flow
+              ? { flow: { ...span(doc, mapper, o2.flow), value: o2.flow.value, ucum: 'L/min' } }
+              : {}),
+            ...(o2.fio2 ? { fio2: { ...span(doc, mapper, o2.fio2), value: o2.fio2.value } } : {}),
+          },
+        }
+      : {}),
+    sentence,
+    evidence: { component: COMPONENT, rule: r.rule, detail: r.detail },
+  };
 }
 
 function omitSpan<T extends RawSpan>(s: T): Omit<T, 'start' | 'end'> {

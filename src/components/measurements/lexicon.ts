@@ -5,22 +5,23 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { tokenize } from '../../text/tokenize.js';
-import type { FlagCode } from './types.js';
+import { RULE_ID_PATTERN } from './patterns.js';
+import { type FlagCode, FlagCodeSchema, VitalKindSchema } from './types.js';
 
 export const DEFAULT_MEASUREMENT_RULES = 'measurements/measurements.json';
 
 const Strings = Type.Array(Type.String({ minLength: 1 }));
+const Id = Type.String({ pattern: RULE_ID_PATTERN, description: 'Stable rule id, unique in the file' });
 
 export const TestEntrySchema = Type.Object(
   {
-    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Stable id, used in evidence' }),
+    id: Type.String({
+      pattern: '^[a-z0-9][a-z0-9-]*$',
+      description: 'Stable id, unique in the file: the `test.id` of the results and in their evidence',
+    }),
     name: Type.String({ minLength: 1 }),
     kind: Type.Union([Type.Literal('lab'), Type.Literal('vital')]),
-    vital: Type.Optional(
-      Type.Union(
-        ['bp', 'hr', 'rr', 'temp', 'spo2', 'weight', 'height', 'bmi', 'pain'].map((v) => Type.Literal(v)),
-      ),
-    ),
+    vital: Type.Optional(VitalKindSchema),
     loinc: Type.Optional(Type.String({ pattern: '^\\d{1,7}-\\d$' })),
     aliases: Type.Array(Type.String({ minLength: 1 }), {
       minItems: 1,
@@ -66,6 +67,7 @@ export const MeasurementRulesSchema = Type.Object(
     units: Type.Array(
       Type.Object(
         {
+          id: Id,
           ucum: Type.String({ minLength: 1 }),
           written: Strings,
           onlyFor: Type.Optional(
@@ -77,22 +79,21 @@ export const MeasurementRulesSchema = Type.Object(
     ),
     qualitative: Type.Array(
       Type.Object(
-        { value: Type.String({ minLength: 1 }), written: Strings },
+        { id: Id, value: Type.String({ minLength: 1 }), written: Strings },
         { additionalProperties: false },
       ),
     ),
     flags: Type.Array(
-      Type.Object(
-        {
-          code: Type.Union(['H', 'L', 'HH', 'LL', 'A', 'critical'].map((c) => Type.Literal(c))),
-          written: Strings,
-        },
-        { additionalProperties: false },
-      ),
+      Type.Object({ id: Id, code: FlagCodeSchema, written: Strings }, { additionalProperties: false }),
     ),
     devices: Type.Array(
       Type.Object(
-        { code: Type.String({ minLength: 1 }), display: Type.String({ minLength: 1 }), written: Strings },
+        {
+          id: Id,
+          code: Type.String({ minLength: 1 }),
+          display: Type.String({ minLength: 1 }),
+          written: Strings,
+        },
         { additionalProperties: false },
       ),
     ),
@@ -106,6 +107,7 @@ export const MeasurementRulesSchema = Type.Object(
       Type.Array(
         Type.Object(
           {
+            id: Id,
             category: Type.Union([Type.Literal('laboratory'), Type.Literal('imaging'), Type.Literal('exam')]),
             words: Strings,
           },
@@ -120,7 +122,10 @@ export const MeasurementRulesSchema = Type.Object(
     panels: Type.Array(
       Type.Object(
         {
-          id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }),
+          id: Type.String({
+            pattern: '^[a-z0-9][a-z0-9-]*$',
+            description: 'Stable id, unique in the file: the results have rule `meas.panel.<id>`',
+          }),
           written: Strings,
           shapes: Type.Array(Type.Union([Type.Literal('slash'), Type.Literal('fishbone')]), { minItems: 1 }),
           tests: Type.Array(Type.String(), {
@@ -132,10 +137,21 @@ export const MeasurementRulesSchema = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    $id: 'https://clinote.dev/schemas/measurements.json',
+    title: 'Clinote measurements lexicon',
+    description:
+      'Lab and vital-sign tests, UCUM units, qualitative results, flags, oxygen devices and panels, for the `measurements` component.',
+  },
 );
 
 export type MeasurementRules = Static<typeof MeasurementRulesSchema>;
+
+/** The JSON Schema file kept beside the lexicon (`resources/measurements/measurements.schema.json`); a test keeps it in step. */
+export function measurementRulesJsonSchema(): Record<string, unknown> {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...MeasurementRulesSchema };
+}
 export type TestEntry = Static<typeof TestEntrySchema>;
 
 /** What a trie path ends on: a test (with the form that must match exactly, for abbreviations) or a panel. */
@@ -274,7 +290,7 @@ export class CompiledLexicon {
     for (const f of rules.flags) {
       for (const w of f.written) {
         for (const v of withCaseVariants(w)) {
-          if (!this.#flags.has(v)) this.#flags.set(v, f.code as FlagCode);
+          if (!this.#flags.has(v)) this.#flags.set(v, f.code);
           fForms.push(v);
         }
       }

@@ -2,17 +2,19 @@
  * Test helpers shared by the measurements, dates, modifiers and FHIR tests: segmented Docs with
  * hand-made concepts, and whole pipelines over the example notes. Not part of the public API.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { Doc } from '../../doc/doc.js';
 import type { Code, Concept, DocMeta } from '../../doc/types.js';
 import { type ComponentFactory, defineComponent } from '../../pipeline/component.js';
-import { createPipeline, type Pipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync, type Pipeline } from '../../pipeline/pipeline.js';
 import { Registry } from '../../pipeline/registry.js';
 import { fileResourceContext, resourcePath } from '../../resources.js';
 import { starterPackOptions, vocabBuild } from '../../terminology/cli.js';
+import { ASSERTION_CATEGORY_VALUES, ASSERTION_STATUS_VALUES } from '../assertions/schema.js';
+import type { Assertion } from '../assertions/types.js';
 import { STARTER_PACK } from '../concepts/index.js';
 import { normalizeComponent } from '../normalize/index.js';
 import { sectionsComponent } from '../sections/index.js';
@@ -29,7 +31,7 @@ export interface TestConcept {
   readonly section?: number;
 }
 
-const segmentation = createPipeline(
+const segmentation = createPipelineSync(
   {
     name: 'segmentation',
     components: [{ name: 'normalize' }, { name: 'sections' }, { name: 'sentences' }, { name: 'tokens' }],
@@ -51,7 +53,7 @@ export function segmentedDoc(
   meta: DocMeta = {},
   id = 'test',
 ): Doc {
-  const doc = segmentation.run(new Doc(text, { id, meta }));
+  const doc = segmentation.runSync(new Doc(text, { id, meta }));
   const sentences = doc.get('sentences');
   const out: Concept[] = [];
   for (const c of concepts) {
@@ -67,7 +69,7 @@ export function segmentedDoc(
       display: k.display ?? '',
       score: 1,
     }));
-    const concept: Record<string, unknown> = {
+    const concept: Concept = {
       start: at,
       end: at + c.text.length,
       text: c.text,
@@ -78,13 +80,25 @@ export function segmentedDoc(
       sentence,
       ...(c.section !== undefined ? { section: c.section } : {}),
       evidence: { component: 'test' },
+      ...(c.assertion ? { assertion: testAssertion(c.assertion) } : {}),
     };
-    if (c.assertion) concept.assertion = { ...c.assertion, evidence: [] };
-    out.push(concept as unknown as Concept);
+    out.push(concept);
   }
   out.sort((a, b) => a.start - b.start);
   doc.set('concepts', out);
   return doc;
+}
+
+/** A test concept's assertion: its status and categories, checked, with a recent temporality. */
+function testAssertion(a: { readonly status: string; readonly categories: readonly string[] }): Assertion {
+  const status = ASSERTION_STATUS_VALUES.find((s) => s === a.status);
+  if (!status) throw new Error(`test assertion: unknown status '${a.status}'`);
+  const categories = a.categories.map((c) => {
+    const category = ASSERTION_CATEGORY_VALUES.find((k) => k === c);
+    if (!category) throw new Error(`test assertion: unknown category '${c}'`);
+    return category;
+  });
+  return { status, categories, evidence: [], temporality: 'recent', temporalityEvidence: [] };
 }
 
 let packFile: string | undefined;
@@ -116,7 +130,7 @@ export async function fullPipeline(
     .register(tokensComponent)
     .register(conceptsComponent);
   for (const c of components) registry.register(c.factory);
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'test',
       components: [
@@ -150,4 +164,13 @@ export const noConceptsComponent = defineComponent({
 /** The example notes (synthetic, ours). */
 export function exampleNote(name: string): string {
   return join(resourcePath('.'), '..', 'examples', 'notes', name);
+}
+
+/** Every example note (every `.txt` under examples/notes, recursively): its path there and its text. */
+export function exampleNotes(): { readonly name: string; readonly text: string }[] {
+  const dir = exampleNote('.');
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
 }

@@ -41,7 +41,7 @@ export function findNames(text: string, drugs: readonly StandInDrug[]): [number,
 export function standInConcepts(drugs: readonly StandInDrug[]) {
   return defineComponent({
     name: 'concepts',
-    version: '0.0.0-stand-in',
+    version: '0.0.0',
     description: 'Stand-in medication concepts from a fixed list of names (tests)',
     requires: ['tokens'],
     assigns: ['concepts'],

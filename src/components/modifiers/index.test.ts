@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Doc } from '../../doc/doc.js';
 import { ClinoteError } from '../../errors/error.js';
-import { createPipeline, type Pipeline } from '../../pipeline/pipeline.js';
+import { createPipelineSync, type Pipeline } from '../../pipeline/pipeline.js';
 import { Registry } from '../../pipeline/registry.js';
 import { fileResourceContext } from '../../resources.js';
 import { exampleNote, fullPipeline, noConceptsComponent } from '../measurements/testing.js';
@@ -11,7 +11,7 @@ import { normalizeComponent } from '../normalize/index.js';
 import { modifiersComponent } from './index.js';
 
 function pipeline(options?: Record<string, unknown>): Pipeline {
-  return createPipeline(
+  return createPipelineSync(
     {
       name: 'modifiers-test',
       components: [
@@ -34,13 +34,14 @@ describe('modifiers component', () => {
   it('declares its contract', () => {
     expect(modifiersComponent.name).toBe('modifiers');
     expect(modifiersComponent.requires).toEqual(['normalized', 'concepts']);
-    expect(modifiersComponent.assigns).toEqual(['concepts']);
+    expect(modifiersComponent.reads).toEqual(['tokens']);
+    expect(modifiersComponent.assigns).toEqual(['concepts.modifiers']);
   });
 
   it('runs without concepts and records its word lists', () => {
     const p = pipeline();
     expect(p.components[2]!.resources.map((r) => r.path)).toEqual(['modifiers/modifiers.json']);
-    expect(p.run(new Doc('severe left knee pain')).get('concepts')).toEqual([]);
+    expect(p.runSync(new Doc('severe left knee pain')).get('concepts')).toEqual([]);
   });
 
   it('rejects unknown options and a bad word list', () => {
@@ -67,7 +68,7 @@ describe('modifiers on the example notes', () => {
   });
 
   it('finds laterality, body site and severity of knee problems in a referral', () => {
-    const doc = p.run(new Doc(readFileSync(exampleNote('referral-letter-01.txt'), 'utf8')));
+    const doc = p.runSync(new Doc(readFileSync(exampleNote('referral-letter-01.txt'), 'utf8')));
     const knee = doc.get('concepts').filter((c) => c.modifiers?.bodySite?.value === 'knee');
     expect(knee.length).toBeGreaterThanOrEqual(3);
     expect(knee.some((c) => c.modifiers?.laterality?.value === 'right')).toBe(true);
@@ -77,7 +78,7 @@ describe('modifiers on the example notes', () => {
     let withModifiers = 0;
     for (const name of names) {
       const text = readFileSync(exampleNote(name), 'utf8');
-      const doc = p.run(new Doc(text));
+      const doc = p.runSync(new Doc(text));
       for (const c of doc.get('concepts')) {
         expect(text.slice(c.start, c.end)).toBe(c.text);
         if (!c.modifiers) continue;

@@ -12,7 +12,7 @@ import { loadJsonResource } from '../../pipeline/resource-file.js';
 import { OffsetMapper } from '../../text/offsets.js';
 import { ModifierExtractor } from './extract.js';
 import { CompiledModifierRules, DEFAULT_MODIFIER_RULES, ModifierRulesSchema } from './rules.js';
-import type { Modifier, Modifiers } from './types.js';
+import type { BodySiteModifier, ModifierKind, Modifiers } from './types.js';
 
 export { ModifierExtractor, type RawModifier, TARGET_TYPES } from './extract.js';
 export {
@@ -50,7 +50,8 @@ export const modifiersComponent = defineComponent({
   description:
     'Laterality, body site (text and pack code), severity, course and acuity of problem and procedure concepts, each with its span.',
   requires: ['normalized', 'concepts'],
-  assigns: ['concepts'],
+  reads: ['tokens'],
+  assigns: ['concepts.modifiers'],
   options: ModifiersOptionsSchema,
   create(options, ctx) {
     const extractor = loadModifierExtractor(ctx, options.rules ?? DEFAULT_MODIFIER_RULES);
@@ -77,20 +78,20 @@ export function withModifiers(doc: Doc, extractor: ModifierExtractor): Concept[]
   return concepts.map((c, i) => {
     const raw = found.get(i);
     if (!raw) return c;
-    const mods: Record<string, Modifier> = {};
+    const mods: { -readonly [K in ModifierKind]?: Modifiers[K] } = {};
     for (const r of raw) {
       const [start, end] = mapper.toOriginal(r.start, r.end);
-      const m: Record<string, unknown> = {
+      const m: BodySiteModifier = {
         start,
         end,
         text: doc.text.slice(start, end),
         value: r.value,
         evidence: { component: COMPONENT, rule: r.rule },
+        ...(r.code ? { code: r.code } : {}),
+        ...(r.concept !== undefined ? { concept: r.concept } : {}),
       };
-      if (r.code) m.code = r.code;
-      if (r.concept !== undefined) m.concept = r.concept;
-      mods[r.kind] = m as unknown as Modifier;
+      mods[r.kind] = m;
     }
-    return { ...c, modifiers: mods as Modifiers };
+    return { ...c, modifiers: mods };
   });
 }

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Measurement } from '../../components/measurements/types.js';
+import type { Medication, TimingRepeat as MedicationTiming } from '../../components/medications/types.js';
 import type { Doc } from '../../doc/doc.js';
 import type { Concept, Section } from '../../doc/types.js';
 import type { PipelineStamp } from '../../pipeline/pipeline.js';
@@ -432,13 +433,12 @@ class BundleBuilder {
   // -------------------------------------------------------------------------------------------
   // Medications
 
-  #medicationLayer(): MedicationLike[] | null {
-    const v = (this.#doc as unknown as { maybe(n: string): unknown }).maybe('medications');
-    if (!Array.isArray(v)) return null;
-    return v.filter(isMedicationLike);
+  /** The medications layer; null when the pipeline has no `medications` component. */
+  #medicationLayer(): readonly Medication[] | null {
+    return this.#doc.maybe('medications') ?? null;
   }
 
-  #medicationStatements(meds: readonly MedicationLike[]): MedicationStatement[] {
+  #medicationStatements(meds: readonly Medication[]): MedicationStatement[] {
     const out: MedicationStatement[] = [];
     for (const m of meds) {
       const ci = m.drug.concept;
@@ -454,7 +454,7 @@ class BundleBuilder {
         resourceType: 'MedicationStatement',
         id: this.#ids.next(),
         extension: [
-          this.#span(m.start, m.end, 'medications', m.evidence?.rule),
+          this.#span(m.start, m.end, 'medications', m.evidence.rule),
           ...(c ? this.#assertionExt(c) : []),
         ],
         status,
@@ -507,32 +507,25 @@ class BundleBuilder {
     return { ...this.#code(c), text: ind.text };
   }
 
-  #dosage(m: MedicationLike): Dosage | null {
+  #dosage(m: Medication): Dosage | null {
     const d: Dosage = {};
     const text = this.#doc.text.slice(m.start, m.end).replace(/\s+/g, ' ').trim();
     if (text) d.text = text;
     const amount = m.dose ?? (m.strength && !m.strength.per ? m.strength : undefined);
-    if (amount && typeof amount.value === 'number' && typeof amount.unit === 'string') {
+    if (amount) {
       const q = (v: number): Quantity => ({
         value: v,
-        unit: amount.unit!,
+        unit: amount.unit,
         system: SYSTEM.ucum,
-        code: amount.unit!,
+        code: amount.unit,
       });
       d.doseAndRate =
-        typeof amount.valueHigh === 'number'
+        amount.valueHigh !== undefined
           ? [{ doseRange: { low: q(amount.value), high: q(amount.valueHigh) } }]
           : [{ doseQuantity: q(amount.value) }];
     }
-    const repeat: TimingRepeat = {};
-    const t = m.frequency?.timing;
-    if (t && typeof t === 'object') {
-      for (const k of TIMING_KEYS) {
-        const v = (t as Record<string, unknown>)[k];
-        if (v !== undefined) (repeat as Record<string, unknown>)[k] = v;
-      }
-    }
-    if (m.duration && typeof m.duration.value === 'number' && typeof m.duration.unit === 'string') {
+    const repeat: TimingRepeat = m.frequency ? fhirRepeat(m.frequency.timing) : {};
+    if (m.duration) {
       repeat.boundsDuration = {
         value: m.duration.value,
         unit: m.duration.unit,
@@ -542,24 +535,19 @@ class BundleBuilder {
     }
     if (Object.keys(repeat).length > 0) d.timing = { repeat };
     if (m.asNeeded) {
-      if (m.asNeeded.reason?.text)
-        d.asNeededCodeableConcept = this.#reason(
-          m.asNeeded.reason as { start: number; end: number; text: string },
-        );
+      if (m.asNeeded.reason?.text) d.asNeededCodeableConcept = this.#reason(m.asNeeded.reason);
       else d.asNeededBoolean = true;
     }
     if (m.route) {
       const coding: Coding[] = [];
-      const sn = typeof m.route.code === 'string' ? ROUTE_SNOMED[m.route.code] : undefined;
+      const sn = ROUTE_SNOMED[m.route.code];
       if (sn) coding.push({ system: SYSTEM.snomed, ...sn });
-      if (typeof m.route.code === 'string') {
-        coding.push({
-          system: CLINOTE.routeSystem,
-          code: m.route.code,
-          ...(m.route.display ? { display: m.route.display } : {}),
-        });
-      }
-      d.route = { ...(coding.length > 0 ? { coding } : {}), text: m.route.text ?? m.route.display ?? '' };
+      coding.push({
+        system: CLINOTE.routeSystem,
+        code: m.route.code,
+        ...(m.route.display ? { display: m.route.display } : {}),
+      });
+      d.route = { coding, text: m.route.text };
     }
     return Object.keys(d).length > 0 ? d : null;
   }
@@ -698,46 +686,19 @@ const CATEGORY_DISPLAY: Record<'vital-signs' | 'imaging' | 'laboratory' | 'exam'
   exam: 'Exam',
 };
 
-const TIMING_KEYS = [
-  'count',
-  'frequency',
-  'frequencyMax',
-  'period',
-  'periodMax',
-  'periodUnit',
-  'dayOfWeek',
-  'timeOfDay',
-  'when',
-] as const;
-
-/** The medications layer read by shape (its component is built apart; see src/components/medications). */
-interface MedicationLike {
-  start: number;
-  end: number;
-  drug: { start: number; end: number; text: string; concept?: number; rxnorm?: string };
-  strength?: { value?: number; valueHigh?: number; unit?: string; per?: unknown };
-  dose?: { value?: number; valueHigh?: number; unit?: string };
-  route?: { code?: string; display?: string; text?: string };
-  frequency?: { timing?: unknown };
-  asNeeded?: { reason?: { start?: number; end?: number; text?: string } };
-  duration?: { value?: number; unit?: string };
-  status?: { value?: string; text?: string };
-  indication?: { start: number; end: number; text: string };
-  evidence?: { rule?: string };
-}
-
-function isMedicationLike(x: unknown): x is MedicationLike {
-  if (typeof x !== 'object' || x === null) return false;
-  const m = x as Record<string, unknown>;
-  const d = m.drug as Record<string, unknown> | undefined;
-  return (
-    typeof m.start === 'number' &&
-    typeof m.end === 'number' &&
-    typeof d === 'object' &&
-    d !== null &&
-    typeof d.start === 'number' &&
-    typeof d.text === 'string'
-  );
+/** FHIR Timing.repeat from the medication's timing, in FHIR's key order (the bounds come apart). */
+function fhirRepeat(t: MedicationTiming): TimingRepeat {
+  const r: TimingRepeat = {};
+  if (t.count !== undefined) r.count = t.count;
+  if (t.frequency !== undefined) r.frequency = t.frequency;
+  if (t.frequencyMax !== undefined) r.frequencyMax = t.frequencyMax;
+  if (t.period !== undefined) r.period = t.period;
+  if (t.periodMax !== undefined) r.periodMax = t.periodMax;
+  if (t.periodUnit !== undefined) r.periodUnit = t.periodUnit;
+  if (t.dayOfWeek !== undefined) r.dayOfWeek = [...t.dayOfWeek];
+  if (t.timeOfDay !== undefined) r.timeOfDay = [...t.timeOfDay];
+  if (t.when !== undefined) r.when = [...t.when];
+  return r;
 }
 
 /** stopped -> stopped, held -> on-hold, negated -> not-taken, hypothetical -> intended, historical -> completed, else active. */

@@ -7,8 +7,9 @@
  * - otherwise: FHIR NDJSON (`application/fhir+ndjson`), one Bundle per line, in input order;
  * - a note that failed: an OperationOutcome on its line, naming the note and the error code.
  */
+
+import type { FormatWriter, OutputFormat, WriterOptions } from '../format-types.js';
 import type { ErrorResult, Result } from '../schema.js';
-import type { FormatWriter, OutputFormat, WriterOptions } from '../writers.js';
 import { toFhirBundle } from './bundle.js';
 import type { Bundle } from './types.js';
 
