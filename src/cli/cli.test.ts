@@ -1,11 +1,16 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distSkipReason } from '../batch/testing.js';
+import type { Plan } from '../io/plan.js';
 import { ErrorResultSchema, ResultSchema } from '../output/schema.js';
+import { packageRoot } from '../resources.js';
 import { runCli } from './cli.js';
+import { workerCount } from './extract.js';
 
 /** A word that appears only inside note text: it must never reach stderr. */
 const SECRET = 'Zebrafinchitis';
@@ -460,7 +465,7 @@ describe('clinote extract: output and errors', () => {
     expect(err.text()).toContain('CLINOTE_E_OUTPUT_WRITE');
   });
 
-  it('stops after the current note when interrupted and closes the JSON document (exit 130)', async () => {
+  it('when interrupted it stops reading and closes the JSON document (exit 130)', async () => {
     const root = await fixture('interrupt', { 'a.txt': NOTE_A, 'b.txt': NOTE_B, 'c.txt': NOTE_A });
     const out = collector();
     const err = collector();
@@ -473,9 +478,111 @@ describe('clinote extract: output and errors', () => {
       signal: controller.signal,
     });
     expect(code).toBe(130);
-    const doc = JSON.parse(out.text()) as { results: unknown[] };
-    expect(doc.results).toHaveLength(1);
+    // aborted before the first note: nothing read, a complete document (mid-run: src/batch tests)
+    const doc = JSON.parse(out.text()) as { results: unknown[]; summary: { notes: number } };
+    expect(doc.results).toHaveLength(0);
+    expect(doc.summary.notes).toBe(0);
+    expect(err.text()).toContain('interrupted');
   });
+
+  it('takes the pack from $CLINOTE_PACK of its environment (--pack first)', async () => {
+    const root = await fixture('pack-env', { 'a.txt': NOTE_A });
+    const missing = join(root, 'no-such.pack');
+    const r = await run(['extract', root, '--quiet'], { env: { CLINOTE_PACK: missing } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('CLINOTE_E_PACK_NOT_FOUND');
+    const withPack = await run(['extract', root, '--quiet', '--pack', join(root, 'other.pack')], {
+      env: { CLINOTE_PACK: missing },
+    });
+    expect(withPack.stderr).toContain('other.pack');
+    expect(withPack.stderr).not.toContain('no-such.pack');
+  });
+});
+
+describe('clinote extract --workers', () => {
+  it('--workers takes a positive integer', async () => {
+    const r = await run(['extract', '-', '--workers', '0']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('CLINOTE_E_CLI_USAGE');
+  });
+
+  it('the default: on this thread for a single note or a small input', async () => {
+    const plan = (items: number, bytes: number, stdin = false): Plan => ({
+      items: Array.from({ length: items }, (_, i) => ({
+        kind: 'file' as const,
+        path: `${i}.csv`,
+        id: `${i}.csv`,
+        format: 'csv' as const,
+        size: bytes / items,
+      })),
+      skipped: 0,
+      totalBytes: bytes,
+      stdin,
+      directories: 0,
+    });
+    const cores = availableParallelism();
+    expect(workerCount(undefined, plan(1, 10 << 20), true)).toBe(1);
+    expect(workerCount(undefined, plan(1, 10_000), false)).toBe(1);
+    expect(workerCount(undefined, plan(1, 10 << 20), false)).toBe(cores);
+    const stdin: Plan = { ...plan(0, 0, true), items: [{ kind: 'stdin', id: 'stdin', format: 'ndjson' }] };
+    expect(workerCount(undefined, stdin, false)).toBe(cores);
+    expect(workerCount(3, plan(1, 10_000), false)).toBe(3);
+    // never more threads than notes, when their number is known (text files)
+    const text = {
+      ...plan(2, 10 << 20),
+      items: plan(2, 0).items.map((i) => ({ ...i, format: 'text' as const })),
+    };
+    expect(workerCount(8, text, false)).toBe(2);
+  });
+
+  const inProcess = distSkipReason('dist/src/batch/worker.js');
+  if (inProcess) console.warn(`clinote extract --workers (in process) skipped: ${inProcess}`);
+  it.skipIf(inProcess !== false)(
+    'in process (worker threads from dist/): the same output as --workers 1, errors in place',
+    async () => {
+      const root = await fixture('workers', {
+        'a.txt': NOTE_A,
+        'b.txt': `${NOTE_B}${'x'.repeat(400)}`,
+        'c.ndjson': `{"id":"c1","text":"Fever."}\n{bad\n{"id":"c3","text":"${SECRET} denied."}\n`,
+        'd.txt': NOTE_B,
+      });
+      for (const format of ['ndjson', 'json', 'fhir']) {
+        const args = ['extract', root, '--format', format, '--max-bytes', '300'];
+        const one = await run([...args, '--workers', '1']);
+        const two = await run([...args, '--workers', '2']);
+        expect(one.code).toBe(1);
+        expect(two.code).toBe(1);
+        expect(two.stdout).toBe(one.stdout);
+        expect(two.stderr).not.toContain(SECRET);
+      }
+    },
+  );
+
+  const bundle = distSkipReason('dist/cli/worker.js', ['src/batch', 'src/cli']);
+  if (bundle) console.warn(`clinote extract --workers (dist/cli bundle) skipped: ${bundle}`);
+  it.skipIf(bundle !== false)(
+    'the CLI bundle (dist/cli): --workers 2 writes the same bytes as --workers 1 on examples/notes',
+    () => {
+      const main = join(packageRoot(), 'dist', 'cli', 'main.js');
+      const notes = join(packageRoot(), 'examples', 'notes');
+      for (const format of ['json', 'ndjson', 'fhir']) {
+        const out = (workers: string): Buffer => {
+          const r = spawnSync(
+            process.execPath,
+            [main, 'extract', notes, '--format', format, '--workers', workers, '--quiet'],
+            { maxBuffer: 1 << 28, env: { ...process.env, CLINOTE_DEBUG: '1' } },
+          );
+          expect(r.status, r.stderr.toString()).toBe(0);
+          expect(r.stderr.toString()).toContain(workers === '1' ? 'in-thread' : `${workers} worker threads`);
+          return r.stdout;
+        };
+        const one = out('1');
+        expect(one.length).toBeGreaterThan(1000);
+        expect(out('2').equals(one), `--format ${format}`).toBe(true);
+      }
+    },
+    180_000,
+  );
 });
 
 describe('clinote: other commands', () => {

@@ -1,50 +1,8 @@
-/** Counts of an `extract` run and the summary line on stderr (counts and timings only, never text). */
-import type { Flag } from '../doc/types.js';
-import type { OutputSummary } from '../output/writers.js';
+/** The summary line of an `extract` run on stderr (counts and timings only, never text). */
+import type { OutputSummary } from '../output/format-types.js';
 
-const sorted = (m: Map<string, number>): Record<string, number> =>
-  Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-
-export class BatchStats {
-  ok = 0;
-  errors = 0;
-  flagged = 0;
-  skippedFiles = 0;
-  unreadable = 0;
-  /** Bytes of input read (for MB/s). */
-  bytes = 0;
-  readonly errorsByCode = new Map<string, number>();
-  readonly flagsByCode = new Map<string, number>();
-
-  get notes(): number {
-    return this.ok + this.errors;
-  }
-
-  addResult(flags: readonly Flag[]): void {
-    this.ok++;
-    if (flags.length > 0) this.flagged++;
-    for (const f of flags) this.flagsByCode.set(f.code, (this.flagsByCode.get(f.code) ?? 0) + 1);
-  }
-
-  addError(code: string, unreadable = false): void {
-    this.errors++;
-    if (unreadable) this.unreadable++;
-    this.errorsByCode.set(code, (this.errorsByCode.get(code) ?? 0) + 1);
-  }
-
-  summary(): OutputSummary {
-    return {
-      notes: this.notes,
-      ok: this.ok,
-      errors: this.errors,
-      errorsByCode: sorted(this.errorsByCode),
-      flagged: this.flagged,
-      flagsByCode: sorted(this.flagsByCode),
-      skippedFiles: this.skippedFiles,
-      unreadable: this.unreadable,
-    };
-  }
-}
+/** The counts of a batch moved to src/batch/stats.ts. */
+export { BatchStats } from '../batch/stats.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -16,7 +16,7 @@ import { decodeUtf8, inspectText } from '../doc/decode.js';
 import type { DocMeta, Flag } from '../doc/types.js';
 import { ClinoteError } from '../errors/error.js';
 import type { NoteInput } from '../pipeline/pipeline.js';
-import { CsvParser } from './csv.js';
+import { CsvParser } from '../text/csv.js';
 import { type ByteSource, readLines } from './lines.js';
 import { type InputFormat, type PlanItem, unreadable } from './plan.js';
 import { countReplacement, Utf8ChunkDecoder } from './utf8.js';

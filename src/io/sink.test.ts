@@ -41,6 +41,32 @@ describe('OutputSink', () => {
     );
   });
 
+  it('takes UTF-8 bytes among the text, in order, to a slow stream and to a file', async () => {
+    const enc = new TextEncoder();
+    const parts: (string | Uint8Array)[] = [];
+    for (let i = 0; i < 60; i++) {
+      parts.push(i % 2 === 0 ? `${i}:é${'x'.repeat(2000)},` : enc.encode(`${i}:😀${'y'.repeat(3000)}\n`));
+    }
+    const expected = parts.map((p) => (typeof p === 'string' ? p : new TextDecoder().decode(p))).join('');
+    const got: Buffer[] = [];
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk, _enc, cb) {
+        got.push(Buffer.from(chunk));
+        setTimeout(cb, 1);
+      },
+    });
+    const sink = new OutputSink(slow, 'slow', false);
+    for (const p of parts) await sink.write(p);
+    await sink.close();
+    expect(Buffer.concat(got).toString('utf8')).toBe(expected);
+    const path = join(dir, 'mixed.txt');
+    const file = OutputSink.toFile(path);
+    for (const p of parts) await file.write(p);
+    await file.close();
+    expect(await readFile(path, 'utf8')).toBe(expected);
+  });
+
   it('a stream error becomes CLINOTE_E_OUTPUT_WRITE', async () => {
     const broken = new Writable({
       write(_c, _e, cb) {

@@ -1,6 +1,7 @@
 /**
  * Buffered, backpressure-aware output: stdout or a file (`--out`). Write failures (disk full, a
- * closed pipe) become CLINOTE_E_OUTPUT_WRITE (exit 4).
+ * closed pipe) become CLINOTE_E_OUTPUT_WRITE (exit 4). Takes text, or UTF-8 bytes (records
+ * serialized on a worker thread, written as they are).
  */
 
 import { closeSync, createWriteStream, openSync } from 'node:fs';
@@ -22,8 +23,11 @@ export class OutputSink {
   readonly #stream: NodeJS.WritableStream;
   readonly #label: string;
   readonly #owned: boolean;
-  #parts: string[] = [];
+  #parts: (string | Uint8Array)[] = [];
+  /** Text or bytes buffered (UTF-16 code units plus bytes: only a threshold). */
   #size = 0;
+  /** Some buffered part is bytes. */
+  #bytes = false;
   #error: ClinoteError | null = null;
   readonly #onError = (e: unknown): void => {
     this.#error ??= outputError(this.#label, e);
@@ -58,22 +62,39 @@ export class OutputSink {
     return this.#error;
   }
 
-  /** Queue text; resolves once the buffer is handed to the stream (waits when the stream is full). */
-  async write(text: string): Promise<void> {
+  /**
+   * Queue text or UTF-8 bytes (not copied: do not change them afterwards); resolves once the buffer
+   * is handed to the stream (waits when the stream is full).
+   */
+  async write(data: string | Uint8Array): Promise<void> {
     if (this.#error) throw this.#error;
-    if (text.length === 0) return;
-    this.#parts.push(text);
-    this.#size += text.length;
+    const size = typeof data === 'string' ? data.length : data.byteLength;
+    if (size === 0) return;
+    this.#parts.push(data);
+    this.#size += size;
+    if (typeof data !== 'string') this.#bytes = true;
     if (this.#size >= FLUSH_AT) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.#error) throw this.#error;
     if (this.#parts.length === 0) return;
-    const data = this.#parts.length === 1 ? this.#parts[0]! : this.#parts.join('');
+    const parts = this.#parts;
+    const bytes = this.#bytes;
     this.#parts = [];
     this.#size = 0;
-    const ok = this.#stream.write(data);
+    this.#bytes = false;
+    let ok: boolean;
+    if (!bytes) {
+      ok = this.#stream.write(parts.length === 1 ? (parts[0] as string) : parts.join(''));
+    } else {
+      // bytes are handed over as they are; the parts go to the stream together (one writev)
+      const stream = this.#stream as NodeJS.WritableStream & { cork?: () => void; uncork?: () => void };
+      stream.cork?.();
+      ok = true;
+      for (const part of parts) ok = stream.write(part) && ok;
+      stream.uncork?.();
+    }
     if (!ok) await this.#wait('drain');
     if (this.#error) throw this.#error;
   }
@@ -101,6 +122,7 @@ export class OutputSink {
   abort(): void {
     this.#parts = [];
     this.#size = 0;
+    this.#bytes = false;
     if (this.#owned) {
       try {
         this.#stream.end();

@@ -55,3 +55,19 @@ export interface OutputFormat {
   readonly record?: (doc: Doc, pipeline: Pipeline, options: ResultOptions) => unknown;
   create(options: WriterOptions): FormatWriter;
 }
+
+/**
+ * A writer that also takes records already serialized as compact JSON (`JSON.stringify` of what
+ * `result()` / `error()` take), e.g. by a worker thread (src/batch/), so they are written without
+ * being serialized again. Each method is optional; without it the caller parses the JSON and calls
+ * `result()` / `error()`.
+ */
+export interface JsonRecordWriter extends FormatWriter {
+  /**
+   * The text before and after the next result's JSON (its place in the document): `before + json +
+   * after` is what `result()` returns for that record. The JSON may be written as UTF-8 bytes.
+   */
+  resultFrame?(): readonly [before: string, after: string];
+  /** What `error()` returns for the error result whose compact JSON this is. */
+  errorJson?(json: string): string;
+}

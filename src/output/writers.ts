@@ -6,26 +6,16 @@
  * BUILTIN_FORMATS): the CLI lists the registered names as the `--format` choices.
  */
 import { fhirFormat } from './fhir/format.js';
-import type { FormatWriter, OutputFormat } from './format-types.js';
+import type { FormatWriter, JsonRecordWriter, OutputFormat } from './format-types.js';
 import type { ErrorResult, Result } from './schema.js';
 
-export type { FormatWriter, OutputFormat, OutputSummary, WriterOptions } from './format-types.js';
-
-/**
- * A writer that also takes records already serialized as compact JSON (`JSON.stringify` of what
- * `result()` / `error()` take), e.g. by a worker thread (src/batch/), so they are written without
- * being serialized again. Each method is optional; without it the caller parses the JSON and calls
- * `result()` / `error()`.
- */
-export interface JsonRecordWriter extends FormatWriter {
-  /**
-   * The text before and after the next result's JSON (its place in the document): `before + json +
-   * after` is what `result()` returns for that record. The JSON may be written as UTF-8 bytes.
-   */
-  resultFrame?(): readonly [before: string, after: string];
-  /** What `error()` returns for the error result whose compact JSON this is. */
-  errorJson?(json: string): string;
-}
+export type {
+  FormatWriter,
+  JsonRecordWriter,
+  OutputFormat,
+  OutputSummary,
+  WriterOptions,
+} from './format-types.js';
 
 /**
  * `json`: one JSON document.

@@ -1,24 +1,9 @@
 import { Option } from 'commander';
 import { INPUT_FORMATS } from '../../io/plan.js';
 import { formatNames } from '../../output/writers.js';
+import type { ExtractOptions } from '../extract-options.js';
 import { nonEmpty, positiveInt } from '../options.js';
 import type { CliCommand } from '../types.js';
-
-export interface ExtractOptions {
-  readonly format: string;
-  readonly out?: string;
-  readonly pipeline?: string;
-  readonly pack?: string;
-  readonly textField: string;
-  readonly idField: string;
-  readonly dateField: string;
-  readonly stdinFormat: 'text' | 'ndjson' | 'csv';
-  readonly maxBytes?: number;
-  readonly text?: boolean;
-  readonly tokens?: boolean;
-  readonly progress: boolean;
-  readonly quiet?: boolean;
-}
 
 export const extractCommand: CliCommand = {
   name: 'extract',
@@ -46,6 +31,11 @@ export const extractCommand: CliCommand = {
         new Option('--stdin-format <format>', 'how to read - (stdin)').choices(INPUT_FORMATS).default('text'),
       )
       .option('--max-bytes <n>', 'largest note in bytes (default: the pipeline limit, 1 MiB)', positiveInt)
+      .option(
+        '--workers <n>',
+        'worker threads running the pipeline (default: the number of cores; 1 for a single note)',
+        positiveInt,
+      )
       .option('--text', 'include the original text in each result')
       .option('--tokens', 'include the tokens layer in each result')
       .option('--no-progress', 'no progress bar (it is only shown when stderr is a terminal)')

@@ -8,7 +8,7 @@
  * - a note that failed: an OperationOutcome on its line, naming the note and the error code.
  */
 
-import type { FormatWriter, OutputFormat, WriterOptions } from '../format-types.js';
+import type { JsonRecordWriter, OutputFormat, WriterOptions } from '../format-types.js';
 import type { ErrorResult, Result } from '../schema.js';
 import { toFhirBundle } from './bundle.js';
 import type { Bundle } from './types.js';
@@ -53,7 +53,7 @@ export const fhirFormat: OutputFormat = {
   mediaType: 'application/fhir+ndjson',
   record: (doc, pipeline, options) =>
     toFhirBundle(doc, pipeline, { sourceDocument: { text: options.text === true } }),
-  create({ single }: WriterOptions): FormatWriter {
+  create({ single }: WriterOptions): JsonRecordWriter {
     const write = (record: unknown): string =>
       single ? `${JSON.stringify(record, null, 2)}\n` : `${JSON.stringify(record)}\n`;
     return {
@@ -68,6 +68,8 @@ export const fhirFormat: OutputFormat = {
       },
       error: (e: ErrorResult) => write(errorOutcome(e)),
       end: () => '',
+      // several notes: one compact Bundle per line, so a worker thread's serialized Bundle is written as is
+      ...(single ? {} : { resultFrame: (): readonly [string, string] => ['', '\n'] }),
     };
   },
 };

@@ -1,0 +1,148 @@
+/**
+ * Worker threads, against the build (dist/): a worker thread runs compiled JavaScript, so these
+ * tests import dist/src/batch/ (`npm run build`; CI builds it in `npm ci`). They are skipped, with
+ * the reason, when dist/ is missing or older than src/batch/.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { NoteInput } from '../pipeline/pipeline.js';
+import { packageRoot } from '../resources.js';
+import type * as Batch from './index.js';
+import { distSkipReason } from './testing.js';
+
+const root = packageRoot();
+const distBatch = join(root, 'dist', 'src', 'batch');
+const skip = distSkipReason('dist/src/batch/worker.js');
+if (skip) console.warn(`worker pool tests skipped: ${skip}`);
+
+const load = async (): Promise<
+  typeof Batch & { loadPipeline: typeof import('../engine.js').loadPipeline }
+> => {
+  const batch = (await import(pathToFileURL(join(distBatch, 'index.js')).href)) as typeof Batch;
+  const engine = (await import(
+    pathToFileURL(join(root, 'dist', 'src', 'engine.js')).href
+  )) as typeof import('../engine.js');
+  return { ...batch, loadPipeline: engine.loadPipeline };
+};
+
+/** The example notes, read as `clinote extract examples/notes` reads them. */
+async function exampleNotes(b: typeof Batch): Promise<NoteInput[]> {
+  const plan = await b.planFiles([join(root, 'examples', 'notes')], { stdinFormat: 'text' });
+  const source = b.fileSource(plan, [], {
+    textField: 'text',
+    idField: 'id',
+    dateField: 'noteDate',
+    maxNoteBytes: 1 << 20,
+  });
+  const notes: NoteInput[] = [];
+  for await (const e of source.events()) if (e.type === 'note') notes.push(e.note);
+  return notes;
+}
+
+describe.skipIf(skip !== false)('runBatch on a worker pool (dist)', () => {
+  it('gives the same records, in the same order, as this thread; the pack is shared', async () => {
+    const b = await load();
+    const notes = await exampleNotes(b);
+    expect(notes.length).toBeGreaterThan(20);
+    const local = b.memorySink();
+    await b.runBatch(b.memorySource(notes), local, await b.loadPipeline({}));
+    const pool = await b.WorkerPool.start({}, { threads: 2 });
+    try {
+      const shared = [...pool.sharedBytes.values()];
+      expect(shared.length).toBeGreaterThan(0);
+      for (const bytes of shared) {
+        expect(bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(bytes.byteOffset % 8).toBe(0);
+      }
+      const remote = b.memorySink();
+      const stats = await b.runBatch(b.memorySource(notes), remote, pool, { chunkNotes: 4 });
+      expect(stats.ok).toBe(notes.length);
+      expect(remote.records.map((r) => r.id)).toEqual(notes.map((n) => n.id));
+      expect(remote.records.every((r) => r.body.bytes !== undefined)).toBe(true);
+      expect(remote.records.map((r) => r.body.json)).toEqual(local.records.map((r) => r.body.json));
+      expect(remote.summary).toEqual(local.summary);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  for (const how of ['exitOnNote', 'throwOnNote'] as const) {
+    it(`a worker that fails (${how}): its chunk's notes are CLINOTE_E_BATCH_WORKER_FAILED records, none lost`, async () => {
+      const b = await load();
+      const notes = Array.from({ length: 40 }, (_, i) => ({ id: `n${i}`, text: `Note ${i}: chest pain.` }));
+      const test = how === 'exitOnNote' ? { exitOnNote: 'n9' } : { throwOnNote: 'n9' };
+      const pool = await b.WorkerPool.start({}, { threads: 2, test });
+      try {
+        const sink = b.memorySink();
+        const stats = await b.runBatch(b.memorySource(notes), sink, pool, { chunkNotes: 4 });
+        expect(sink.records.map((r) => r.id)).toEqual(notes.map((n) => n.id));
+        const failed = sink.records.filter((r) => r.type === 'error');
+        // only the chunk holding n9 failed; the later chunks ran (on a new worker when it exited)
+        expect(failed.length).toBeGreaterThanOrEqual(1);
+        expect(failed.length).toBeLessThanOrEqual(4);
+        expect(failed.map((r) => r.id)).toContain('n9');
+        for (const r of failed) {
+          expect(r.type === 'error' && r.code).toBe('CLINOTE_E_BATCH_WORKER_FAILED');
+          expect(r.body.value).toMatchObject({ id: r.id, error: { code: 'CLINOTE_E_BATCH_WORKER_FAILED' } });
+        }
+        expect(sink.records.at(-1)?.type).toBe('result');
+        expect(stats.summary()).toMatchObject({ notes: 40, errors: failed.length });
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('abort: the chunks in flight are finished and written once; the output is a prefix', async () => {
+    const b = await load();
+    const notes = Array.from({ length: 400 }, (_, i) => ({ id: `n${i}`, text: `Note ${i}: no fever.` }));
+    const pool = await b.WorkerPool.start({}, { threads: 2 });
+    try {
+      const controller = new AbortController();
+      const sink = b.memorySink();
+      const stats = await b.runBatch(b.memorySource(notes), sink, pool, {
+        chunkNotes: 8,
+        signal: controller.signal,
+        onRecord: (_r, s) => {
+          if (s.notes === 20) controller.abort();
+        },
+      });
+      expect(stats.interrupted).toBe(true);
+      expect(sink.closed).toBe(true);
+      const ids = sink.records.map((r) => r.id);
+      expect(ids.length).toBeGreaterThanOrEqual(20);
+      expect(ids.length).toBeLessThan(400);
+      expect(ids).toEqual(notes.slice(0, ids.length).map((n) => n.id));
+      expect(sink.records.every((r) => r.type === 'result')).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hooks get the component times of every chunk', async () => {
+    const b = await load();
+    const notes = Array.from({ length: 30 }, (_, i) => ({ id: `n${i}`, text: `Note ${i}: cough.` }));
+    const pool = await b.WorkerPool.start(
+      { config: { name: 'seg', components: [{ name: 'normalize' }, { name: 'sections' }] } },
+      { threads: 2 },
+    );
+    try {
+      const seen = new Map<string, number>();
+      await b.runBatch(b.memorySource(notes), b.memorySink(), pool, {
+        chunkNotes: 7,
+        hooks: { onComponent: (name, _ms, _o, n) => seen.set(name, (seen.get(name) ?? 0) + n) },
+      });
+      expect(Object.fromEntries(seen)).toEqual({ normalize: 30, sections: 30 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a config error throws from start, before any chunk', async () => {
+    const b = await load();
+    await expect(
+      b.WorkerPool.start({ config: { name: 'bad', components: [{ name: 'no-such' }] } }, { threads: 2 }),
+    ).rejects.toMatchObject({ code: 'CLINOTE_E_PIPELINE_UNKNOWN_COMPONENT' });
+  });
+});
