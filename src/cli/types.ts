@@ -8,7 +8,7 @@ export interface CliIO {
   readonly stdin: AsyncIterable<Buffer | Uint8Array | string>;
   /** Default: process.env (CLINOTE_DEBUG=1 prints stacks). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Aborted on SIGINT: the batch stops after the current note and closes its output. */
+  /** Aborted on SIGINT: the batch stops reading, finishes the notes already read and closes its output. */
   readonly signal?: AbortSignal;
 }
 

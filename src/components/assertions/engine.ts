@@ -16,6 +16,7 @@ import {
   type CompiledRule,
   type CompiledRules,
   type Direction,
+  expandNode,
   normToken,
   type TrieEntry,
   type TrieNode,
@@ -722,6 +723,8 @@ function findCues(
   };
 
   const explore = (node: TrieNode, j: number): void => {
+    // a rule set built from its data expands a node when a note first reaches it
+    if (node.pending !== null) expandNode(node);
     const entries = node.entries;
     if (entries !== null) {
       for (const e of entries) {

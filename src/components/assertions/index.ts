@@ -14,8 +14,8 @@ import type { Concept, Section, Sentence, Token } from '../../doc/types.js';
 import { defineComponent, type FactoryContext } from '../../pipeline/component.js';
 import { fileResourceContext } from '../../resources.js';
 import { ContextEngine, type ContextSentence, type SectionContext, type SectionLevel } from './engine.js';
-import { CompiledRules, DEFAULT_ASSERTION_RULES, loadAssertionRules } from './rules.js';
-import { CompiledLexicon, DEFAULT_CHRONIC_LEXICON, loadChronicLexicon } from './temporality.js';
+import { DEFAULT_ASSERTION_RULES, loadCompiledRules } from './rules.js';
+import { DEFAULT_CHRONIC_LEXICON, loadCompiledLexicon } from './temporality.js';
 import type { Assertion } from './types.js';
 
 export {
@@ -38,6 +38,7 @@ export {
   DIRECTIONS,
   type Direction,
   loadAssertionRules,
+  loadCompiledRules,
   type ParsedPattern,
   parsePattern,
   type SectionDefault,
@@ -50,6 +51,7 @@ export {
   chronicLexiconJsonSchema,
   DEFAULT_CHRONIC_LEXICON,
   loadChronicLexicon,
+  loadCompiledLexicon,
   TEMPORALITY_DEFAULT_RULE,
 } from './temporality.js';
 export {
@@ -74,10 +76,7 @@ export function loadContextEngine(
   path = DEFAULT_ASSERTION_RULES,
   lexiconPath = DEFAULT_CHRONIC_LEXICON,
 ): ContextEngine {
-  return new ContextEngine(
-    new CompiledRules(loadAssertionRules(ctx, path)),
-    new CompiledLexicon(loadChronicLexicon(ctx, lexiconPath)),
-  );
+  return new ContextEngine(loadCompiledRules(ctx, path), loadCompiledLexicon(ctx, lexiconPath));
 }
 
 let defaultEngine: ContextEngine | undefined;

@@ -178,11 +178,41 @@ export function normToken(norm: string): string {
 
 const GROUP = /\((?:\\.|[^()\\])*\)\??/y;
 
+/** A parsed pattern before expansion: each element is its alternatives (`[]`: the element is optional). */
+export interface PatternElements {
+  readonly elements: readonly (readonly (readonly string[])[])[];
+  readonly anchorStart: boolean;
+  readonly anchorEnd: boolean;
+}
+
 /**
  * Parse a pattern into its token sequences. Throws CLINOTE_E_ASSERTION_PATTERN_INVALID for an empty
  * pattern, one starting with a wildcard, an empty alternative, or one expanding past MAX_EXPANSIONS.
  */
 export function parsePattern(pattern: string, ruleId = '?'): ParsedPattern {
+  const parsed = parseElements(pattern, ruleId);
+  const { elements, anchorStart, anchorEnd } = parsed;
+  checkElements(parsed, pattern, ruleId);
+  let sequences: string[][] = [[]];
+  for (const alts of elements) {
+    const next: string[][] = [];
+    for (const s of sequences) for (const a of alts) next.push(s.concat(a));
+    sequences = next;
+  }
+  sequences = sequences.filter((s) => s.length > 0);
+  // identical sequences from different alternatives are one
+  const seen = new Set<string>();
+  const unique = sequences.filter((s) => {
+    const k = s.join('\u0001');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return { sequences: unique, anchorStart, anchorEnd };
+}
+
+/** Parse a pattern into its elements (the syntax errors of `parsePattern`, not the expansion's). */
+export function parseElements(pattern: string, ruleId = '?'): PatternElements {
   // elements: each is a list of alternatives, each alternative a token list
   const elements: string[][][] = [];
   let anchorStart = false;
@@ -243,27 +273,37 @@ export function parsePattern(pattern: string, ruleId = '?'): ParsedPattern {
     if (tokens.length === 0) throw patternError(ruleId, pattern, `has an element '${word}' with no tokens`);
     elements.push(optional ? [tokens, []] : [tokens]);
   }
-  let sequences: string[][] = [[]];
-  for (const alts of elements) {
-    const next: string[][] = [];
-    for (const s of sequences) for (const a of alts) next.push(s.concat(a));
-    if (next.length > MAX_EXPANSIONS) {
+  return { elements, anchorStart, anchorEnd };
+}
+
+/**
+ * The expansion errors of a parsed pattern, without expanding it: more than MAX_EXPANSIONS
+ * sequences (empty ones counted), no token at all, a sequence starting with a wildcard.
+ */
+function checkElements(parsed: PatternElements, pattern: string, ruleId: string): void {
+  let count = 1;
+  for (const alts of parsed.elements) {
+    count *= alts.length;
+    if (count > MAX_EXPANSIONS) {
       throw patternError(ruleId, pattern, `expands to more than ${MAX_EXPANSIONS} token sequences`);
     }
-    sequences = next;
   }
-  sequences = sequences.filter((s) => s.length > 0);
-  if (sequences.length === 0) throw patternError(ruleId, pattern, 'matches no tokens');
-  if (sequences.some((s) => s[0] === ANY)) throw patternError(ruleId, pattern, 'starts with a wildcard');
-  // identical sequences from different alternatives are one
-  const seen = new Set<string>();
-  const unique = sequences.filter((s) => {
-    const k = s.join('\u0001');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  return { sequences: unique, anchorStart, anchorEnd };
+  // every alternative has tokens but the optional one: no elements is the only empty pattern
+  if (parsed.elements.length === 0) throw patternError(ruleId, pattern, 'matches no tokens');
+  for (const alts of parsed.elements) {
+    if (alts.some((a) => a[0] === ANY)) throw patternError(ruleId, pattern, 'starts with a wildcard');
+    if (!alts.some((a) => a.length === 0)) break;
+  }
+}
+
+/** The tokens a sequence of a parsed pattern may start with. */
+function firstTokens(parsed: PatternElements): Set<string> {
+  const out = new Set<string>();
+  for (const alts of parsed.elements) {
+    for (const a of alts) if (a.length > 0) out.add(a[0] as string);
+    if (!alts.some((a) => a.length === 0)) break;
+  }
+  return out;
 }
 
 function unescapeLiteral(s: string): string {
@@ -307,6 +347,12 @@ export class TrieNode {
   entries: TrieEntry[] | null = null;
   /** A quick test before `next.get` (set on the root of a compiled trie). */
   filter: StringPrefilter | null = null;
+  /**
+   * In a rule set built from its data (`CompiledRules.fromData`): the sequences that go through
+   * this node, not yet expanded past it. `expandNode` turns them into the node's entries and
+   * children (each with its own pending sequences) the first time a note reaches the node.
+   */
+  pending: Pending[] | (() => Pending[]) | null = null;
 
   child(token: string): TrieNode {
     if (token === ANY) return (this.any ??= new TrieNode());
@@ -325,7 +371,41 @@ export interface CompiledSectionDefault {
   readonly types: ReadonlySet<string> | null;
 }
 
-/** A rule file compiled: one trie for all patterns, and the section defaults. */
+/**
+ * A checked rule file as JSON data (`CompiledRules.data`): the rules with their computed fields and
+ * their parsed patterns, not expanded. `CompiledRules.fromData` builds the same rule set from it
+ * without checking or parsing anything again (the disk cache keeps it; see `loadCompiledRules`).
+ */
+export interface RulesData {
+  readonly version: string;
+  readonly sequences: number;
+  readonly rules: readonly {
+    readonly id: string;
+    readonly direction: Direction;
+    readonly categories: readonly AssertionCategory[];
+    readonly bits: number;
+    readonly stops: number;
+    readonly maxScope: number;
+    readonly types: readonly string[] | null;
+    readonly sections: readonly string[] | null;
+  }[];
+  /** The parsed pattern of each rule, in rule order. */
+  readonly patterns: readonly PatternElements[];
+  /** Each token a sequence may start with, and the rules (by order, ascending) that have such a sequence. */
+  readonly firsts: readonly (readonly [string, readonly number[]])[];
+  readonly sectionDefaults: readonly {
+    readonly id: string;
+    readonly sections: readonly string[];
+    readonly category: AssertionCategory;
+    readonly types: readonly string[] | null;
+  }[];
+}
+
+/**
+ * A rule file compiled: one trie for all patterns, and the section defaults. Built from a rule file
+ * (checked, every sequence in the trie), or from the data of one (`fromData`: a node of the trie is
+ * expanded when a note first reaches it, see `expandNode`; the cues found are the same).
+ */
 export class CompiledRules {
   readonly version: string;
   readonly root = new TrieNode();
@@ -333,11 +413,61 @@ export class CompiledRules {
   readonly sectionDefaults: readonly CompiledSectionDefault[];
   /** Number of token sequences in the trie. */
   readonly sequences: number;
+  /** The checked rules as JSON data, from which `fromData` builds an equal rule set. */
+  readonly data: RulesData;
 
-  constructor(file: AssertionRules) {
+  /** Compile and check a rule file (CLINOTE_E_ASSERTION_RULE_INVALID, CLINOTE_E_ASSERTION_PATTERN_INVALID). */
+  constructor(file: AssertionRules);
+  constructor(file: AssertionRules | null, trusted?: RulesData);
+  constructor(file: AssertionRules | null, trusted?: RulesData) {
+    if (file === null) {
+      // from data checked by an earlier build
+      const data = trusted as RulesData;
+      this.data = data;
+      this.version = data.version;
+      this.sequences = data.sequences;
+      this.rules = data.rules.map((r, order) => ({
+        id: r.id,
+        direction: r.direction,
+        categories: r.categories,
+        bits: r.bits,
+        stops: r.stops,
+        maxScope: r.maxScope,
+        types: r.types ? new Set(r.types) : null,
+        sections: r.sections ? new Set(r.sections) : null,
+        order,
+      }));
+      const root = this.root;
+      root.next = new Map();
+      for (const [token, orders] of data.firsts) {
+        const node = new TrieNode();
+        // the sequences that start with the token, made when a note first has the token
+        node.pending = () => {
+          const pending: Pending[] = [];
+          for (const order of orders) {
+            const parsed = data.patterns[order] as PatternElements;
+            startAt(pending, this.rules[order] as CompiledRule, parsed, 0, token);
+          }
+          return pending;
+        };
+        root.next.set(token, node);
+      }
+      this.root.filter = new StringPrefilter(root.next.keys());
+      this.sectionDefaults = data.sectionDefaults.map((s) => ({
+        id: s.id,
+        sections: new Set(s.sections),
+        category: s.category,
+        bit: CATEGORY_BIT[s.category],
+        types: s.types ? new Set(s.types) : null,
+      }));
+      return;
+    }
     this.version = file.version;
     const ids = new Set<string>();
     const rules: CompiledRule[] = [];
+    const ruleData: RulesData['rules'][number][] = [];
+    const patterns: PatternElements[] = [];
+    const firsts = new Map<string, number[]>();
     /** Sections of each rule as a key (two sequences of rules with the same key may not be equal). */
     const sectionKeys: string[] = [];
     let sequences = 0;
@@ -359,13 +489,19 @@ export class CompiledRules {
       // a cue on the polarity axis ends the scope of the other polarity (`possible effusion,
       // without pneumothorax`)
       if (isCue && bits & POLARITY) stops |= POLARITY;
-      const rule: CompiledRule = {
+      const data = {
         id: r.id,
         direction: r.direction,
         categories: isCue ? cats : [],
         bits,
         stops,
         maxScope: r.maxScope ?? (isCue ? Math.max(...cats.map((c) => file.maxScope[c])) : 0),
+        types: r.types ?? null,
+        sections: r.sections ?? null,
+      };
+      ruleData.push(data);
+      const rule: CompiledRule = {
+        ...data,
         types: r.types ? new Set(r.types) : null,
         sections: r.sections ? new Set(r.sections) : null,
         order,
@@ -373,12 +509,17 @@ export class CompiledRules {
       rules.push(rule);
       const sectionKey = r.sections ? [...r.sections].sort().join(',') : '';
       sectionKeys[order] = sectionKey;
-      const parsed = parsePattern(r.pattern, r.id);
-      for (const seq of parsed.sequences) {
-        let node = this.root;
-        for (const t of seq) node = node.child(t);
+      const parsed = parseElements(r.pattern, r.id);
+      checkElements(parsed, r.pattern, r.id);
+      patterns.push(parsed);
+      for (const t of firstTokens(parsed)) {
+        const list = firsts.get(t);
+        if (list === undefined) firsts.set(t, [order]);
+        else list.push(order);
+      }
+      sequences += insertSequences(this.root, parsed, rule, (entries, path) => {
         // the same tokens (same node), anchors and sections as an earlier sequence
-        const other = node.entries?.find(
+        const other = entries.find(
           (e) =>
             e.anchorStart === parsed.anchorStart &&
             e.anchorEnd === parsed.anchorEnd &&
@@ -387,18 +528,10 @@ export class CompiledRules {
         if (other !== undefined) {
           throw ruleError(
             r.id,
-            `pattern '${r.pattern}' matches the same tokens as rule '${other.rule.id}' (${seq.map((t) => (t === ANY ? '*' : t)).join(' ')})`,
+            `pattern '${r.pattern}' matches the same tokens as rule '${other.rule.id}' (${path.map((t) => (t === ANY ? '*' : t)).join(' ')})`,
           );
         }
-        (node.entries ??= []).push({
-          rule,
-          length: seq.length,
-          wild: seq.reduce((k, t) => k + (t === ANY ? 1 : 0), 0),
-          anchorStart: parsed.anchorStart,
-          anchorEnd: parsed.anchorEnd,
-        });
-        sequences++;
-      }
+      });
     });
     this.rules = rules;
     this.sequences = sequences;
@@ -415,7 +548,186 @@ export class CompiledRules {
         types: s.types ? new Set(s.types) : null,
       };
     });
+    this.data = {
+      version: file.version,
+      sequences,
+      rules: ruleData,
+      patterns,
+      firsts: [...firsts],
+      sectionDefaults: file.sections.map((s) => ({
+        id: s.id,
+        sections: s.sections,
+        category: s.category,
+        types: s.types ?? null,
+      })),
+    };
   }
+
+  /**
+   * The rule set of `data` (from `CompiledRules.data`), trusted: not checked again. Its trie is
+   * expanded node by node as notes reach them, so building it costs little.
+   */
+  static fromData(data: RulesData): CompiledRules {
+    return new CompiledRules(null, data);
+  }
+}
+
+/**
+ * A sequence of a pattern waiting at a node of a lazily built trie: it has matched the tokens on
+ * the way to the node, up to token `j` of alternative `alt` of element `k`.
+ */
+export interface Pending {
+  readonly rule: CompiledRule;
+  readonly parsed: PatternElements;
+  readonly k: number;
+  readonly alt: readonly string[];
+  readonly j: number;
+  /** Tokens and wildcards matched so far. */
+  readonly length: number;
+  readonly wild: number;
+}
+
+/**
+ * The sequences of a pattern that start with `first` (never a wildcard), to wait at the root's
+ * child for it, from element `k` on (the elements before it matched nothing: optional ones skipped).
+ */
+function startAt(
+  out: Pending[],
+  rule: CompiledRule,
+  parsed: PatternElements,
+  k: number,
+  first: string,
+): void {
+  const alts = parsed.elements[k];
+  if (alts === undefined) return; // every element skipped: the empty sequence, never an entry
+  for (const alt of alts) {
+    if (alt.length === 0) startAt(out, rule, parsed, k + 1, first);
+    else if (alt[0] === first) out.push({ rule, parsed, k, alt, j: 1, length: 1, wild: 0 });
+  }
+}
+
+/**
+ * Expand the pending sequences of a node (see `TrieNode.pending`): the ones that end here become
+ * its entries (a rule once: equal sequences of one pattern are one), the others wait at its
+ * children. The node then holds what the eagerly built trie holds at the same place.
+ */
+export function expandNode(node: TrieNode): void {
+  const waiting = node.pending;
+  if (waiting === null) return;
+  node.pending = null;
+  const pending = typeof waiting === 'function' ? waiting() : waiting;
+  const advance = (p: Pending): void => {
+    if (p.j < p.alt.length) {
+      const t = p.alt[p.j] as string;
+      const c = node.child(t);
+      if (c.pending === null) c.pending = [];
+      (c.pending as Pending[]).push({
+        rule: p.rule,
+        parsed: p.parsed,
+        k: p.k,
+        alt: p.alt,
+        j: p.j + 1,
+        length: p.length + 1,
+        wild: p.wild + (t === ANY ? 1 : 0),
+      });
+      return;
+    }
+    const k = p.k + 1;
+    const alts = p.parsed.elements[k];
+    if (alts === undefined) {
+      const entries = (node.entries ??= []);
+      for (const e of entries) if (e.rule === p.rule) return;
+      entries.push({
+        rule: p.rule,
+        length: p.length,
+        wild: p.wild,
+        anchorStart: p.parsed.anchorStart,
+        anchorEnd: p.parsed.anchorEnd,
+      });
+      return;
+    }
+    for (const alt of alts) {
+      advance({ rule: p.rule, parsed: p.parsed, k, alt, j: 0, length: p.length, wild: p.wild });
+    }
+  };
+  for (const p of pending) advance(p);
+}
+
+/**
+ * Add the token sequences of a parsed pattern to a trie, in the order `parsePattern` lists them, an
+ * identical sequence once. `conflict` sees the entries already at a sequence's node (of other
+ * rules) before its entry is added. Returns the number of sequences added.
+ */
+function insertSequences(
+  root: TrieNode,
+  parsed: PatternElements,
+  rule: CompiledRule,
+  conflict: (entries: readonly TrieEntry[], path: readonly string[]) => void,
+): number {
+  const { elements, anchorStart, anchorEnd } = parsed;
+  const path: string[] = [];
+  let added = 0;
+  const walk = (k: number, node: TrieNode, wild: number): void => {
+    if (k === elements.length) {
+      if (path.length === 0) return;
+      const entries = node.entries;
+      if (entries !== null) {
+        // the same sequence from another alternative of the pattern
+        for (const e of entries) if (e.rule === rule) return;
+        conflict(entries, path);
+      }
+      (node.entries ??= []).push({ rule, length: path.length, wild, anchorStart, anchorEnd });
+      added++;
+      return;
+    }
+    for (const alt of elements[k] as readonly (readonly string[])[]) {
+      let n = node;
+      let w = wild;
+      for (const t of alt) {
+        n = n.child(t);
+        path.push(t);
+        if (t === ANY) w++;
+      }
+      walk(k + 1, n, w);
+      path.length -= alt.length;
+    }
+  };
+  walk(0, root, 0);
+  return added;
+}
+
+/** Key of the on-disk cache entry of a compiled rule file (bump the version when the compiler changes). */
+const RULES_KIND = 'assertion-rules@1';
+
+/**
+ * A rule file read, checked and compiled through the factory context, with its compiled form kept
+ * by content hash (`ctx.compiled`): a file compiled once is neither validated nor parsed again, in
+ * this process (the same instance) or the next (its data, from the disk cache).
+ */
+export function loadCompiledRules(ctx: FactoryContext, path = DEFAULT_ASSERTION_RULES): CompiledRules {
+  const compiled = ctx.compiled?.bind(ctx);
+  if (!compiled) return new CompiledRules(loadAssertionRules(ctx, path));
+  const text = ctx.readResource(path);
+  return compiled(`${RULES_KIND}:runtime`, text, () => {
+    const data = compiled(
+      RULES_KIND,
+      text,
+      () => new CompiledRules(loadAssertionRules(withText(ctx, path, text), path)).data,
+      { persist: true },
+    );
+    // built from the data on a miss too: one way to the runtime structures, cached or not
+    return CompiledRules.fromData(data);
+  });
+}
+
+/** The context with one resource's text already read (read once: every read records its hash). */
+export function withText(ctx: FactoryContext, path: string, text: string): FactoryContext {
+  const out: FactoryContext = {
+    readResource: (p) => (p === path ? text : ctx.readResource(p)),
+    readResourceBytes: (p) => ctx.readResourceBytes(p),
+  };
+  if (ctx.compiled) out.compiled = ctx.compiled.bind(ctx);
+  return out;
 }
 
 function ruleError(rule: string, why: string): ClinoteError {

@@ -17,7 +17,7 @@ import type { FactoryContext } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
 import { StringPrefilter } from '../../text/prefilter.js';
 import { tokenize } from '../../text/tokenize.js';
-import { normToken } from './rules.js';
+import { normToken, withText } from './rules.js';
 
 export { TEMPORALITIES, type Temporality } from './types.js';
 
@@ -189,19 +189,18 @@ export class CompiledLexicon {
   /** Number of terms. */
   readonly terms: number;
 
-  constructor(file: ChronicLexicon) {
-    this.version = file.version;
-    this.onsetDays = file.onsetDays;
-    const ids = new Set<string>();
-    const seen = new Map<string, string>();
-    let terms = 0;
-    const add = (id: string, term: string, entry: TermEntry): void => {
-      const seq = tokenize(term).map((t) => normToken(t.norm));
-      if (seq.length === 0) throw lexiconError(id, `term '${term}' has no tokens`);
-      const key = seq.join('\u0001');
-      const other = seen.get(key);
-      if (other !== undefined) throw lexiconError(id, `term '${term}' is also in '${other}'`);
-      seen.set(key, id);
+  /** The checked lexicon as JSON data, from which `fromData` builds an equal lexicon. */
+  readonly data: LexiconData;
+
+  /** Compile and check a lexicon (CLINOTE_E_RESOURCE_INVALID for a duplicate id or term). */
+  constructor(file: ChronicLexicon);
+  constructor(file: ChronicLexicon | null, trusted?: LexiconData);
+  constructor(file: ChronicLexicon | null, trusted?: LexiconData) {
+    const data = file === null ? (trusted as LexiconData) : lexiconData(file);
+    this.data = data;
+    this.version = data.version;
+    this.onsetDays = data.onsetDays;
+    for (const [e, seq] of data.terms) {
       let node = this.#root;
       for (const t of seq) {
         node.next ??= new Map();
@@ -209,47 +208,16 @@ export class CompiledLexicon {
         if (!c) node.next.set(t, (c = { next: null, entry: null }));
         node = c;
       }
-      node.entry = entry;
-      terms++;
-    };
-    const unique = (id: string): void => {
-      if (ids.has(id)) throw lexiconError(id, 'duplicate id');
-      ids.add(id);
-    };
-    for (const group of [file.conditions, file.habits, file.allergies]) {
-      for (const c of group) {
-        unique(c.id);
-        const entry: TermEntry = {
-          id: c.id,
-          kind: 'lexicon',
-          temporality: 'historical',
-          where: 'inside',
-          window: 0,
-          weak: false,
-          phrase: false,
-        };
-        for (const t of c.terms) add(c.id, t, entry);
-      }
+      node.entry = data.entries[e] as TermEntry;
     }
-    for (const m of file.modifiers) {
-      unique(m.id);
-      const entry: TermEntry = {
-        id: m.id,
-        kind: 'modifier',
-        temporality: m.temporality,
-        where: m.where,
-        window: m.window,
-        weak: m.weak === true,
-        phrase: (m.reach ?? (m.where === 'before' ? 'phrase' : 'clause')) === 'phrase',
-      };
-      for (const t of m.terms) add(m.id, t, entry);
-    }
-    this.sections = file.sections.map((s) => {
-      unique(s.id);
-      return { id: s.id, sections: new Set(s.sections) };
-    });
-    this.terms = terms;
+    this.sections = data.sections.map((s) => ({ id: s.id, sections: new Set(s.sections) }));
+    this.terms = data.terms.length;
     this.#rootFilter = new StringPrefilter(this.#root.next?.keys() ?? []);
+  }
+
+  /** The lexicon of `data` (from `CompiledLexicon.data`), trusted: not checked again. */
+  static fromData(data: LexiconData): CompiledLexicon {
+    return new CompiledLexicon(null, data);
   }
 
   /** The per-token facts of a sentence's tokens (lower-cased norms) for `matches` and `duration`. */
@@ -500,6 +468,96 @@ export class CompiledLexicon {
       distance,
     };
   }
+}
+
+/**
+ * A checked lexicon as JSON data (`CompiledLexicon.data`): the entries and every term as its tokens,
+ * in the order they go into the trie.
+ */
+export interface LexiconData {
+  readonly version: string;
+  readonly onsetDays: number;
+  readonly sections: readonly { readonly id: string; readonly sections: readonly string[] }[];
+  readonly entries: readonly TermEntry[];
+  /** Index in `entries`, and the term's tokens. */
+  readonly terms: readonly (readonly [number, readonly string[]])[];
+}
+
+/** Check a lexicon and cut its terms into tokens. */
+function lexiconData(file: ChronicLexicon): LexiconData {
+  const ids = new Set<string>();
+  const seen = new Map<string, string>();
+  const entries: TermEntry[] = [];
+  const terms: [number, string[]][] = [];
+  const add = (id: string, term: string): void => {
+    const seq = tokenize(term).map((t) => normToken(t.norm));
+    if (seq.length === 0) throw lexiconError(id, `term '${term}' has no tokens`);
+    const key = seq.join('\u0001');
+    const other = seen.get(key);
+    if (other !== undefined) throw lexiconError(id, `term '${term}' is also in '${other}'`);
+    seen.set(key, id);
+    terms.push([entries.length - 1, seq]);
+  };
+  const unique = (id: string): void => {
+    if (ids.has(id)) throw lexiconError(id, 'duplicate id');
+    ids.add(id);
+  };
+  for (const group of [file.conditions, file.habits, file.allergies]) {
+    for (const c of group) {
+      unique(c.id);
+      entries.push({
+        id: c.id,
+        kind: 'lexicon',
+        temporality: 'historical',
+        where: 'inside',
+        window: 0,
+        weak: false,
+        phrase: false,
+      });
+      for (const t of c.terms) add(c.id, t);
+    }
+  }
+  for (const m of file.modifiers) {
+    unique(m.id);
+    entries.push({
+      id: m.id,
+      kind: 'modifier',
+      temporality: m.temporality,
+      where: m.where,
+      window: m.window,
+      weak: m.weak === true,
+      phrase: (m.reach ?? (m.where === 'before' ? 'phrase' : 'clause')) === 'phrase',
+    });
+    for (const t of m.terms) add(m.id, t);
+  }
+  const sections = file.sections.map((s) => {
+    unique(s.id);
+    return { id: s.id, sections: s.sections };
+  });
+  return { version: file.version, onsetDays: file.onsetDays, sections, entries, terms };
+}
+
+/** Key of the on-disk cache entry of a compiled lexicon (bump the version when the compiler changes). */
+const LEXICON_KIND = 'assertion-chronic@1';
+
+/**
+ * The lexicon read, checked and compiled through the factory context, kept by content hash
+ * (`ctx.compiled`): the same instance in this process, its data (disk cache) in the next.
+ */
+export function loadCompiledLexicon(ctx: FactoryContext, path = DEFAULT_CHRONIC_LEXICON): CompiledLexicon {
+  const compiled = ctx.compiled?.bind(ctx);
+  if (!compiled) return new CompiledLexicon(loadChronicLexicon(ctx, path));
+  const text = ctx.readResource(path);
+  return compiled(`${LEXICON_KIND}:runtime`, text, () => {
+    const data = compiled(
+      LEXICON_KIND,
+      text,
+      () => new CompiledLexicon(loadChronicLexicon(withText(ctx, path, text), path)).data,
+      { persist: true },
+    );
+    // built from the data on a miss too: one way to the runtime structures, cached or not
+    return CompiledLexicon.fromData(data);
+  });
 }
 
 export const RANK_DURATION = 1;

@@ -71,10 +71,40 @@ export function loadSigGrammar(
   lexicon = DEFAULT_SIG_LEXICON,
   context = DEFAULT_MEDICATION_CONTEXT,
 ): SigGrammar {
-  const sig = loadJsonResource(ctx, lexicon, SigLexiconSchema);
-  const cx = loadJsonResource(ctx, context, MedicationContextSchema);
-  return new SigGrammar(new CompiledLexicon(sig, cx));
+  const compiled = ctx.compiled?.bind(ctx);
+  if (!compiled) {
+    const sig = loadJsonResource(ctx, lexicon, SigLexiconSchema);
+    const cx = loadJsonResource(ctx, context, MedicationContextSchema);
+    return new SigGrammar(new CompiledLexicon(sig, cx));
+  }
+  // compiled once per content (the same grammar in this process, the lexicon's data on disk)
+  const sigText = ctx.readResource(lexicon);
+  const cxText = ctx.readResource(context);
+  const key = `${sigText.length}\n${sigText}${cxText}`;
+  return compiled(`${LEXICON_KIND}:grammar`, key, () => {
+    const data = compiled(
+      LEXICON_KIND,
+      key,
+      () => {
+        const texts: FactoryContext = {
+          readResource: (p) => (p === lexicon ? sigText : p === context ? cxText : ctx.readResource(p)),
+          readResourceBytes: (p) => ctx.readResourceBytes(p),
+          compiled,
+        };
+        return new CompiledLexicon(
+          loadJsonResource(texts, lexicon, SigLexiconSchema),
+          loadJsonResource(texts, context, MedicationContextSchema),
+        ).data;
+      },
+      { persist: true },
+    );
+    // built from the data on a miss too: one way to the runtime structures, cached or not
+    return new SigGrammar(CompiledLexicon.fromData(data));
+  });
 }
+
+/** Key of the on-disk cache entry of the compiled lexicon (bump the version when the compiler changes). */
+const LEXICON_KIND = 'medication-lexicon@2';
 
 export const medicationsComponent = defineComponent({
   name: 'medications',

@@ -297,42 +297,147 @@ function escapeRegex(s: string): string {
 
 /** Regex source of an alternation of phrases, longest first; spaces match whitespace runs. */
 export function alternation(phrases: Iterable<string>): string {
+  return alternatives(phrases).join('|');
+}
+
+/** The alternatives of `alternation`, in its order. */
+function alternatives(phrases: Iterable<string>): string[] {
   const list = [...new Set([...phrases].map(phraseKey))].filter((p) => p !== '');
   list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  return list.map((p) => p.split(' ').map(escapeRegex).join('\\s+')).join('|');
+  return list.map((p) => p.split(' ').map(escapeRegex).join('\\s+'));
 }
 
 /** Nothing of a word follows (letters and digits). */
 export const END = '(?![\\p{L}\\p{N}])';
 
+/** Where a phrase may end: a phrase ending in a non-word character (`b.i.d.`, `/day`) needs no boundary after it. */
+const PHRASE_END = `(?:(?<=[^\\p{L}\\p{N}])|${END})`;
+
 function phraseRegex(phrases: Iterable<string>): RegExp {
   const alt = alternation(phrases);
-  // A phrase ending in a non-word character (`b.i.d.`, `/day`) needs no boundary after it.
-  return new RegExp(alt === '' ? '(?!)' : `(?:${alt})(?:(?<=[^\\p{L}\\p{N}])|${END})`, 'iuy');
+  return new RegExp(alt === '' ? '(?!)' : `(?:${alt})${PHRASE_END}`, 'iuy');
+}
+
+/** `PHRASE_END` alone, compiled once for every group (a `\p{L}` class under `iu` is slow to compile). */
+let phraseEnd: RegExp | undefined;
+
+/** Whether a phrase may end at `end` of `text` (`PHRASE_END` holds there). */
+function endsPhrase(text: string, end: number): boolean {
+  const re = (phraseEnd ??= new RegExp(PHRASE_END, 'iuy'));
+  re.lastIndex = end;
+  return re.test(text);
+}
+
+/**
+ * The phrases that start with one token, matched as `phraseRegex` of them matches (the first
+ * phrase, in its order, that matches and ends on `PHRASE_END`), without compiling `PHRASE_END`
+ * into every group's expression: one expression of the phrases finds the first that matches; when
+ * the boundary holds after it, that is the answer, else the phrases are tried one by one (rare).
+ * Each phrase matches in one way only (words and whitespace runs), so this is the same match.
+ */
+class PhraseGroup {
+  readonly #sources: readonly string[];
+  readonly #any: RegExp;
+  readonly #each: (RegExp | undefined)[];
+
+  constructor(phrases: readonly string[]) {
+    this.#sources = alternatives(phrases);
+    this.#any = new RegExp(`(?:${this.#sources.join('|')})`, 'iuy');
+    this.#each = new Array(this.#sources.length);
+  }
+
+  /** The matched text at `pos`, or null. */
+  exec(text: string, pos: number): string | null {
+    const any = this.#any;
+    any.lastIndex = pos;
+    const m = any.exec(text);
+    if (m === null) return null;
+    if (endsPhrase(text, pos + m[0].length)) return m[0];
+    for (let i = 0; i < this.#sources.length; i++) {
+      const re = (this.#each[i] ??= new RegExp(`(?:${this.#sources[i]})`, 'iuy'));
+      re.lastIndex = pos;
+      const one = re.exec(text);
+      if (one !== null && endsPhrase(text, pos + one[0].length)) return one[0];
+    }
+    return null;
+  }
+}
+
+/**
+ * A phrase list as JSON data (`phraseData`): the phrase keys (first of equal keys wins), their
+ * entries (an entry shared by several phrases listed once) and the keys grouped by their first
+ * token as the tokenizer writes it.
+ */
+export interface PhraseData<T> {
+  readonly values: readonly T[];
+  /** Each key and the index of its entry in `values`. */
+  readonly keys: readonly (readonly [key: string, value: number])[];
+  /** Each first token and the indexes in `keys` of the keys that start with it. */
+  readonly groups: readonly (readonly [first: string, keys: readonly number[]])[];
+}
+
+/** Key the phrases and group them by first token (what the constructor of PhraseMatcher does). */
+export function phraseData<T>(entries: Iterable<[phrase: string, entry: T]>): PhraseData<T> {
+  const values: T[] = [];
+  const index = new Map<T, number>();
+  const keys: [string, number][] = [];
+  const seen = new Set<string>();
+  for (const [p, e] of entries) {
+    const k = phraseKey(p);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    let i = index.get(e);
+    if (i === undefined) {
+      i = values.length;
+      values.push(e);
+      index.set(e, i);
+    }
+    keys.push([k, i]);
+  }
+  const groups = new Map<string, number[]>();
+  keys.forEach(([p], i) => {
+    const first = tokenize(p)[0]?.norm ?? '';
+    let g = groups.get(first);
+    if (!g) groups.set(first, (g = []));
+    g.push(i);
+  });
+  return { values, keys, groups: [...groups] };
 }
 
 /** A sticky case-insensitive matcher for phrases, with the entry of each phrase. */
 export class PhraseMatcher<T> {
   /** Every phrase (made on the first use: a `\p{L}` regular expression takes long to build). */
   #re: RegExp | undefined;
-  readonly #entries: Map<string, T>;
+  readonly #data: PhraseData<T>;
+  /** Key -> entry, made on the first use (many lists are not used by a given note). */
+  #entries: Map<string, T> | undefined;
   /**
-   * One regular expression per first token of the phrases (as the tokenizer writes it), made on
-   * the first use of that token; till then its phrases.
+   * The phrases of each first token (as the tokenizer writes it), matched together, made on the
+   * first use of that token; till then the indexes of their keys in the data.
    */
-  readonly #byFirst = new Map<string, RegExp | string[]>();
+  readonly #byFirst = new Map<string, PhraseGroup | readonly number[]>();
 
-  constructor(entries: Iterable<[phrase: string, entry: T]>) {
-    this.#entries = new Map();
-    for (const [p, e] of entries) if (!this.#entries.has(phraseKey(p))) this.#entries.set(phraseKey(p), e);
-    const groups = new Map<string, string[]>();
-    for (const p of this.#entries.keys()) {
-      const first = tokenize(p)[0]?.norm ?? '';
-      let g = groups.get(first);
-      if (!g) groups.set(first, (g = []));
-      g.push(p);
+  constructor(entries: Iterable<[phrase: string, entry: T]>);
+  constructor(entries: Iterable<[phrase: string, entry: T]> | null, trusted?: PhraseData<T>);
+  constructor(entries: Iterable<[phrase: string, entry: T]> | null, trusted?: PhraseData<T>) {
+    const data = entries !== null ? phraseData(entries) : (trusted as PhraseData<T>);
+    this.#data = data;
+    for (const [first, list] of data.groups) this.#byFirst.set(first, list);
+  }
+
+  /** Key -> entry. */
+  #map(): Map<string, T> {
+    if (this.#entries === undefined) {
+      const { values, keys } = this.#data;
+      this.#entries = new Map();
+      for (const [k, i] of keys) this.#entries.set(k, values[i] as T);
     }
-    for (const [first, list] of groups) this.#byFirst.set(first, list);
+    return this.#entries;
+  }
+
+  /** The matcher of `data` (from `phraseData`), trusted. */
+  static fromData<T>(data: PhraseData<T>): PhraseMatcher<T> {
+    return new PhraseMatcher<T>(null, data);
   }
 
   /**
@@ -340,22 +445,25 @@ export class PhraseMatcher<T> {
    * only the phrases that start with that token are tried.
    */
   match(text: string, pos: number, first?: string): { end: number; entry: T; text: string } | null {
-    let re: RegExp;
-    if (first === undefined) re = this.#re ??= phraseRegex(this.#entries.keys());
-    else {
-      const g = this.#byFirst.get(first);
+    let found: string | null;
+    if (first === undefined) {
+      const re = (this.#re ??= phraseRegex(this.#map().keys()));
+      re.lastIndex = pos;
+      found = re.exec(text)?.[0] ?? null;
+    } else {
+      let g = this.#byFirst.get(first);
       if (g === undefined) return null;
-      if (Array.isArray(g)) {
-        re = phraseRegex(g);
-        this.#byFirst.set(first, re);
-      } else re = g;
+      if (!(g instanceof PhraseGroup)) {
+        const keys = this.#data.keys;
+        g = new PhraseGroup(g.map((i) => (keys[i] as readonly [string, number])[0]));
+        this.#byFirst.set(first, g);
+      }
+      found = g.exec(text, pos);
     }
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) return null;
-    const entry = this.#entries.get(phraseKey(m[0]));
+    if (found === null) return null;
+    const entry = this.#map().get(phraseKey(found));
     if (entry === undefined) return null;
-    return { end: pos + m[0].length, entry, text: m[0] };
+    return { end: pos + found.length, entry, text: found };
   }
 
   /** The first tokens of the phrases. */
@@ -364,7 +472,7 @@ export class PhraseMatcher<T> {
   }
 
   has(phrase: string): boolean {
-    return this.#entries.has(phraseKey(phrase));
+    return this.#map().has(phraseKey(phrase));
   }
 }
 
@@ -488,105 +596,54 @@ export class CompiledLexicon {
   readonly nonDrug: ReadonlySet<string>;
   readonly drugClasses: PhraseMatcher<true>;
 
-  constructor(sig: SigLexicon, context: MedicationContext) {
-    this.version = `${sig.version}+${context.version}`;
-    const numberWords = new Map<string, number>();
-    for (const [w, v] of Object.entries(sig.numberWords)) numberWords.set(phraseKey(w), v);
-    this.numberWords = numberWords;
-    const words = alternation(numberWords.keys());
-    const digits = '(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|\\.\\d+)';
-    const fraction = '(?:[1-3]\\s*\\/\\s*[2-4](?![\\d/]))';
-    this.numberSource =
-      `(?:${digits}(?:\\s+${fraction}|[½¼¾])?|${fraction}|[½¼¾]|` +
-      `(?:${words})(?:[\\s-]+(?:hundred|thousand))?${END})`;
+  /** First tokens of the number words (as the tokenizer writes them). */
+  readonly numberFirsts: readonly string[];
+  /** First tokens of the duration leads. */
+  readonly durationLeadFirsts: readonly string[];
+  /** The compiled lexicon as JSON data, from which `fromData` builds an equal lexicon. */
+  readonly data: SigLexiconData;
 
-    const units = new Map<string, UnitEntry>();
-    for (const u of sig.units) {
-      for (const f of u.forms) {
-        units.set(phraseKey(f), { id: u.id, ucum: u.ucum, kind: u.kind, factor: u.factor ?? 1 });
-      }
-    }
-    this.units = units;
-    this.unitSource = alternation(units.keys());
-    const perUnits = new Map<string, PerUnitEntry>();
-    for (const u of sig.perUnits) {
-      for (const f of u.forms) perUnits.set(phraseKey(f), { id: u.id, ucum: u.ucum, lab: u.lab === true });
-    }
-    this.perUnits = perUnits;
-    this.perUnitSource = alternation(perUnits.keys());
-    const timeUnits = new Map<string, Timing['periodUnit'] & string>();
-    for (const t of sig.timeUnits) for (const f of t.forms) timeUnits.set(phraseKey(f), t.ucum);
-    this.timeUnits = timeUnits;
-    this.timeUnitSource = alternation(timeUnits.keys());
-
-    const routeByCode = new Map<string, RouteEntry>();
-    this.routes = new PhraseMatcher(
-      sig.routes.flatMap((r) => {
-        const entry: RouteEntry = {
-          id: r.id,
-          code: r.code,
-          display: r.display,
-          ...(r.requiresForm ? { requiresForm: r.requiresForm } : {}),
-        };
-        if (!r.requiresForm && !routeByCode.has(r.code)) routeByCode.set(r.code, entry);
-        return r.phrases.map((p): [string, RouteEntry] => [p, entry]);
-      }),
-    );
-    this.routeByCode = routeByCode;
-    this.forms = new PhraseMatcher(
-      sig.forms.flatMap((f) => {
-        const entry: FormEntry = {
-          id: f.id,
-          code: f.code,
-          display: f.display,
-          adjacent: f.adjacent === true,
-          ...(f.route ? { route: f.route } : {}),
-        };
-        return f.phrases.map((p): [string, FormEntry] => [p, entry]);
-      }),
-    );
-    this.frequencies = new PhraseMatcher(
-      sig.frequencies.flatMap((f) => f.phrases.map((p): [string, { id: string; timing: Timing }] => [p, f])),
-    );
-    this.intensities = new PhraseMatcher(
-      sig.intensities.flatMap((x) =>
-        x.phrases.map((p): [string, IntensityEntry] => [p, { id: x.id, value: x.value }]),
-      ),
-    );
-    this.asNeeded = new PhraseMatcher(
-      sig.asNeeded.phrases.map((p): [string, string] => [p, sig.asNeeded.id]),
-    );
-    this.asNeededId = sig.asNeeded.id;
-    this.reasonLinks = trueMatcher(sig.asNeeded.reasonLinks);
-    const statusEntries = (tableOnly: boolean): [string, StatusEntry][] =>
-      sig.statuses
-        .filter((s) => (s.tableOnly === true) === tableOnly)
-        .flatMap((s) => {
-          const entry: StatusEntry = {
-            id: s.id,
-            value: s.value,
-            tableOnly: s.tableOnly === true,
-            notBefore: new Set((s.notBefore ?? []).map(phraseKey)),
-          };
-          return s.phrases.map((p): [string, StatusEntry] => [p, entry]);
-        });
-    this.statuses = new PhraseMatcher(statusEntries(false));
-    this.tableStatuses = new PhraseMatcher([...statusEntries(true), ...statusEntries(false)]);
-    this.durationLeadSource = alternation(sig.durationLeads);
-    this.durationLeads = sig.durationLeads;
-    this.durationFillerSource = alternation(sig.durationFillers);
-    this.courseSource = alternation(sig.courseWords);
-    this.indicationLeads = trueMatcher(sig.indicationLeads);
-    this.maxLeads = trueMatcher(sig.maxLeads);
-    this.dispenseLeads = trueMatcher(sig.dispenseLeads);
-    this.sequence = trueMatcher(sig.sequenceWords);
-    this.distribute = trueMatcher(sig.distributeWords);
-    this.statusForward = lowerSet(sig.statusForwardWords);
-    this.reasonStop = lowerSet(sig.reasonStopWords);
-    this.indicationSkipFirst = lowerSet(sig.indicationSkipFirst);
-    this.indicationDenyFirst = lowerSet(sig.indicationDenyFirst);
-    this.connectors = lowerSet(sig.connectorWords);
-    this.separators = lowerSet(sig.separatorWords);
+  constructor(sig: SigLexicon, context: MedicationContext);
+  constructor(sig: SigLexicon | null, context: MedicationContext | null, trusted?: SigLexiconData);
+  constructor(sig: SigLexicon | null, context: MedicationContext | null, trusted?: SigLexiconData) {
+    const d = sig !== null && context !== null ? sigLexiconData(sig, context) : (trusted as SigLexiconData);
+    this.data = d;
+    this.version = d.version;
+    this.numberWords = new Map(d.numberWords);
+    this.numberSource = d.numberSource;
+    this.numberFirsts = d.numberFirsts;
+    this.units = new Map(d.units);
+    this.unitSource = d.unitSource;
+    this.perUnits = new Map(d.perUnits);
+    this.perUnitSource = d.perUnitSource;
+    this.timeUnits = new Map(d.timeUnits);
+    this.timeUnitSource = d.timeUnitSource;
+    this.routes = PhraseMatcher.fromData(d.routes);
+    this.routeByCode = new Map(d.routeByCode);
+    this.forms = PhraseMatcher.fromData(d.forms);
+    this.frequencies = PhraseMatcher.fromData(d.frequencies);
+    this.intensities = PhraseMatcher.fromData(d.intensities);
+    this.asNeeded = PhraseMatcher.fromData(d.asNeeded);
+    this.asNeededId = d.asNeededId;
+    this.reasonLinks = PhraseMatcher.fromData(d.reasonLinks);
+    this.statuses = PhraseMatcher.fromData(statusData(d.statuses));
+    this.tableStatuses = PhraseMatcher.fromData(statusData(d.tableStatuses));
+    this.durationLeadSource = d.durationLeadSource;
+    this.durationLeads = d.durationLeads;
+    this.durationLeadFirsts = d.durationLeadFirsts;
+    this.durationFillerSource = d.durationFillerSource;
+    this.courseSource = d.courseSource;
+    this.indicationLeads = PhraseMatcher.fromData(d.indicationLeads);
+    this.maxLeads = PhraseMatcher.fromData(d.maxLeads);
+    this.dispenseLeads = PhraseMatcher.fromData(d.dispenseLeads);
+    this.sequence = PhraseMatcher.fromData(d.sequence);
+    this.distribute = PhraseMatcher.fromData(d.distribute);
+    this.statusForward = new Set(d.statusForward);
+    this.reasonStop = new Set(d.reasonStop);
+    this.indicationSkipFirst = new Set(d.indicationSkipFirst);
+    this.indicationDenyFirst = new Set(d.indicationDenyFirst);
+    this.connectors = new Set(d.connectors);
+    this.separators = new Set(d.separators);
 
     const mask = new Map<string, number>();
     const lists: [number, PhraseMatcher<unknown>][] = [
@@ -605,41 +662,23 @@ export class CompiledLexicon {
     for (const [bit, m] of lists) for (const f of m.firsts()) mask.set(f, (mask.get(f) ?? 0) | bit);
     this.firstMask = mask;
     this.firstFilter = new StringPrefilter(mask.keys());
-    const triggers = new Set<string>();
-    for (const k of units.keys()) if (!k.includes(' ')) triggers.add(k);
-    // drug classes (`IV antibiotics`) make a sentence worth a look too
-    for (const c of context.drugClasses) {
-      const first = tokenize(c)[0]?.norm;
-      if (first) triggers.add(first);
-    }
-    this.triggers = triggers;
-    this.triggerFilter = new StringPrefilter(triggers);
-    const sigWords = new Set<string>();
-    const addWords = (phrases: Iterable<string>): void => {
-      for (const p of phrases) for (const w of phraseKey(p).split(' ')) if (w !== '') sigWords.add(w);
-    };
-    addWords(units.keys());
-    for (const r of sig.routes) addWords(r.phrases);
-    for (const f of sig.forms) addWords(f.phrases);
-    for (const f of sig.frequencies) addWords(f.phrases);
-    for (const s of sig.statuses) addWords(s.phrases);
-    for (const x of sig.intensities) addWords(x.phrases);
-    addWords(sig.asNeeded.phrases);
-    addWords(sig.connectorWords);
-    this.sigWords = sigWords;
+    this.triggers = new Set(d.triggers);
+    this.triggerFilter = new StringPrefilter(this.triggers);
+    this.sigWords = new Set(d.sigWords);
 
-    this.listSections = new Set(context.listSections);
-    this.skipSections = new Set(context.skipSections);
-    const columns = new Map<string, ColumnRole>();
-    for (const [role, list] of Object.entries(context.columns) as [ColumnRole, string[]][]) {
-      for (const w of list) if (!columns.has(phraseKey(w))) columns.set(phraseKey(w), role);
-    }
-    this.columns = columns;
-    this.salts = lowerSet(context.salts);
-    this.stems = [...context.stems].sort((a, b) => b.length - a.length);
-    this.stemMinRoot = context.stemMinRoot;
-    this.nonDrug = lowerSet(context.nonDrugWords);
-    this.drugClasses = trueMatcher(context.drugClasses);
+    this.listSections = new Set(d.listSections);
+    this.skipSections = new Set(d.skipSections);
+    this.columns = new Map(d.columns);
+    this.salts = new Set(d.salts);
+    this.stems = d.stems;
+    this.stemMinRoot = d.stemMinRoot;
+    this.nonDrug = new Set(d.nonDrug);
+    this.drugClasses = PhraseMatcher.fromData(d.drugClasses);
+  }
+
+  /** The lexicon of `data` (from `CompiledLexicon.data`), trusted: not checked or computed again. */
+  static fromData(data: SigLexiconData): CompiledLexicon {
+    return new CompiledLexicon(null, null, data);
   }
 
   /** A word that ends with a drug stem, with enough letters before it. */
@@ -653,10 +692,220 @@ export class CompiledLexicon {
   }
 }
 
-function trueMatcher(phrases: readonly string[]): PhraseMatcher<true> {
-  return new PhraseMatcher(phrases.map((p): [string, true] => [p, true]));
+/** A status entry as JSON data (`notBefore` a list). */
+type StatusData = Omit<StatusEntry, 'notBefore'> & { readonly notBefore: readonly string[] };
+
+function statusData(d: PhraseData<StatusData>): PhraseData<StatusEntry> {
+  return { ...d, values: d.values.map((e) => ({ ...e, notBefore: new Set(e.notBefore) })) };
 }
 
-function lowerSet(words: readonly string[]): ReadonlySet<string> {
-  return new Set(words.map(phraseKey));
+/**
+ * The sig lexicon and the medication context compiled to JSON data (`CompiledLexicon.data`): what
+ * the constructor computes from the rule files (keys, regex sources, phrase groups, word sets),
+ * from which `CompiledLexicon.fromData` builds the lexicon without tokenizing anything.
+ */
+export interface SigLexiconData {
+  readonly version: string;
+  readonly numberWords: readonly (readonly [string, number])[];
+  readonly numberSource: string;
+  readonly numberFirsts: readonly string[];
+  readonly units: readonly (readonly [string, UnitEntry])[];
+  readonly unitSource: string;
+  readonly perUnits: readonly (readonly [string, PerUnitEntry])[];
+  readonly perUnitSource: string;
+  readonly timeUnits: readonly (readonly [string, Timing['periodUnit'] & string])[];
+  readonly timeUnitSource: string;
+  readonly routes: PhraseData<RouteEntry>;
+  readonly routeByCode: readonly (readonly [string, RouteEntry])[];
+  readonly forms: PhraseData<FormEntry>;
+  readonly frequencies: PhraseData<{ id: string; timing: Timing }>;
+  readonly intensities: PhraseData<IntensityEntry>;
+  readonly asNeeded: PhraseData<string>;
+  readonly asNeededId: string;
+  readonly reasonLinks: PhraseData<true>;
+  readonly statuses: PhraseData<StatusData>;
+  readonly tableStatuses: PhraseData<StatusData>;
+  readonly durationLeadSource: string;
+  readonly durationLeads: readonly string[];
+  readonly durationLeadFirsts: readonly string[];
+  readonly durationFillerSource: string;
+  readonly courseSource: string;
+  readonly indicationLeads: PhraseData<true>;
+  readonly maxLeads: PhraseData<true>;
+  readonly dispenseLeads: PhraseData<true>;
+  readonly sequence: PhraseData<true>;
+  readonly distribute: PhraseData<true>;
+  readonly statusForward: readonly string[];
+  readonly reasonStop: readonly string[];
+  readonly indicationSkipFirst: readonly string[];
+  readonly indicationDenyFirst: readonly string[];
+  readonly connectors: readonly string[];
+  readonly separators: readonly string[];
+  readonly triggers: readonly string[];
+  readonly sigWords: readonly string[];
+  readonly listSections: readonly string[];
+  readonly skipSections: readonly string[];
+  readonly columns: readonly (readonly [string, ColumnRole])[];
+  readonly salts: readonly string[];
+  readonly stems: readonly string[];
+  readonly stemMinRoot: number;
+  readonly nonDrug: readonly string[];
+  readonly drugClasses: PhraseData<true>;
+}
+
+/** Compile the rule files to the lexicon's data (see `SigLexiconData`). */
+export function sigLexiconData(sig: SigLexicon, context: MedicationContext): SigLexiconData {
+  const firstOf = (p: string): string => tokenize(p)[0]?.norm ?? '';
+  const numberWords = new Map<string, number>();
+  for (const [w, v] of Object.entries(sig.numberWords)) numberWords.set(phraseKey(w), v);
+  const words = alternation(numberWords.keys());
+  const digits = '(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|\\.\\d+)';
+  const fraction = '(?:[1-3]\\s*\\/\\s*[2-4](?![\\d/]))';
+  const numberSource =
+    `(?:${digits}(?:\\s+${fraction}|[½¼¾])?|${fraction}|[½¼¾]|` +
+    `(?:${words})(?:[\\s-]+(?:hundred|thousand))?${END})`;
+
+  const units = new Map<string, UnitEntry>();
+  for (const u of sig.units) {
+    for (const f of u.forms) {
+      units.set(phraseKey(f), { id: u.id, ucum: u.ucum, kind: u.kind, factor: u.factor ?? 1 });
+    }
+  }
+  const perUnits = new Map<string, PerUnitEntry>();
+  for (const u of sig.perUnits) {
+    for (const f of u.forms) perUnits.set(phraseKey(f), { id: u.id, ucum: u.ucum, lab: u.lab === true });
+  }
+  const timeUnits = new Map<string, Timing['periodUnit'] & string>();
+  for (const t of sig.timeUnits) for (const f of t.forms) timeUnits.set(phraseKey(f), t.ucum);
+
+  const routeByCode = new Map<string, RouteEntry>();
+  const routes = phraseData(
+    sig.routes.flatMap((r) => {
+      const entry: RouteEntry = {
+        id: r.id,
+        code: r.code,
+        display: r.display,
+        ...(r.requiresForm ? { requiresForm: r.requiresForm } : {}),
+      };
+      if (!r.requiresForm && !routeByCode.has(r.code)) routeByCode.set(r.code, entry);
+      return r.phrases.map((p): [string, RouteEntry] => [p, entry]);
+    }),
+  );
+  const forms = phraseData(
+    sig.forms.flatMap((f) => {
+      const entry: FormEntry = {
+        id: f.id,
+        code: f.code,
+        display: f.display,
+        adjacent: f.adjacent === true,
+        ...(f.route ? { route: f.route } : {}),
+      };
+      return f.phrases.map((p): [string, FormEntry] => [p, entry]);
+    }),
+  );
+  const frequencies = phraseData(
+    sig.frequencies.flatMap((f) => {
+      const entry = { id: f.id, timing: f.timing };
+      return f.phrases.map((p): [string, { id: string; timing: Timing }] => [p, entry]);
+    }),
+  );
+  const intensities = phraseData(
+    sig.intensities.flatMap((x) =>
+      x.phrases.map((p): [string, IntensityEntry] => [p, { id: x.id, value: x.value }]),
+    ),
+  );
+  const statusEntries = (tableOnly: boolean): [string, StatusData][] =>
+    sig.statuses
+      .filter((s) => (s.tableOnly === true) === tableOnly)
+      .flatMap((s) => {
+        const entry: StatusData = {
+          id: s.id,
+          value: s.value,
+          tableOnly: s.tableOnly === true,
+          notBefore: [...new Set((s.notBefore ?? []).map(phraseKey))],
+        };
+        return s.phrases.map((p): [string, StatusData] => [p, entry]);
+      });
+
+  const triggers = new Set<string>();
+  for (const k of units.keys()) if (!k.includes(' ')) triggers.add(k);
+  // drug classes (`IV antibiotics`) make a sentence worth a look too
+  for (const c of context.drugClasses) {
+    const first = tokenize(c)[0]?.norm;
+    if (first) triggers.add(first);
+  }
+  const sigWords = new Set<string>();
+  const addWords = (phrases: Iterable<string>): void => {
+    for (const p of phrases) for (const w of phraseKey(p).split(' ')) if (w !== '') sigWords.add(w);
+  };
+  addWords(units.keys());
+  for (const r of sig.routes) addWords(r.phrases);
+  for (const f of sig.forms) addWords(f.phrases);
+  for (const f of sig.frequencies) addWords(f.phrases);
+  for (const s of sig.statuses) addWords(s.phrases);
+  for (const x of sig.intensities) addWords(x.phrases);
+  addWords(sig.asNeeded.phrases);
+  addWords(sig.connectorWords);
+
+  const columns = new Map<string, ColumnRole>();
+  for (const [role, list] of Object.entries(context.columns) as [ColumnRole, string[]][]) {
+    for (const w of list) if (!columns.has(phraseKey(w))) columns.set(phraseKey(w), role);
+  }
+  return {
+    version: `${sig.version}+${context.version}`,
+    numberWords: [...numberWords],
+    numberSource,
+    numberFirsts: [...numberWords.keys()].map(firstOf),
+    units: [...units],
+    unitSource: alternation(units.keys()),
+    perUnits: [...perUnits],
+    perUnitSource: alternation(perUnits.keys()),
+    timeUnits: [...timeUnits],
+    timeUnitSource: alternation(timeUnits.keys()),
+    routes,
+    routeByCode: [...routeByCode],
+    forms,
+    frequencies,
+    intensities,
+    asNeeded: phraseData(sig.asNeeded.phrases.map((p): [string, string] => [p, sig.asNeeded.id])),
+    asNeededId: sig.asNeeded.id,
+    reasonLinks: trueData(sig.asNeeded.reasonLinks),
+    statuses: phraseData(statusEntries(false)),
+    tableStatuses: phraseData([...statusEntries(true), ...statusEntries(false)]),
+    durationLeadSource: alternation(sig.durationLeads),
+    durationLeads: sig.durationLeads,
+    durationLeadFirsts: sig.durationLeads.map(firstOf),
+    durationFillerSource: alternation(sig.durationFillers),
+    courseSource: alternation(sig.courseWords),
+    indicationLeads: trueData(sig.indicationLeads),
+    maxLeads: trueData(sig.maxLeads),
+    dispenseLeads: trueData(sig.dispenseLeads),
+    sequence: trueData(sig.sequenceWords),
+    distribute: trueData(sig.distributeWords),
+    statusForward: lowerList(sig.statusForwardWords),
+    reasonStop: lowerList(sig.reasonStopWords),
+    indicationSkipFirst: lowerList(sig.indicationSkipFirst),
+    indicationDenyFirst: lowerList(sig.indicationDenyFirst),
+    connectors: lowerList(sig.connectorWords),
+    separators: lowerList(sig.separatorWords),
+    triggers: [...triggers],
+    sigWords: [...sigWords],
+    listSections: context.listSections,
+    skipSections: context.skipSections,
+    columns: [...columns],
+    salts: lowerList(context.salts),
+    stems: [...context.stems].sort((a, b) => b.length - a.length),
+    stemMinRoot: context.stemMinRoot,
+    nonDrug: lowerList(context.nonDrugWords),
+    drugClasses: trueData(context.drugClasses),
+  };
+}
+
+function trueData(phrases: readonly string[]): PhraseData<true> {
+  return phraseData(phrases.map((p): [string, true] => [p, true]));
+}
+
+/** The distinct keys of words, in order (a Set of them is the Set of the keys). */
+function lowerList(words: readonly string[]): string[] {
+  return [...new Set(words.map(phraseKey))];
 }

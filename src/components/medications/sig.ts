@@ -8,7 +8,6 @@
 
 import type { Token } from '../../doc/types.js';
 import { StringPrefilter } from '../../text/prefilter.js';
-import { tokenize } from '../../text/tokenize.js';
 import {
   MATCHER_BITS as B,
   type CompiledLexicon,
@@ -147,33 +146,54 @@ const P = {
   dist: 11,
 } as const;
 
+/**
+ * A regular expression made on its first use: even parsing a large `iu` expression takes a while,
+ * and a note uses only some of them (one without a dose uses none).
+ */
+class LazyRegExp {
+  #re: RegExp | undefined;
+  readonly #source: string;
+  readonly #flags: string;
+
+  constructor(source: string, flags: string) {
+    this.#source = source;
+    this.#flags = flags;
+  }
+
+  get re(): RegExp {
+    return (this.#re ??= new RegExp(this.#source, this.#flags));
+  }
+}
+
 export class SigGrammar {
   readonly lex: CompiledLexicon;
-  readonly #quantity: RegExp;
-  readonly #per: RegExp;
-  readonly #qInterval: RegExp;
-  readonly #every: RegExp;
-  readonly #times: RegExp;
-  readonly #timeOfDay: RegExp;
-  readonly #count: RegExp;
-  readonly #duration: RegExp;
-  readonly #durationCourse: RegExp;
-  readonly #durationBare: RegExp;
+  readonly #quantity: LazyRegExp;
+  readonly #per: LazyRegExp;
+  readonly #qInterval: LazyRegExp;
+  readonly #every: LazyRegExp;
+  readonly #times: LazyRegExp;
+  readonly #timeOfDay: LazyRegExp;
+  readonly #count: LazyRegExp;
+  readonly #duration: LazyRegExp;
+  readonly #durationCourse: LazyRegExp;
+  readonly #durationBare: LazyRegExp;
   readonly #notDuration: RegExp;
-  readonly #number: RegExp;
+  readonly #number: LazyRegExp;
   /** First tokens of number words (`one`, `half`, `a` of `a half`). */
   readonly #numberFirst: ReadonlySet<string>;
   /** First tokens of duration leads (`x`, `for`, `during`). */
   readonly #durationFirst: ReadonlySet<string>;
+  /** Some duration lead starts with a digit (else `grammar.duration` cannot match at one). */
+  readonly #leadAtDigit: boolean;
   /** Words the number patterns may start with besides numbers (`every`, `at`, `once`, `for`). */
   readonly #grammarFirst: ReadonlySet<string>;
   readonly #grammarFilter: StringPrefilter;
 
   constructor(lex: CompiledLexicon) {
     this.lex = lex;
-    const firstOf = (p: string): string => tokenize(p)[0]?.norm ?? '';
-    this.#numberFirst = new Set([...lex.numberWords.keys()].map(firstOf));
-    this.#durationFirst = new Set(['x', '×', ...lex.durationLeads.map(firstOf)]);
+    this.#numberFirst = new Set(lex.numberFirsts);
+    this.#durationFirst = new Set(['x', '×', ...lex.durationLeadFirsts]);
+    this.#leadAtDigit = lex.durationLeads.some((l) => /^\s*[0-9]/.test(l));
     this.#grammarFirst = new Set([
       ...this.#durationFirst,
       'every',
@@ -190,47 +210,50 @@ export class SigGrammar {
     const NUM = lex.numberSource;
     const DIG = '\\d+(?:\\.\\d+)?';
     const unitEnd = `(?:(?<=[^\\p{L}\\p{N}])|${END})`;
-    this.#number = new RegExp(NUM, 'iuy');
-    this.#quantity = new RegExp(
+    this.#number = new LazyRegExp(NUM, 'iuy');
+    this.#quantity = new LazyRegExp(
       `(${NUM})(?:${RANGE_SEP}(${NUM}))?\\s*(?:-\\s*)?(${lex.unitSource})${unitEnd}`,
       'iuy',
     );
-    this.#per = new RegExp(`\\s*(\\/|per\\s+)\\s*(?:(${DIG})\\s*)?(${lex.perUnitSource})s?${unitEnd}`, 'iuy');
+    this.#per = new LazyRegExp(
+      `\\s*(\\/|per\\s+)\\s*(?:(${DIG})\\s*)?(${lex.perUnitSource})s?${unitEnd}`,
+      'iuy',
+    );
     const TIME = lex.timeUnitSource;
-    this.#qInterval = new RegExp(
+    this.#qInterval = new LazyRegExp(
       `q\\.?\\s*(${DIG})(?:\\s*(?:${DASH}|to)\\s*(${DIG}))?\\s*-?\\s*(${TIME})\\.?(?=$|[^\\p{L}\\p{N}])`,
       'iuy',
     );
     const ORD = 'other|second|third|fourth';
-    this.#every = new RegExp(
+    this.#every = new LazyRegExp(
       `(?:every|each|q)\\s+(?:(${NUM}|${ORD})(?:\\s*(?:${DASH}|to|or)\\s*(${NUM}))?\\s*-?\\s*)?(${TIME})${END}`,
       'iuy',
     );
     const PERIOD =
       '24\\s*(?:hours|hrs|hr|h)|day|daily|d|week|weekly|wk|month|monthly|mo|hour|hourly|hr|h|year|yearly|yr|night|nightly';
-    this.#times = new RegExp(
+    this.#times = new LazyRegExp(
       `(${NUM}|once|twice|thrice)(?:\\s*(?:${DASH}|to|or)\\s*(${NUM}))?\\s*(?:times|time|x|×)\\s*(?:(?:a|per|each|every|in\\s+a|a\\s+day\\s+per|\\/)\\s*)?(${PERIOD})${END}`,
       'iuy',
     );
-    this.#timeOfDay = new RegExp(
+    this.#timeOfDay = new LazyRegExp(
       `(?:at\\s+)?(?:(\\d{1,2})(?::(\\d{2}))?\\s*(a\\.?m\\.?|p\\.?m\\.?)(?=$|[^\\p{L}\\p{N}])|(noon|midnight)${END})`,
       'iuy',
     );
-    this.#count = new RegExp(
+    this.#count = new LazyRegExp(
       `(?:x|×|times)\\s*(${NUM})(?:\\s+(?:doses?|injections?|infusions?))?${END}`,
       'iuy',
     );
     const LEADS = lex.durationLeadSource;
     const FILL = lex.durationFillerSource;
-    this.#duration = new RegExp(
+    this.#duration = new LazyRegExp(
       `(?:(?:x|×)\\s*|(?:${LEADS})\\s+)(?:(?:${FILL})\\s+)?(${NUM}|an?)(?:\\s*(?:${DASH}|to)\\s*(${NUM}))?\\s*-?\\s*(?:(?:${FILL})\\s+)?(${TIME})${END}`,
       'iuy',
     );
-    this.#durationCourse = new RegExp(
+    this.#durationCourse = new LazyRegExp(
       `(${NUM})(?:\\s*(?:${DASH}|to)\\s*(${NUM}))?\\s*-?\\s*(${TIME})\\s+(?:${lex.courseSource})${END}`,
       'iuy',
     );
-    this.#durationBare = new RegExp(
+    this.#durationBare = new LazyRegExp(
       `(${NUM})(?:\\s*(?:${DASH}|to)\\s*(${NUM}))?\\s*-?\\s*(${TIME})${END}`,
       'iuy',
     );
@@ -262,7 +285,7 @@ export class SigGrammar {
     norm?: string,
   ): { end: number; quantity: Quantity; unit: UnitEntry; lab: boolean } | null {
     if (norm !== undefined && !this.isNumeric(norm)) return null;
-    const re = this.#quantity;
+    const re = this.#quantity.re;
     re.lastIndex = pos;
     const m = re.exec(text);
     if (!m) return null;
@@ -280,8 +303,9 @@ export class SigGrammar {
     let lab = false;
     const pers: { value: number; unit: string }[] = [];
     for (let k = 0; k < 2; k++) {
-      this.#per.lastIndex = end;
-      const p = this.#per.exec(text);
+      const per = this.#per.re;
+      per.lastIndex = end;
+      const p = per.exec(text);
       if (!p) break;
       const pu = this.lex.perUnits.get(phraseKey(p[3] as string));
       if (!pu) break;
@@ -306,8 +330,9 @@ export class SigGrammar {
 
   /** A number alone at pos (for `take 2`): its end and value. */
   number(text: string, pos: number): { end: number; value: number } | null {
-    this.#number.lastIndex = pos;
-    const m = this.#number.exec(text);
+    const re = this.#number.re;
+    re.lastIndex = pos;
+    const m = re.exec(text);
     if (!m) return null;
     const value = this.num(m[0]);
     return Number.isFinite(value) ? { end: pos + m[0].length, value } : null;
@@ -328,9 +353,10 @@ export class SigGrammar {
     if (fixed) offer(fixed.end, { ...fixed.entry.timing }, fixed.entry.id);
     const numeric = all || this.isNumeric(n);
 
-    let re = this.#qInterval;
+    let re: RegExp;
     let m: RegExpExecArray | null = null;
     if (all || n.charCodeAt(0) === 113 /* q */) {
+      re = this.#qInterval.re;
       re.lastIndex = pos;
       m = re.exec(text);
     }
@@ -351,9 +377,9 @@ export class SigGrammar {
         );
       }
     }
-    re = this.#every;
     m = null;
     if (all || n === 'every' || n === 'each' || n === 'q') {
+      re = this.#every.re;
       re.lastIndex = pos;
       m = re.exec(text);
     }
@@ -376,9 +402,9 @@ export class SigGrammar {
         );
       }
     }
-    re = this.#times;
     m = null;
     if (numeric || n === 'once' || n === 'twice' || n === 'thrice' || /^\d+x$/.test(n)) {
+      re = this.#times.re;
       re.lastIndex = pos;
       m = re.exec(text);
     }
@@ -410,9 +436,9 @@ export class SigGrammar {
         );
       }
     }
-    re = this.#timeOfDay;
     m = null;
     if (numeric || n === 'at' || n === 'noon' || n === 'midnight') {
+      re = this.#timeOfDay.re;
       re.lastIndex = pos;
       m = re.exec(text);
     }
@@ -438,8 +464,9 @@ export class SigGrammar {
   count(text: string, pos: number, norm?: string): { end: number; count: number } | null {
     if (norm !== undefined && norm !== 'x' && norm !== '×' && norm !== 'times' && !/^[x×]\d/.test(norm))
       return null;
-    this.#count.lastIndex = pos;
-    const m = this.#count.exec(text);
+    const re = this.#count.re;
+    re.lastIndex = pos;
+    const m = re.exec(text);
     if (!m) return null;
     const n = this.num(m[1] as string);
     if (!Number.isInteger(n) || n < 1 || n > 12) return null;
@@ -460,11 +487,16 @@ export class SigGrammar {
     ) {
       return null;
     }
-    for (const [re, rule] of [
+    // `grammar.duration` starts with `x`, `×` or a lead word: never at a digit (unless a lead does)
+    const c = text.charCodeAt(pos);
+    const digit = c >= 48 && c <= 57;
+    for (const [lazy, rule] of [
       [this.#duration, 'grammar.duration'],
       [this.#durationCourse, 'grammar.duration-course'],
       [this.#durationBare, 'grammar.duration-bare'],
     ] as const) {
+      if (digit && lazy === this.#duration && !this.#leadAtDigit) continue;
+      const re = lazy.re;
       re.lastIndex = pos;
       const m = re.exec(text);
       if (!m) continue;

@@ -15,8 +15,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { normalize } from '../../doc/normalize.js';
-import { readCsvObjects } from '../../text/csv.js';
 import { fileResourceContext } from '../../resources.js';
+import { readCsvObjects } from '../../text/csv.js';
 import { DEFAULT_SECTION_RULES, loadSectionMatcher } from './index.js';
 import type { HeaderMatcher } from './rules.js';
 import { DEFAULT_SECTIONIZE_OPTIONS, sectionize } from './sectionize.js';

@@ -3,7 +3,7 @@
  * `medications`, ...) from the rule data in `resources/sections/sections.json`. See docs/sections.md.
  */
 import { Type } from '@sinclair/typebox';
-import { defineComponent } from '../../pipeline/component.js';
+import { defineComponent, type FactoryContext } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
 import { HeaderMatcher, SectionRulesSchema } from './rules.js';
 import { DEFAULT_SECTIONIZE_OPTIONS, type SectionizeOptions, sectionize } from './sectionize.js';
@@ -46,12 +46,32 @@ export const SectionsOptionsSchema = Type.Object(
 );
 
 /** Build a matcher from a rule file through the factory context. */
-export function loadSectionMatcher(
-  ctx: Parameters<typeof loadJsonResource>[0],
-  path = DEFAULT_SECTION_RULES,
-): HeaderMatcher {
-  return new HeaderMatcher(loadJsonResource(ctx, path, SectionRulesSchema), path);
+export function loadSectionMatcher(ctx: FactoryContext, path = DEFAULT_SECTION_RULES): HeaderMatcher {
+  const compiled = ctx.compiled?.bind(ctx);
+  if (!compiled) return new HeaderMatcher(loadJsonResource(ctx, path, SectionRulesSchema), path);
+  // compiled once per content: the same matcher in this process, its data (disk cache) in the next
+  const text = ctx.readResource(path);
+  return compiled(`${MATCHER_KIND}:runtime`, text, () => {
+    const data = compiled(
+      MATCHER_KIND,
+      text,
+      () => {
+        const once: FactoryContext = {
+          readResource: (p) => (p === path ? text : ctx.readResource(p)),
+          readResourceBytes: (p) => ctx.readResourceBytes(p),
+          compiled,
+        };
+        return new HeaderMatcher(loadJsonResource(once, path, SectionRulesSchema), path).data;
+      },
+      { persist: true },
+    );
+    // built from the data on a miss too: one way to the runtime structures, cached or not
+    return HeaderMatcher.fromData(data);
+  });
 }
+
+/** Key of the on-disk cache entry of a compiled rule file (bump the version when the compiler changes). */
+const MATCHER_KIND = 'section-headers@2';
 
 export const sectionsComponent = defineComponent({
   name: 'sections',

@@ -365,3 +365,67 @@ describe('rule file validation', () => {
     expect(codeOf(() => loadSectionMatcher(ctx, 'x.json'))).toBe('CLINOTE_E_RESOURCE_INVALID');
   });
 });
+
+describe('the compiled form (HeaderMatcher.data, the disk cache)', () => {
+  const file = JSON.parse(readFileSync(resourcePath('sections/sections.json'), 'utf8')) as SectionRules;
+  const direct = new HeaderMatcher(file);
+  const fromData = HeaderMatcher.fromData(JSON.parse(JSON.stringify(direct.data)));
+  const headers = file.categories.flatMap((c) => c.rules.flatMap((r) => r.headers));
+  const variants = headers.flatMap((h) => [
+    h,
+    h.toUpperCase(),
+    `${h} examination`,
+    `Recent ${h}`,
+    `${h} and plan`,
+    h.split(' ')[0] ?? h,
+  ]);
+
+  it('matches every header and variant as the matcher built from the rules', () => {
+    expect(variants.length).toBeGreaterThan(1000);
+    for (const v of variants) {
+      const a = direct.match(v);
+      const b = fromData.match(v);
+      expect({ category: b?.category.id, rule: b?.rule, mode: b?.mode }, v).toEqual({
+        category: a?.category.id,
+        rule: a?.rule,
+        mode: a?.mode,
+      });
+    }
+  });
+
+  it('keeps the categories, their parents and the containers', () => {
+    expect([...fromData.categories.values()].map((c) => [c.id, c.kind, [...c.parents]])).toEqual(
+      [...direct.categories.values()].map((c) => [c.id, c.kind, [...c.parents]]),
+    );
+    expect([...fromData.containers]).toEqual([...direct.containers]);
+    expect([...fromData.nonHeaderWords]).toEqual([...direct.nonHeaderWords]);
+  });
+
+  it('is kept by content: the same matcher for the same rules, read once, never for bad rules', () => {
+    const reads: string[] = [];
+    const store = new Map<string, unknown>();
+    const ctx: FactoryContext = {
+      readResource: (p) => {
+        reads.push(p);
+        return JSON.stringify(file);
+      },
+      readResourceBytes: () => new Uint8Array(),
+      compiled: <T>(kind: string, text: string, compile: () => T): T => {
+        const key = `${kind}\u0000${text}`;
+        if (!store.has(key)) store.set(key, compile());
+        return store.get(key) as T;
+      },
+    };
+    const a = loadSectionMatcher(ctx, 'x.json');
+    expect(loadSectionMatcher(ctx, 'x.json')).toBe(a);
+    expect(reads).toEqual(['x.json', 'x.json']);
+    expect(a.match('HPI')?.category.id).toBe('hpi');
+    const bad: FactoryContext = { ...ctx, readResource: () => JSON.stringify({ ...file, extra: 1 }) };
+    expect(() => loadSectionMatcher(bad, 'x.json')).toThrow(
+      expect.objectContaining({ code: 'CLINOTE_E_RESOURCE_INVALID' }),
+    );
+    expect(() => loadSectionMatcher(bad, 'x.json')).toThrow(
+      expect.objectContaining({ code: 'CLINOTE_E_RESOURCE_INVALID' }),
+    );
+  });
+});

@@ -170,6 +170,28 @@ export function singular(w: string): string {
 }
 
 /**
+ * A checked section rule file as JSON data (`HeaderMatcher.data`): the normalized lookup key of every
+ * header, so that `HeaderMatcher.fromData` normalizes nothing.
+ */
+export interface HeaderMatcherData {
+  readonly version: string;
+  readonly abbreviations: readonly (readonly [string, readonly string[]])[];
+  readonly stopwords: readonly string[];
+  readonly nonHeaderWords: readonly string[];
+  readonly trailing: readonly string[];
+  readonly categories: readonly {
+    readonly id: string;
+    readonly kind: 'section' | 'subsection';
+    readonly parents: readonly string[];
+  }[];
+  readonly containers: readonly string[];
+  /** Each rule: category id, rule id, match modes. */
+  readonly rules: readonly (readonly [string, string, readonly MatchMode[]])[];
+  /** Each header's lookup key and the index of its rule in `rules`. */
+  readonly keys: readonly (readonly [string, number])[];
+}
+
+/**
  * Maps header strings to categories. Built once per component instance; `match` caches its answers
  * (headers repeat a lot across notes).
  */
@@ -185,7 +207,39 @@ export class HeaderMatcher {
   readonly #byKey = new Map<string, Entry>();
   #cache = new Map<string, HeaderMatch | null>();
 
-  constructor(rules: SectionRules, path = 'sections rules') {
+  /** The checked rules as JSON data, from which `fromData` builds an equal matcher. */
+  readonly data: HeaderMatcherData;
+
+  constructor(rules: SectionRules, path?: string);
+  constructor(rules: SectionRules | null, path?: string, trusted?: HeaderMatcherData);
+  constructor(rules: SectionRules | null, path = 'sections rules', trusted?: HeaderMatcherData) {
+    if (rules === null) {
+      // from data checked by an earlier build
+      const d = trusted as HeaderMatcherData;
+      this.data = d;
+      this.version = d.version;
+      this.#abbreviations = new Map(d.abbreviations);
+      this.#stopwords = new Set(d.stopwords);
+      this.nonHeaderWords = new Set(d.nonHeaderWords);
+      this.#trailing = new Set(d.trailing);
+      const categories = new Map<string, CategoryInfo>();
+      for (const c of d.categories) {
+        categories.set(c.id, { id: c.id, kind: c.kind, parents: new Set(c.parents) });
+      }
+      this.categories = categories;
+      this.containers = new Set(d.containers);
+      // one entry per rule (the header as written is only for the errors of a check)
+      const entries = d.rules.map(
+        ([category, rule, modes]): Entry => ({
+          category: categories.get(category) as CategoryInfo,
+          rule,
+          modes,
+          synonym: '',
+        }),
+      );
+      for (const [key, rule] of d.keys) this.#byKey.set(key, entries[rule] as Entry);
+      return;
+    }
     this.version = rules.version;
     const fail = (msg: string, details: Record<string, unknown> = {}): never => {
       throw new ClinoteError('CLINOTE_E_RESOURCE_INVALID', `${path}: ${msg}`, { path, ...details });
@@ -221,6 +275,8 @@ export class HeaderMatcher {
     this.containers = containers;
 
     const ruleIds = new Set<string>();
+    const ruleData: [string, string, readonly MatchMode[]][] = [];
+    const keys: [string, number][] = [];
     for (const c of rules.categories) {
       const info = categories.get(c.id)!;
       for (const r of c.rules) {
@@ -228,6 +284,7 @@ export class HeaderMatcher {
         if (!r.id.startsWith(`${c.id}.`)) fail(`rule '${r.id}' must start with '${c.id}.'`, { rule: r.id });
         ruleIds.add(r.id);
         const modes = r.match ?? ['exact', 'prefix'];
+        ruleData.push([c.id, r.id, modes]);
         for (const h of r.headers) {
           const key = this.key(h);
           if (key === '') fail(`rule '${r.id}': header '${h}' is empty after normalization`, { rule: r.id });
@@ -239,9 +296,26 @@ export class HeaderMatcher {
             });
           }
           this.#byKey.set(key, { category: info, rule: r.id, modes, synonym: h });
+          keys.push([key, ruleData.length - 1]);
         }
       }
     }
+    this.data = {
+      version: rules.version,
+      abbreviations: [...abbreviations],
+      stopwords: [...this.#stopwords],
+      nonHeaderWords: [...this.nonHeaderWords],
+      trailing: [...this.#trailing],
+      categories: [...categories.values()].map((c) => ({ id: c.id, kind: c.kind, parents: [...c.parents] })),
+      containers: [...containers],
+      rules: ruleData,
+      keys,
+    };
+  }
+
+  /** The matcher of `data` (from `HeaderMatcher.data`), trusted: not checked again. */
+  static fromData(data: HeaderMatcherData): HeaderMatcher {
+    return new HeaderMatcher(null, undefined, data);
   }
 
   /** Normalized words of a header. */

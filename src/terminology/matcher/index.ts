@@ -565,26 +565,27 @@ export class Matcher {
       source: isAbbrev ? 'abbreviations' : pack.source(top.concept),
     };
     if (s.similarity < 1) matched.similarity = round(s.similarity);
-    const concept: Record<string, unknown> = {
+    // optional keys spread in place: the key order is the order of the output
+    const concept: Concept = {
       start,
       end,
       text: text.slice(start, end),
       type: topType,
+      ...(subtype !== undefined ? { subtype } : undefined),
+      id: pack.conceptId(top.concept),
+      preferred: pack.preferred(top.concept),
+      codes: codeList,
+      matched,
+      score,
+      ...(candidates.length > 0 ? { candidates } : undefined),
+      ...(sectionIndex !== undefined ? { section: sectionIndex } : undefined),
+      ...(sentenceIndex >= 0 ? { sentence: sentenceIndex } : undefined),
+      evidence: {
+        component: this.#component,
+        rule: this.#rulePrefix + (s.similarity < 1 ? 'fuzzy' : pack.rule(top.entry)),
+      },
     };
-    if (subtype !== undefined) concept.subtype = subtype;
-    concept.id = pack.conceptId(top.concept);
-    concept.preferred = pack.preferred(top.concept);
-    concept.codes = codeList;
-    concept.matched = matched;
-    concept.score = score;
-    if (candidates.length > 0) concept.candidates = candidates;
-    if (sectionIndex !== undefined) concept.section = sectionIndex;
-    if (sentenceIndex >= 0) concept.sentence = sentenceIndex;
-    concept.evidence = {
-      component: this.#component,
-      rule: this.#rulePrefix + (s.similarity < 1 ? 'fuzzy' : pack.rule(top.entry)),
-    };
-    return concept as unknown as Concept;
+    return concept;
   }
 
   /** Pack token ids around a span, within its section. */
