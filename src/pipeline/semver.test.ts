@@ -35,9 +35,16 @@ describe('satisfies', () => {
     expect(satisfies(version, range)).toBe(expected);
   });
 
+  it('matches a pre-release only by its exact name', () => {
+    expect(parseVersion('1.2.3-beta')).toEqual([1, 2, 3, 'beta']);
+    expect(satisfies('1.2.3-beta', '1.2.3-beta')).toBe(true);
+    expect(satisfies('1.2.3-beta', '^1')).toBe(false);
+    expect(satisfies('1.2.3-beta', '*')).toBe(false);
+  });
+
   it('refuses what it cannot read', () => {
     expect(parseVersion('1.2')).toBeNull();
-    expect(parseVersion('1.2.3-beta')).toBeNull();
+    expect(parseVersion('1.2.3.4')).toBeNull();
     expect(parseRange('^a.b')).toBeNull();
     expect(parseRange('1.2.3.4')).toBeNull();
     expect(satisfies('1.2', '*')).toBe(false);

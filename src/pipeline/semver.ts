@@ -2,20 +2,32 @@
  * The part of semantic versioning a pipeline config needs to pin a component: `X.Y.Z` versions
  * (no pre-release tags) and npm-style ranges: `1.2.3`, `=1.2.3`, `1`, `1.2`, `1.x`, `*`, `^1.2`,
  * `~1.2.3`, `>=1.2 <2`, and `||` between alternatives. Small on purpose: it loads in no time.
+ * A pre-release version (`1.0.0-test`) sorts before its release and is matched only by a range
+ * naming it exactly (`1.0.0-test`), as npm does not let ranges reach pre-releases by accident.
  */
 
-export type Version = readonly [number, number, number];
+export type Version = readonly [number, number, number] | readonly [number, number, number, string];
 
-const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?$/;
 
-/** `X.Y.Z` as numbers, or null. */
+/** `X.Y.Z` (or `X.Y.Z-pre`) as numbers (and the pre-release tag), or null. */
 export function parseVersion(v: string): Version | null {
   const m = VERSION.exec(v.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+  if (!m) return null;
+  return m[4] === undefined
+    ? [Number(m[1]), Number(m[2]), Number(m[3])]
+    : [Number(m[1]), Number(m[2]), Number(m[3]), m[4]];
 }
 
 export function compareVersions(a: Version, b: Version): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  const byNumbers = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  if (byNumbers !== 0) return byNumbers;
+  const pa = a[3];
+  const pb = b[3];
+  if (pa === pb) return 0;
+  if (pa === undefined) return 1;
+  if (pb === undefined) return -1;
+  return pa < pb ? -1 : 1;
 }
 
 type Test = (v: Version) => boolean;
@@ -108,6 +120,7 @@ export function parseRange(range: string): Test | null {
 /** True when `version` (X.Y.Z) is in `range`; false for an unreadable version or range. */
 export function satisfies(version: string, range: string): boolean {
   const v = parseVersion(version);
+  if (v !== null && v[3] !== undefined) return range.trim().replace(/^=/, '') === version.trim();
   const test = parseRange(range);
   return v !== null && test !== null && test(v);
 }
