@@ -15,7 +15,6 @@ import { conceptsComponent } from '../src/components/concepts/index.js';
 import { defaultRegistry } from '../src/components/index.js';
 import { missingDataMessage, sharedDataPath } from '../src/data.js';
 import { Doc } from '../src/doc/doc.js';
-import { parseCsv } from '../src/text/csv.js';
 import { createPipelineSync, type Pipeline } from '../src/pipeline/pipeline.js';
 import { fileResourceContext } from '../src/resources.js';
 import { fullPackOptions, vocabBuild } from '../src/terminology/cli.js';
@@ -23,6 +22,7 @@ import { Matcher } from '../src/terminology/matcher/index.js';
 import { DEFAULT_KEYS } from '../src/terminology/pack/default-keys.js';
 import { loadPack } from '../src/terminology/pack/load.js';
 import type { Pack } from '../src/terminology/pack/pack.js';
+import { parseCsv } from '../src/text/csv.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {

@@ -52,7 +52,8 @@ function walk(dir, out = []) {
   return out;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 function importsOf(file) {
   const text = readFileSync(file, 'utf8');
@@ -75,7 +76,8 @@ const problems = [];
 
 for (const [file, targets] of graph) {
   const from = rankOf(file);
-  if (from === undefined) problems.push(`${relative(ROOT, file)}: top-level entry has no layer in scripts/check-imports.mjs`);
+  if (from === undefined)
+    problems.push(`${relative(ROOT, file)}: top-level entry has no layer in scripts/check-imports.mjs`);
   for (const t of targets) {
     const to = rankOf(t);
     if (from !== undefined && to !== undefined && to > from) {

@@ -117,7 +117,8 @@ export class Doc {
     }
     if (typeof v.text !== 'string') throw invalid('text is not a string');
     if (typeof v.id !== 'string') throw invalid('id is not a string');
-    if (v.meta !== undefined && (typeof v.meta !== 'object' || v.meta === null)) throw invalid('meta is not an object');
+    if (v.meta !== undefined && (typeof v.meta !== 'object' || v.meta === null))
+      throw invalid('meta is not an object');
     if (v.flags !== undefined && !Array.isArray(v.flags)) throw invalid('flags is not an array');
     const doc = new Doc(v.text, {
       id: v.id,
@@ -129,7 +130,8 @@ export class Doc {
       : typeof v.layers === 'object' && v.layers !== null
         ? Object.entries(v.layers)
         : [];
-    if (!cloned && (typeof v.layers !== 'object' || v.layers === null)) throw invalid('layers is not an object');
+    if (!cloned && (typeof v.layers !== 'object' || v.layers === null))
+      throw invalid('layers is not an object');
     for (const [name, layer] of entries) {
       if (name === 'normalized') {
         const view = NormalizedText.fromJSON(layer, v.text);

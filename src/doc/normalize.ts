@@ -90,7 +90,8 @@ export class NormalizedText {
     if (starts === undefined || ends === undefined || (starts === null) !== (ends === null)) return null;
     if (starts === null) {
       if (v.text.length !== original.length) return null;
-    } else if (starts.length !== v.text.length + 1 || (ends as Int32Array).length < v.text.length) return null;
+    } else if (starts.length !== v.text.length + 1 || (ends as Int32Array).length < v.text.length)
+      return null;
     return new NormalizedText(original, v.text, starts, ends);
   }
 

@@ -6,7 +6,7 @@
  * BUILTIN_FORMATS): the CLI lists the registered names as the `--format` choices.
  */
 import { fhirFormat } from './fhir/format.js';
-import type { FormatWriter, JsonRecordWriter, OutputFormat } from './format-types.js';
+import type { JsonRecordWriter, OutputFormat } from './format-types.js';
 import type { ErrorResult, Result } from './schema.js';
 
 export type {

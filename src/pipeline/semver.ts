@@ -120,7 +120,8 @@ export function parseRange(range: string): Test | null {
 /** True when `version` (X.Y.Z) is in `range`; false for an unreadable version or range. */
 export function satisfies(version: string, range: string): boolean {
   const v = parseVersion(version);
-  if (v !== null && v[3] !== undefined) return range.trim().replace(/^=/, '') === version.trim();
+  if (v === null) return false;
+  if (v[3] !== undefined) return range.trim().replace(/^=/, '') === version.trim();
   const test = parseRange(range);
-  return v !== null && test !== null && test(v);
+  return test?.(v) === true;
 }

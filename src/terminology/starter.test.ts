@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingDataMessage, sharedDataPath } from '../data.js';
-import { parseCsv } from '../text/csv.js';
 import { packageRoot } from '../resources.js';
+import { parseCsv } from '../text/csv.js';
 
 // ---------------------------------------------------------------------------------------------
 // Loading the pack

@@ -26,9 +26,9 @@ import {
   type CueMatch,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
-import { tokenize } from '../../text/tokenize.js';
 import type { Span } from '../../doc/types.js';
 import { ClinoteError } from '../../errors/error.js';
+import { tokenize } from '../../text/tokenize.js';
 import { type LabeledSpan, prf, SpanScorer } from '../metrics.js';
 import { type BioScopeSentence, readBioScope } from '../readers/bioscope.js';
 import { resolveEvalData } from '../resolve.js';

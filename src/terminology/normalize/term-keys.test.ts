@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../../text/tokenize.js';
 import { normalize } from '../../doc/normalize.js';
+import { tokenize } from '../../text/tokenize.js';
 import { termKeys, tokenKeys } from './term-keys.js';
 
 describe('termKeys', () => {

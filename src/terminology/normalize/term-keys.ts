@@ -3,8 +3,9 @@
  * normalization view, then the note tokenizer, then tokenKey on each token's `norm`, dropping
  * tokens whose key is '' (pure punctuation). A term and the same words in a note get the same keys.
  */
-import { tokenize } from '../../text/tokenize.js';
+
 import { normalize } from '../../doc/normalize.js';
+import { tokenize } from '../../text/tokenize.js';
 import { tokenKey } from './token-key.js';
 
 /** Token keys of a term, in order (punctuation dropped). */
