@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8 } from '../doc/decode.js';
+import { expectClosedAndDescribed } from '../doc/testing.js';
 import { loadPipelineSync } from '../engine-sync.js';
 import { packageRoot } from '../resources.js';
 import { type ResultOptions, toResult } from './result.js';
@@ -168,6 +169,10 @@ const expectValid = (result: Json): void => {
 };
 
 describe('schemas/result.schema.json', () => {
+  it('closes every object and describes every field, at every level', () => {
+    expectClosedAndDescribed(ResultSchema, 'Result');
+  });
+
   it('is the JSON of ResultSchema (npm run generate)', () => {
     expect(FILE_SCHEMA).toEqual(JSON.parse(JSON.stringify(generatedSchemas()['result.schema.json'])));
   });

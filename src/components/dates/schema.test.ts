@@ -1,5 +1,5 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
+import { expectClosedAndDescribed, expectValidItems } from '../../doc/testing.js';
 import { loadPipelineSync } from '../../engine-sync.js';
 import { exampleNotes } from '../measurements/testing.js';
 import { DateMentionSchema } from './types.js';
@@ -15,36 +15,13 @@ describe('the dates layer schema (DateMentionSchema)', () => {
         const outcome = pipeline.processSync({ id: name, text, meta });
         expect(outcome.ok, name).toBe(true);
         if (!outcome.ok) continue;
-        for (const d of outcome.doc.get('dates')) {
-          total++;
-          if (!Value.Check(DateMentionSchema, d)) {
-            const error = Value.Errors(DateMentionSchema, d).First();
-            expect.fail(`${name}: ${error?.path} ${error?.message} in ${JSON.stringify(d)}`);
-          }
-        }
+        total += expectValidItems(DateMentionSchema, outcome.doc.get('dates'), name);
       }
     }
     expect(total).toBeGreaterThan(400);
   });
 
   it('closes every object and describes every field', () => {
-    const walk = (schema: unknown, path: string): void => {
-      if (!schema || typeof schema !== 'object') return;
-      const s = schema as Record<string, unknown>;
-      if (s.type === 'object') {
-        expect(s.additionalProperties, path).toBe(false);
-        expect(typeof s.description, path).toBe('string');
-        for (const [k, v] of Object.entries(s.properties as Record<string, unknown>)) {
-          expect(typeof (v as { description?: unknown }).description, `${path}.${k}`).toBe('string');
-          walk(v, `${path}.${k}`);
-        }
-      }
-      for (const k of ['items', 'anyOf'] as const) {
-        const sub = s[k];
-        if (Array.isArray(sub)) for (const [i, x] of sub.entries()) walk(x, `${path}.${k}[${i}]`);
-        else walk(sub, `${path}.${k}`);
-      }
-    };
-    walk(JSON.parse(JSON.stringify(DateMentionSchema)), 'DateMention');
+    expectClosedAndDescribed(DateMentionSchema, 'DateMention');
   });
 });
