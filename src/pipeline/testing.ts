@@ -22,3 +22,24 @@ export function buildSync<S extends TSchema>(
     if (r instanceof Promise) throw new Error(`component '${factory.name}' runs asynchronously`);
   };
 }
+
+/** Every `id` of a JSON value (a rule file), depth first. */
+export function idsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(idsOf);
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return [...(typeof o.id === 'string' ? [o.id] : []), ...Object.values(o).flatMap(idsOf)];
+  }
+  return [];
+}
+
+/** Every list of words of a JSON value (arrays of strings), with its path. */
+export function listsOf(value: unknown, path = ''): [string, string[]][] {
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v === 'string')) return [[path, value as string[]]];
+    return value.flatMap((v, i) => listsOf(v, `${path}[${i}]`));
+  }
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => listsOf(v, path ? `${path}.${k}` : k));
+  return [];
+}

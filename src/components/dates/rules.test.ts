@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FactoryContext } from '../../pipeline/component.js';
 import { loadJsonResource } from '../../pipeline/resource-file.js';
+import { idsOf, listsOf } from '../../pipeline/testing.js';
 import { fileResourceContext, resourcePath } from '../../resources.js';
 import { segmentedDoc } from '../measurements/testing.js';
 import {
@@ -26,27 +27,6 @@ function serving(value: unknown): FactoryContext {
     readResource: (p) => (p === 'test.json' ? JSON.stringify(value) : ctx.readResource(p)),
     readResourceBytes: (p) => ctx.readResourceBytes(p),
   };
-}
-
-/** Every `id` of a JSON value, depth first. */
-function idsOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(idsOf);
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return [...(typeof o.id === 'string' ? [o.id] : []), ...Object.values(o).flatMap(idsOf)];
-  }
-  return [];
-}
-
-/** Every list of words of a JSON value (arrays of strings), with its path. */
-function listsOf(value: unknown, path = ''): [string, string[]][] {
-  if (Array.isArray(value)) {
-    if (value.every((v) => typeof v === 'string')) return [[path, value as string[]]];
-    return value.flatMap((v, i) => listsOf(v, `${path}[${i}]`));
-  }
-  if (value && typeof value === 'object')
-    return Object.entries(value).flatMap(([k, v]) => listsOf(v, path ? `${path}.${k}` : k));
-  return [];
 }
 
 describe('date word lists and pattern words (resources/dates)', () => {
