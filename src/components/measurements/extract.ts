@@ -15,9 +15,10 @@
  */
 import type { Concept, Token } from '../../doc/types.js';
 import { round } from '../../text/offsets.js';
-import { alternation, type CompiledLexicon, type CompiledPanel, type TestEntry } from './lexicon.js';
+import type { CompiledLexicon, CompiledPanel, TestEntry } from './lexicon.js';
 import { type CompiledMeasurementPatterns, key } from './patterns.js';
 import type { Comparator, FlagCode, ValueKind, VitalKind } from './types.js';
+import { convertedExec, fillerExec, refExec, UnitMatcher, unitOnlyExec } from './unit-match.js';
 
 // ---------------------------------------------------------------------------------------------
 // Raw results (normalized offsets, no text)
@@ -168,13 +169,16 @@ export class MeasurementExtractor {
   readonly #p: CompiledMeasurementPatterns;
   readonly #valueRe: RegExp;
   readonly #ftInRe: RegExp;
-  readonly #unitRe: RegExp;
+  /** The units (`[ \t]?(?<u>${U})${B}`, flag `iy`, without the regex). */
+  readonly #units: UnitMatcher;
   readonly #qualRe: RegExp;
   readonly #flagRe: RegExp;
   readonly #refRe: RegExp;
   /** Words right before a number that make it part of a reference range, not a result. */
   readonly #refBeforeRe: RegExp;
-  readonly #fillerRe: RegExp;
+  /** The filler alternatives before the unit in parentheses, and those after it (see `#filler`). */
+  readonly #fillerHeadRe: RegExp;
+  readonly #fillerTailRe: RegExp;
   readonly #chainRe: RegExp;
   readonly #notValueAfterRe: RegExp;
   /** Before the test in the same clause: the value is a goal, a threshold or an order, not a result. */
@@ -186,15 +190,14 @@ export class MeasurementExtractor {
   readonly #fio2Re: RegExp;
   readonly #fio2LabelRe: RegExp;
   readonly #prepRe: RegExp;
-  readonly #convertedRe: RegExp;
   readonly #preQualRe: RegExp;
   readonly #forQualRe: RegExp;
   readonly #forListBreakRe: RegExp;
-  readonly #unitOnlyRe: RegExp;
+  /** The lab-only and link units the unit-only scan looks for. */
+  readonly #unitOnlyUnits: UnitMatcher;
   /** A comparator right before a number. */
   readonly #cmpBeforeRe: RegExp;
   readonly #resultStickyRe: RegExp;
-  readonly #unitCellRe: RegExp;
   readonly #respectivelyLinkRe: RegExp;
   /** A test's head word, a link, then a number. */
   readonly #headNumericRe: RegExp;
@@ -209,7 +212,6 @@ export class MeasurementExtractor {
     this.#lex = lexicon;
     this.#p = patterns;
     const P = patterns;
-    const U = lexicon.unitSource;
     const B = '(?:(?<=[^A-Za-z0-9])|(?![A-Za-z0-9]))';
     this.#valueRe = new RegExp(
       String.raw`[ \t]*(?:(?<cmp>${P.comparatorSource})[ \t]*)?(?:` +
@@ -223,23 +225,22 @@ export class MeasurementExtractor {
       String.raw`[ \t]*(?<ft>[3-7])[ \t]*(?<fm>${P.feetSource})[ \t]*(?:(?<in>\d{1,2}(?:\.\d+)?)[ \t]*(?:${P.inchSource})?)?`,
       'iy',
     );
-    this.#unitRe = new RegExp(String.raw`[ \t]?(?<u>${U})${B}`, 'iy');
-    this.#unitCellRe = new RegExp(`(?<u>${U})${B}`, 'iy');
+    this.#units = lexicon.unitMatcher;
     this.#qualRe = new RegExp(String.raw`[ \t]*(?<q>${lexicon.qualitativeSource})(?![A-Za-z0-9+])`, 'y');
     this.#flagRe = new RegExp(String.raw`[ \t]*(?<f>${lexicon.flagSource})${B}`, 'y');
     const REF = P.referenceSource;
     this.#refRe = new RegExp(
       String.raw`[ \t]*(?:(?<open>[(\[])|(?<semi>[;,])(?=[ \t]*(?:${REF})))?[ \t]*(?:(?<kw>${REF})[ \t]*[:=,]?[ \t]*)?` +
-        String.raw`(?:(?<lo>${NUM})[ \t]*(?:[-–]|${P.rangeSource})[ \t]*(?<hi>${NUM})|(?<cmp><=|>=|≤|≥|<|>)[ \t]*(?<lim>${NUM}))` +
-        String.raw`(?:[ \t]*(?<u>${U})${B})?[ \t]*(?<close>[)\]])?`,
+        String.raw`(?:(?<lo>${NUM})[ \t]*(?:[-–]|${P.rangeSource})[ \t]*(?<hi>${NUM})|(?<cmp><=|>=|≤|≥|<|>)[ \t]*(?<lim>${NUM}))`,
       'iy',
     );
     this.#refBeforeRe = new RegExp(
       String.raw`(?:${REF}|${P.referenceValueSource})(?:[ \t]*\([^()]{1,8}\))?[ \t]*(?:[:=,]|is|of|up[ \t]+to)?[ \t]*(?:[<>≤≥]=?|-)?[ \t]*$|(?:\d[ \t]*[-–]|[<>≤≥]=?)[ \t]*$`,
       'i',
     );
-    this.#fillerRe = new RegExp(
-      String.raw`[ \t]*(?:(?<p>[:=#~])|[,(](?=[ \t]*[<>≤≥]?[ \t]*[\d.])|-(?=[ \t])|\([ \t]*(?<pu>${U})[ \t]*\)|\((?<pa>[A-Za-z][A-Za-z0-9\-+ ]{0,14})\)|(?<w>${P.fillerSource})(?![A-Za-z0-9]))`,
+    this.#fillerHeadRe = /(?<p>[:=#~])|[,(](?=[ \t]*[<>≤≥]?[ \t]*[\d.])|-(?=[ \t])/iy;
+    this.#fillerTailRe = new RegExp(
+      String.raw`\((?<pa>[A-Za-z][A-Za-z0-9\-+ ]{0,14})\)|(?<w>${P.fillerSource})(?![A-Za-z0-9])`,
       'iy',
     );
     this.#chainRe = new RegExp(
@@ -268,10 +269,6 @@ export class MeasurementExtractor {
     );
     this.#fio2LabelRe = new RegExp(FIO2, 'i');
     this.#prepRe = new RegExp(String.raw`[ \t]*,?[ \t]*(?:${P.o2PrepositionSource})[ \t]+`, 'iy');
-    this.#convertedRe = new RegExp(
-      String.raw`[ \t]*[(/][ \t]*(?<v>${NUM})[ \t]*(?<u>${U})${B}[ \t]*\)?`,
-      'iy',
-    );
     this.#preQualRe = new RegExp(
       String.raw`(?:^|[^A-Za-z])(?<q>${P.resultBeforeSource})[ \t]+(?:(?:${P.specimenSource})[ \t]+)?$`,
       'i',
@@ -295,12 +292,7 @@ export class MeasurementExtractor {
       }
     }
     // single letters (`C`, `F`) are units only right after a temperature word
-    const LU = alternation(forms.filter((f) => !/^[A-Za-z]$/.test(f)));
-    const NUM_EU = String.raw`(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d{1,3}(?: \d{3})+(?![\d])|\d+,\d{1,2}(?![\d,])|\d+)(?:\.\d+)?|\.\d+`;
-    this.#unitOnlyRe = new RegExp(
-      String.raw`(?<![\w.,/])(?:(?<a>\d{2,3})[ \t]*\/[ \t]*(?<b>\d{2,3})|(?<n>${NUM_EU})(?:%?[ \t]*[-–][ \t]*(?<n2>${NUM_EU}))?)[ \t]?(?<u>${LU})${B}`,
-      'gi',
-    );
+    this.#unitOnlyUnits = new UnitMatcher(forms.filter((f) => !/^[A-Za-z]$/.test(f)));
     this.#cmpBeforeRe = new RegExp(
       String.raw`(${P.unitComparatorSymbolSource}|(?<![A-Za-z])(?:${P.unitComparatorWordSource}))[ \t]*$`,
       'i',
@@ -594,11 +586,9 @@ export class MeasurementExtractor {
     GAP_RE.lastIndex = p;
     if (GAP_RE.test(layout)) tableGap = true;
     for (let k = 0; k < 6; k++) {
-      const re = this.#fillerRe;
-      re.lastIndex = p;
-      const m = re.exec(text);
-      if (!m || m.index !== p) break;
-      const g = m.groups!;
+      const m = fillerExec(this.#fillerHeadRe, this.#fillerTailRe, this.#units, text, p);
+      if (!m) break;
+      const g = m.groups;
       if (g.pu !== undefined) {
         const ucum = this.#lex.unit(g.pu, testId);
         if (ucum === undefined) break;
@@ -609,7 +599,7 @@ export class MeasurementExtractor {
         const ws = m.index + m[0].length - g.w.length;
         fillerQual ??= { start: ws, end: ws + g.w.length, word: g.w.toLowerCase() };
       }
-      p = re.lastIndex;
+      p = m.index + m[0].length;
       if (p - a.end > 50) break;
     }
     if (p - a.end > 50) return [];
@@ -636,13 +626,12 @@ export class MeasurementExtractor {
             q = this.#missingCellRe.lastIndex;
             continue;
           }
-          this.#unitCellRe.lastIndex = c;
-          const um = this.#unitCellRe.exec(text);
-          if (um && um.index === c && !/^\d/.test(um[0])) {
-            const ucum = this.#lex.unit(um.groups!.u!, testId);
+          const ue = this.#units.match(text, c);
+          if (ue >= 0 && !/^\d/.test(text.charAt(c))) {
+            const ucum = this.#lex.unit(text.slice(c, ue), testId);
             if (ucum !== undefined) {
-              rowUnit = { start: c, end: c + um[0].length, ucum };
-              q = c + um[0].length;
+              rowUnit = { start: c, end: ue, ucum };
+              q = ue;
               continue;
             }
           }
@@ -868,14 +857,12 @@ export class MeasurementExtractor {
     if (unitFromValue) group.unit = unitFromValue;
     // unit
     if (!group.unit) {
-      this.#unitRe.lastIndex = q;
-      const um = this.#unitRe.exec(text);
-      if (um && um.index === q) {
-        const ucum = this.#lex.unit(um.groups!.u!, testId);
+      const um = this.#units.unitAt(text, q);
+      if (um) {
+        const ucum = this.#lex.unit(text.slice(um.start, um.end), testId);
         if (ucum !== undefined) {
-          const us = q + um[0].length - um.groups!.u!.length;
-          group.unit = { start: us, end: q + um[0].length, ucum };
-          q = q + um[0].length;
+          group.unit = { start: um.start, end: um.end, ucum };
+          q = um.end;
         }
       }
     }
@@ -890,9 +877,8 @@ export class MeasurementExtractor {
     }
     // converted value written next to it: `38.2 C (100.8 F)`, `80 kg (176 lb)`
     if (vital === 'temp' || vital === 'weight' || vital === 'height') {
-      this.#convertedRe.lastIndex = q;
-      const cm = this.#convertedRe.exec(text);
-      if (cm && cm.index === q) {
+      const cm = convertedExec(this.#units, text, q);
+      if (cm) {
         const ucum = this.#lex.unit(cm.groups!.u!, testId);
         if (ucum !== undefined && ucum !== group.unit?.ucum) {
           const vs = q + cm[0].indexOf(cm.groups!.v!);
@@ -928,10 +914,9 @@ export class MeasurementExtractor {
 
   #ref(text: string, q: number, group: RawGroup, testId: string | undefined, cell: boolean): number {
     if (group.ref) return q;
-    this.#refRe.lastIndex = q;
-    const rm = this.#refRe.exec(text);
-    if (!rm || rm.index !== q) return q;
-    const g = rm.groups!;
+    const rm = refExec(this.#refRe, this.#units, text, q);
+    if (!rm) return q;
+    const g = rm.groups;
     const bracketed = g.open !== undefined && g.close !== undefined;
     const bare = g.open === undefined && g.semi === undefined && g.close === undefined && g.kw === undefined;
     if (!(bracketed || g.kw !== undefined || (bare && g.lo !== undefined && !cell))) return q;
@@ -1289,18 +1274,17 @@ export class MeasurementExtractor {
       return false;
     };
     const found: RawMeasurement[] = [];
-    const re = this.#unitOnlyRe;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
+    const units = this.#unitOnlyUnits;
+    for (let m = unitOnlyExec(units, text, 0); m; m = unitOnlyExec(units, text, m.index + m.text.length)) {
       const s = m.index;
-      const e = s + m[0].length;
+      const e = s + m.text.length;
       if (taken(s, e)) continue;
       // the next char must not continue a number (`2/3`) or a date
       if (/[\d/]/.test(text.charAt(e))) continue;
       // a bound of a reference range (`normal range, 44–133 μmol/L`, `<5 mg/L`)
       if (this.#refBeforeRe.test(text.slice(Math.max(0, s - 30), s))) continue;
-      const g = m.groups!;
-      const ucum = this.#lex.unit(g.u!, undefined) ?? this.#lex.unit(g.u!, 'temp');
+      const g = m;
+      const ucum = this.#lex.unit(g.u, undefined) ?? this.#lex.unit(g.u, 'temp');
       if (ucum === undefined) continue;
       const labOnly = this.#p.labOnlyUnits.has(ucum);
       const before = this.#testBefore(text, s, anchors);
@@ -1316,7 +1300,7 @@ export class MeasurementExtractor {
         rule = 'meas.unit-only.far';
       }
       if (!test) continue;
-      const us = s + m[0].length - g.u!.length;
+      const us = s + m.text.length - g.u.length;
       let value: RawValue;
       let vital: VitalKind | undefined;
       let components: RawGroup['components'];
@@ -1328,12 +1312,12 @@ export class MeasurementExtractor {
         if (!(a > b && a <= 300 && b >= 10)) continue;
         value = {
           start: s,
-          end: s + m[0].length - g.u!.length - (m[0].length - m[0].trimEnd().length),
+          end: s + m.text.length - g.u.length - (m.text.length - m.text.trimEnd().length),
           kind: 'ratio',
           numerator: a,
           denominator: b,
         };
-        value.end = s + m[0].indexOf(g.b!, g.a.length) + g.b!.length;
+        value.end = s + m.text.indexOf(g.b!, g.a.length) + g.b!.length;
         vital = 'bp';
         const bs = value.end - g.b!.length;
         components = {
@@ -1342,10 +1326,10 @@ export class MeasurementExtractor {
         };
       } else {
         const n = g.n!;
-        const ns = s + m[0].indexOf(n);
+        const ns = s + m.text.indexOf(n);
         const ne = ns + n.length;
         if (g.n2 !== undefined) {
-          const n2e = ns + m[0].slice(ns - s).indexOf(g.n2, n.length) + g.n2.length;
+          const n2e = ns + m.text.slice(ns - s).indexOf(g.n2, n.length) + g.n2.length;
           value = { start: ns, end: n2e, kind: 'range', low: parseNumEu(n), high: parseNumEu(g.n2) };
         } else value = { start: ns, end: ne, kind: 'numeric', value: parseNumEu(n) };
         // a comparator written before the number (`<20 mg/dL`, `over 125 bpm`)

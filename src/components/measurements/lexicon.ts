@@ -7,6 +7,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { tokenize } from '../../text/tokenize.js';
 import { RULE_ID_PATTERN } from './patterns.js';
 import { type FlagCode, FlagCodeSchema, VitalKindSchema } from './types.js';
+import { UnitMatcher } from './unit-match.js';
 
 export const DEFAULT_MEASUREMENT_RULES = 'measurements/measurements.json';
 
@@ -221,7 +222,10 @@ export class CompiledLexicon {
   /** Unit written form (lower-cased, or exact) -> UCUM and the tests it is restricted to. */
   readonly #unitsExact = new Map<string, { ucum: string; onlyFor?: readonly string[] }>();
   readonly #unitsLower = new Map<string, { ucum: string; onlyFor?: readonly string[] }>();
-  readonly unitSource: string;
+  readonly #unitForms: readonly string[];
+  #unitSource: string | undefined;
+  /** The unit forms matched as `(?:${unitSource})` with its boundary, without the regex (unit-match.ts). */
+  readonly unitMatcher: UnitMatcher;
   readonly #qualitative = new Map<string, string>();
   readonly qualitativeSource: string;
   readonly #flags = new Map<string, FlagCode>();
@@ -275,7 +279,8 @@ export class CompiledLexicon {
         unitForms.push(w);
       }
     }
-    this.unitSource = alternation(unitForms);
+    this.#unitForms = unitForms;
+    this.unitMatcher = new UnitMatcher(unitForms);
     const qForms: string[] = [];
     for (const q of rules.qualitative) {
       for (const w of q.written) {
@@ -316,6 +321,12 @@ export class CompiledLexicon {
       if (first) this.#resultFirst.add(first);
     }
     this.resultWordSource = alternation(rForms);
+  }
+
+  /** A regex alternation of the unit forms (computed on first use: the extractor reads units with `unitMatcher`). */
+  get unitSource(): string {
+    this.#unitSource ??= alternation(this.#unitForms);
+    return this.#unitSource;
   }
 
   /** Whether a token (its norm) may start a result word. */
