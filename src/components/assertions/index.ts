@@ -13,6 +13,7 @@ import type { Doc } from '../../doc/doc.js';
 import type { Concept, Section, Sentence, Token } from '../../doc/types.js';
 import { defineComponent, type FactoryContext } from '../../pipeline/component.js';
 import { fileResourceContext } from '../../resources.js';
+import { lastStartingAtOrBefore } from '../../text/offsets.js';
 import { ContextEngine, type ContextSentence, type SectionContext, type SectionLevel } from './engine.js';
 import { DEFAULT_ASSERTION_RULES, loadCompiledRules } from './rules.js';
 import { DEFAULT_CHRONIC_LEXICON, loadCompiledLexicon } from './temporality.js';
@@ -110,18 +111,6 @@ export const AssertionsOptionsSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Index of the last item whose start is <= at (items sorted by start), or -1. */
-function lastStartingAtOrBefore(items: readonly { readonly start: number }[], at: number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((items[mid] as { start: number }).start <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
 
 function sectionContext(doc: Doc, sections: readonly Section[], index: number): SectionContext {
   const levels: SectionLevel[] = [];
