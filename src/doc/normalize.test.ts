@@ -71,6 +71,18 @@ describe('normalize: offset map', () => {
     expect(original.slice(s2, e2)).toBe('ok');
   });
 
+  // marks that NFC expands (U+0F75 -> U+0F71 U+0F74, U+0344 -> U+0308 U+0301) after a character
+  // NFC leaves alone: that character keeps its own offset, only the marks map as one block
+  it.each([
+    ['\n\u0f75WBC', [0, 1, 1, 2, 3, 4, 5], [1, 2, 2, 3, 4, 5]],
+    ['b.i.d\u0344', [0, 1, 2, 3, 4, 5, 5, 6], [1, 2, 3, 4, 5, 6, 6]],
+    [' \u0344x', [0, 1, 1, 2, 3], [1, 2, 2, 3]],
+  ])('keeps the base before an expanding mark at its own offset: %j', (text, starts, ends) => {
+    const v = normalize(text);
+    expect(Array.from(v.starts ?? [])).toEqual(starts);
+    expect(Array.from(v.ends ?? [])).toEqual(ends);
+  });
+
   it('property: every normalized span maps to an in-bounds, ordered original span', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.nat(), fc.nat(), (text, a, b) => {

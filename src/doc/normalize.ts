@@ -282,7 +282,24 @@ function charPass(
         if (nfc.length === cluster.length) {
           for (let k = 0; k < nfc.length; k++) emit(nfc[k]!, from + k, from + k + 1);
         } else {
-          emit(nfc, from, j);
+          // what NFC left as it was (a base character before the marks, a mark after them) keeps
+          // its own offset; only the part it changed maps as one block (a line break before a mark
+          // that NFC expands must not be merged into the mark)
+          let pre = 0;
+          while (pre < nfc.length && pre < cluster.length && nfc[pre] === cluster[pre]) pre++;
+          let suf = 0;
+          while (
+            suf < nfc.length - pre &&
+            suf < cluster.length - pre &&
+            nfc[nfc.length - 1 - suf] === cluster[cluster.length - 1 - suf]
+          )
+            suf++;
+          for (let k = 0; k < pre; k++) emit(nfc[k]!, from + k, from + k + 1);
+          emit(nfc.slice(pre, nfc.length - suf), from + pre, j - suf);
+          for (let k = nfc.length - suf; k < nfc.length; k++) {
+            const at = j - (nfc.length - k);
+            emit(nfc[k]!, at, at + 1);
+          }
         }
         plainFrom = j;
       }
