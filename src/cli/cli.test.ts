@@ -388,6 +388,15 @@ describe('clinote extract: output and errors', () => {
     expect(r.stderr).toMatch(/1 file skipped/);
   });
 
+  it('--out naming an input: a usage error, and the input is left as it was', async () => {
+    const root = await fixture('out-is-input', { 'notes.ndjson': '{"id": "a", "text": "No fever."}\n' });
+    const file = join(root, 'notes.ndjson');
+    const r = await run(['extract', file, '--format', 'ndjson', '--out', file]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('CLINOTE_E_CLI_USAGE');
+    expect(await readFile(file, 'utf8')).toBe('{"id": "a", "text": "No fever."}\n');
+  });
+
   it('an --out path that cannot be written: CLINOTE_E_OUTPUT_WRITE, exit 4', async () => {
     const root = await fixture('out-bad', { 'a.txt': NOTE_A });
     const r = await run(['extract', join(root, 'a.txt'), '--out', join(root, 'no', 'such', 'dir', 'x.json')]);

@@ -7,6 +7,7 @@
  * 4 output write error; 64 usage; 130 interrupted.
  */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BatchRecord } from '../batch/records.js';
 import { type ChunkEngine, runBatch } from '../batch/runner.js';
@@ -59,6 +60,17 @@ export async function runExtract(
   const started = performance.now();
   if (inputs.filter((a) => a === '-').length > 1) {
     throw new ClinoteError('CLINOTE_E_CLI_USAGE', "'-' (stdin) can be given only once", {});
+  }
+  // an input named as the output would be truncated before it is read: refuse, nothing is touched
+  if (options.out !== undefined) {
+    const out = resolve(options.out);
+    if (inputs.some((a) => a !== '-' && resolve(a) === out)) {
+      throw new ClinoteError(
+        'CLINOTE_E_CLI_USAGE',
+        '--out names one of the inputs: choose another output file',
+        {},
+      );
+    }
   }
   const format = getFormat(options.format);
   if (!format) {
