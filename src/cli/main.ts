@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `clinote` executable (package.json `bin`). Everything lives in ./cli.ts (`runCli`); this file
- * binds it to the process: streams, exit code, and Ctrl-C (the first one stops reading, finishes the
- * notes already read and closes the output; the second one quits at once).
+ * binds it to the process: streams, exit code, and signals (SIGINT, SIGTERM, SIGHUP: the first one
+ * stops reading, finishes the notes already read and closes the output; the second quits at once).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runCli } from './cli.js';
@@ -15,12 +15,23 @@ setFlagsFromString('--no-regexp-tier-up');
 
 const controller = new AbortController();
 let interrupts = 0;
-process.on('SIGINT', () => {
-  interrupts++;
-  if (interrupts > 1) process.exit(130);
-  process.stderr.write('clinote: interrupted: finishing the notes already read (Ctrl-C again to quit now)\n');
-  controller.abort();
-});
+/** The first signal that stopped the run: its exit code is 128 + its number (SIGINT 130). */
+let stoppedBy: { readonly name: string; readonly code: number } | undefined;
+// Ctrl-C, a supervisor's SIGTERM, a closed terminal's SIGHUP: stop reading, finish the notes already
+// read, close the output (a JSON document stays valid); a second signal quits at once
+for (const [name, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
+  process.on(name, () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(stoppedBy?.code ?? code);
+    stoppedBy = { name, code };
+    process.stderr.write(`clinote: ${name}: finishing the notes already read (again to quit now)\n`);
+    controller.abort();
+  });
+}
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -30,6 +41,8 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   signal: controller.signal,
 });
+// the command reports an interrupted run as 130 (EXIT.interrupted); say which signal it was
+if (stoppedBy !== undefined && process.exitCode === 130) process.exitCode = stoppedBy.code;
 // Everything is written: leave now rather than through the orderly teardown of the heap and the
 // platform, which took tens of milliseconds after the last result. Only when no write is still
 // pending on stdout or stderr (pipes are asynchronous on some systems); else exit as usual.
