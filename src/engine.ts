@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { registryOf } from './components/loaders.js';
-import { ClinoteError } from './errors/error.js';
+import { ClinoteError, jsonErrorReason } from './errors/error.js';
 import type { RunHooks } from './pipeline/component.js';
 import { type CreatePipelineOptions, createPipeline, type Pipeline } from './pipeline/pipeline.js';
 import type { Registry } from './pipeline/registry.js';
@@ -70,7 +70,7 @@ export function readConfigFile(path: string): unknown {
   } catch (e) {
     throw new ClinoteError(
       'CLINOTE_E_CONFIG_UNREADABLE',
-      `pipeline config '${path}' is not valid JSON: ${e instanceof Error ? e.message : ''}`,
+      `pipeline config '${path}' is not valid JSON (${jsonErrorReason(e)})`,
       { path },
     );
   }

@@ -404,6 +404,14 @@ describe('clinote extract: output and errors', () => {
     expect(r.stderr).toContain('CLINOTE_E_OUTPUT_WRITE');
   });
 
+  it('a note given as --pipeline by mistake: exit 3, and none of its text in the error', async () => {
+    const root = await fixture('config-note', { 'a.txt': `CANARY-PHI-4471 ${NOTE_A}` });
+    const r = await run(['extract', join(root, 'a.txt'), '--pipeline', join(root, 'a.txt')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('CLINOTE_E_CONFIG_UNREADABLE');
+    expect(r.stderr).not.toContain('CANARY');
+  });
+
   it('a bad pipeline config: exit 3', async () => {
     const root = await fixture('config', { 'a.txt': NOTE_A, 'bad.json': '{"name": "x", "components": []}' });
     const missing = await run(['extract', join(root, 'a.txt'), '--pipeline', join(root, 'none.json')]);

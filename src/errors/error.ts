@@ -46,3 +46,16 @@ export function errorReason(e: unknown): string {
   if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * Why JSON.parse failed, without the text it was given: V8's message quotes the start of the input
+ * ("Unexpected token 'H', \"HPI: chest pain\" is not valid JSON"), which may be a note. Keeps only
+ * the position, when the message has one.
+ */
+export function jsonErrorReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : '';
+  const at = /at position (\d+)/.exec(message);
+  if (at) return `syntax error at position ${at[1]}`;
+  if (/Unexpected end/.test(message)) return 'unexpected end of the input';
+  return 'syntax error';
+}

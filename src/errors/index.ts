@@ -5,4 +5,4 @@ export {
   errorSpec,
   isErrorCode,
 } from './catalogue.js';
-export { ClinoteError, isClinoteError, toClinoteError } from './error.js';
+export { ClinoteError, isClinoteError, jsonErrorReason, toClinoteError } from './error.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { ClinoteError } from '../errors/error.js';
+import { ClinoteError, jsonErrorReason } from '../errors/error.js';
 import type { FactoryContext } from './component.js';
 import { schemaIssues } from './config.js';
 
@@ -16,7 +16,7 @@ export function loadJsonResource<S extends TSchema>(ctx: FactoryContext, path: s
     } catch (e) {
       throw new ClinoteError(
         'CLINOTE_E_RESOURCE_INVALID',
-        `${path}: not valid JSON (${e instanceof Error ? e.message : ''})`,
+        `${path}: not valid JSON (${jsonErrorReason(e)})`,
         { path },
       );
     }
