@@ -54,7 +54,8 @@ export function formatSink(format: OutputFormat, options: WriterOptions, out: Ou
     open: () => out.write(writer.begin()),
     write,
     async close(summary) {
-      await out.write(writer.end(summary));
+      const end = writer.end(summary);
+      for (const part of typeof end === 'string' ? [end] : end) await out.write(part);
       await out.close();
     },
     abort: () => out.abort(),

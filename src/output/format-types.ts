@@ -40,8 +40,11 @@ export interface FormatWriter {
   begin(): string;
   result(result: Result): string;
   error(error: ErrorResult): string;
-  /** After the last record. */
-  end(summary: OutputSummary): string;
+  /**
+   * After the last record: the text, or its parts in order (a document holding a million error
+   * records is written piece by piece, never built as one string).
+   */
+  end(summary: OutputSummary): string | readonly string[];
 }
 
 export interface OutputFormat {

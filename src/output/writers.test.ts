@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorResult, Result } from './schema.js';
-import { type FormatWriter, formatNames, getFormat, type OutputSummary, registerFormat } from './writers.js';
+import {
+  type FormatWriter,
+  formatNames,
+  getFormat,
+  jsonFormat,
+  type OutputSummary,
+  registerFormat,
+} from './writers.js';
 
 const stamp = { name: 'p', version: '0123456789abcdef', components: [] };
 const result = (id: string): Result => ({
@@ -30,7 +37,8 @@ const summary: OutputSummary = {
 function write(w: FormatWriter, records: (Result | ErrorResult)[], s = summary): string {
   let out = w.begin();
   for (const r of records) out += 'error' in r ? w.error(r) : w.result(r);
-  return out + w.end(s);
+  const end = w.end(s);
+  return out + (typeof end === 'string' ? end : end.join(''));
 }
 
 describe('output formats', () => {
@@ -65,5 +73,26 @@ describe('output formats', () => {
   it('ndjson: one line per record, in order', () => {
     const text = write(getFormat('ndjson')!.create({ single: false }), [result('a'), error('b')]);
     expect(text.split('\n')).toEqual([JSON.stringify(result('a')), JSON.stringify(error('b')), '']);
+  });
+
+  it('json batch: many error records are written in parts, never as one string', () => {
+    const w = jsonFormat.create({ single: false });
+    const n = 10_000;
+    let out = w.begin();
+    for (let i = 0; i < n; i++) {
+      out += w.error({
+        id: `n${i}`,
+        pipeline: { name: 'p', version: 'v', components: [] },
+        error: { code: 'CLINOTE_E_INPUT_MISSING_FIELD', message: 'no text field' },
+      });
+    }
+    const end = w.end({ ...summary, notes: n, ok: 0, errors: n });
+    expect(Array.isArray(end)).toBe(true);
+    const parts = end as readonly string[];
+    expect(parts.length).toBeGreaterThan(2);
+    for (const p of parts) expect(p.length).toBeLessThan(1 << 20);
+    const doc = JSON.parse(out + parts.join('')) as { results: unknown[]; errors: { id: string }[] };
+    expect(doc.results).toEqual([]);
+    expect(doc.errors.map((e) => e.id)).toEqual(Array.from({ length: n }, (_, i) => `n${i}`));
   });
 });

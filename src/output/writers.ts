@@ -51,14 +51,22 @@ export const jsonFormat: OutputFormat = {
       resultFrame,
       errorJson,
       end(summary) {
-        const errs = errors.length > 0 ? `\n${errors.join(',\n')}\n` : '';
+        // the error records in parts of ERROR_PART records: a million of them would overflow one string
+        const parts = [`${results > 0 ? '\n' : ''}],"errors":[`];
+        for (let i = 0; i < errors.length; i += ERROR_PART) {
+          parts.push(`${i === 0 ? '\n' : ',\n'}${errors.slice(i, i + ERROR_PART).join(',\n')}`);
+        }
+        parts.push(`${errors.length > 0 ? '\n' : ''}],"summary":${JSON.stringify(summary)}}\n`);
         errors.length = 0;
-        return `${results > 0 ? '\n' : ''}],"errors":[${errs}],"summary":${JSON.stringify(summary)}}\n`;
+        return parts;
       },
     };
     return writer;
   },
 };
+
+/** Error records joined into one piece of the `json` document's end. */
+const ERROR_PART = 4096;
 
 /** `ndjson`: one line per note, in input order: results and error results. No summary line. */
 export const ndjsonFormat: OutputFormat = {
