@@ -116,6 +116,13 @@ describe('CSV', () => {
     expect(summary(other)).toEqual(['error:g.csv:1:CLINOTE_E_INPUT_MISSING_FIELD']);
     expect(hints).toEqual(["'g.csv': no column 'text' (columns: body); see --text-field"]);
   });
+
+  it('an empty CSV (no header row) is an error, not zero notes', async () => {
+    for (const content of [[], [''], ['\n\n']]) {
+      const es = await events(readSource(content, 'e.csv', 'e.csv', 'csv', options));
+      expect(summary(es)).toEqual(['error:e.csv:0:CLINOTE_E_INPUT_MALFORMED_CSV']);
+    }
+  });
 });
 
 describe('text files', () => {

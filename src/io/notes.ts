@@ -350,4 +350,15 @@ async function* csvEvents(source: Source, file: string, options: ReadOptions): A
     const event = toEvent(record, invalidPending);
     if (event) yield event;
   }
+  if (header === null) {
+    // an empty file (or blank lines only): no header row, so no column to read notes from
+    yield {
+      type: 'error',
+      id: `${file}:0`,
+      error: new ClinoteError('CLINOTE_E_INPUT_MALFORMED_CSV', `'${file}' has no header row (it is empty)`, {
+        file,
+        row: 0,
+      }),
+    };
+  }
 }
