@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Doc } from '../doc/doc.js';
+import { textSpans } from '../doc/testing.js';
 import { readConfigFile } from '../engine.js';
 import { baseLayer, type FactoryContext } from '../pipeline/component.js';
 import { schemaIssues } from '../pipeline/config.js';
@@ -34,19 +35,6 @@ function prefix(name: string): { name: string; components: { name: string }[] } 
 
 const build = (config: unknown, context: FactoryContext = fileResourceContext()): Pipeline =>
   createPipelineSync(config, { registry, context });
-
-type Item = Record<string, unknown>;
-
-/** Every object with numeric start/end and a string text, anywhere in a value. */
-function spans(value: unknown, out: Item[] = []): Item[] {
-  if (Array.isArray(value)) for (const v of value) spans(v, out);
-  else if (value && typeof value === 'object') {
-    const o = value as Item;
-    if (typeof o.start === 'number' && typeof o.end === 'number' && typeof o.text === 'string') out.push(o);
-    for (const v of Object.values(o)) spans(v, out);
-  }
-  return out;
-}
 
 describe('every registered component', () => {
   const factories = registry.list();
@@ -116,7 +104,7 @@ describe('every registered component', () => {
         for (const layer of declared) expect(doc.has(layer)).toBe(true);
         for (const layer of declared) {
           if (layer === 'normalized') continue;
-          for (const s of spans(doc.get(layer))) {
+          for (const s of textSpans(doc.get(layer))) {
             expect(doc.text.slice(s.start as number, s.end as number), `${layer} span in ${note.id}`).toBe(
               s.text,
             );

@@ -35,3 +35,16 @@ export function expectValidItems(schema: TSchema, items: readonly unknown[], lab
   }
   return items.length;
 }
+
+type Item = Record<string, unknown>;
+
+/** Every object with numeric `start`/`end` and a string `text`, anywhere in a value (a layer). */
+export function textSpans(value: unknown, out: Item[] = []): Item[] {
+  if (Array.isArray(value)) for (const v of value) textSpans(v, out);
+  else if (value && typeof value === 'object') {
+    const o = value as Item;
+    if (typeof o.start === 'number' && typeof o.end === 'number' && typeof o.text === 'string') out.push(o);
+    for (const v of Object.values(o)) textSpans(v, out);
+  }
+  return out;
+}

@@ -3,20 +3,10 @@
  * through the test timeout) and every span must reproduce the original text.
  */
 import { describe, expect, it } from 'vitest';
+import { textSpans } from '../doc/testing.js';
 import { loadPipelineSync } from '../engine-sync.js';
 
 const pipeline = loadPipelineSync();
-
-type Item = Record<string, unknown>;
-function spans(value: unknown, out: Item[] = []): Item[] {
-  if (Array.isArray(value)) for (const v of value) spans(v, out);
-  else if (value && typeof value === 'object') {
-    const o = value as Item;
-    if (typeof o.start === 'number' && typeof o.end === 'number' && typeof o.text === 'string') out.push(o);
-    for (const v of Object.values(o)) spans(v, out);
-  }
-  return out;
-}
 
 describe('hostile notes', () => {
   it.each([
@@ -30,7 +20,7 @@ describe('hostile notes', () => {
     if (!out.ok) return;
     for (const layer of out.doc.layerNames()) {
       if (layer === 'normalized') continue;
-      for (const s of spans(out.doc.get(layer))) {
+      for (const s of textSpans(out.doc.get(layer))) {
         expect(text.slice(s.start as number, s.end as number), layer).toBe(s.text);
       }
     }

@@ -296,7 +296,8 @@ class Deadline {
         { note: id, ...(during ? { component: during } : {}) },
       );
     }
-    if (this.signal.aborted || performance.now() > this.#at) {
+    // no clock read per component when there is no deadline (the common, synchronous case)
+    if (this.signal.aborted || (this.#at !== Number.POSITIVE_INFINITY && performance.now() > this.#at)) {
       return new ClinoteError(
         'CLINOTE_E_PIPELINE_DEADLINE',
         `note '${id}' ran past its deadline${during ? ` in '${during}'` : ''}`,
@@ -361,7 +362,8 @@ function assemble(config: PipelineConfig, components: Component[], options: Crea
   };
   const maxNoteBytes = options.maxNoteBytes ?? config.limits?.maxNoteBytes ?? DEFAULT_MAX_NOTE_BYTES;
   const defaultTimeout = options.timeoutMs ?? config.limits?.timeoutMs;
-  const isAsync = components.some((c) => c.async);
+  const firstAsync = components.find((c) => c.async);
+  const isAsync = firstAsync !== undefined;
   const layers: LayerRef[] = [];
   for (const c of components) for (const ref of c.assigns) if (!layers.includes(ref)) layers.push(ref);
   const pipelineHooks = options.hooks;
@@ -477,8 +479,7 @@ function assemble(config: PipelineConfig, components: Component[], options: Crea
       return runAllSync(doc, deadlineOf(o, false), hooksOf(o));
     },
     processSync(input, o) {
-      const refused = components.find((c) => c.async);
-      if (refused) throw asyncRefused(refused);
+      if (firstAsync) throw asyncRefused(firstAsync);
       try {
         const doc = toDoc(input);
         if (doc instanceof ClinoteError) return { ok: false, id: input.id, error: doc };

@@ -379,16 +379,11 @@ export interface CompiledSectionDefault {
 export interface RulesData {
   readonly version: string;
   readonly sequences: number;
-  readonly rules: readonly {
-    readonly id: string;
-    readonly direction: Direction;
-    readonly categories: readonly AssertionCategory[];
-    readonly bits: number;
-    readonly stops: number;
-    readonly maxScope: number;
+  /** Each compiled rule as data: its sets as arrays, its order given by its place. */
+  readonly rules: readonly (Omit<CompiledRule, 'types' | 'sections' | 'order'> & {
     readonly types: readonly string[] | null;
     readonly sections: readonly string[] | null;
-  }[];
+  })[];
   /** The parsed pattern of each rule, in rule order. */
   readonly patterns: readonly PatternElements[];
   /** Each token a sequence may start with, and the rules (by order, ascending) that have such a sequence. */

@@ -29,6 +29,27 @@ const Phrase = Type.String({ minLength: 1 });
 const Phrases = Type.Array(Phrase, { minItems: 1, uniqueItems: true });
 const Words = Type.Array(Phrase, { uniqueItems: true });
 
+/** Changes of a medication the sig lexicon can name (the `medications` layer's status values). */
+export const SIG_STATUSES = [
+  'started',
+  'stopped',
+  'continued',
+  'held',
+  'increased',
+  'decreased',
+  'changed',
+] as const;
+/** Intensities the sig lexicon can name (the `medications` layer's intensity values). */
+export const SIG_INTENSITIES = [
+  'high',
+  'low',
+  'standard',
+  'maintenance',
+  'loading',
+  'prophylactic',
+  'stress',
+] as const;
+
 const PeriodUnit = literals(['s', 'min', 'h', 'd', 'wk', 'mo', 'a'] as const);
 const Day = literals(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const);
 
@@ -149,15 +170,7 @@ export const SigLexiconSchema = Type.Object(
       Type.Object(
         {
           id: Id,
-          value: literals([
-            'high',
-            'low',
-            'standard',
-            'maintenance',
-            'loading',
-            'prophylactic',
-            'stress',
-          ] as const),
+          value: literals(SIG_INTENSITIES),
           phrases: Phrases,
         },
         { additionalProperties: false },
@@ -177,15 +190,7 @@ export const SigLexiconSchema = Type.Object(
       Type.Object(
         {
           id: Id,
-          value: literals([
-            'started',
-            'stopped',
-            'continued',
-            'held',
-            'increased',
-            'decreased',
-            'changed',
-          ] as const),
+          value: literals(SIG_STATUSES),
           tableOnly: Type.Optional(
             Type.Boolean({ description: 'Only in the status column of a medication table' }),
           ),
@@ -523,7 +528,7 @@ export interface FormEntry {
 
 export interface StatusEntry {
   readonly id: string;
-  readonly value: 'started' | 'stopped' | 'continued' | 'held' | 'increased' | 'decreased' | 'changed';
+  readonly value: (typeof SIG_STATUSES)[number];
   readonly tableOnly: boolean;
   readonly notBefore: ReadonlySet<string>;
 }

@@ -16,7 +16,7 @@ import {
   SpanText,
   TextSpanSchema,
 } from '../../doc/schema.js';
-import { TimingSchema } from './lexicon.js';
+import { SIG_INTENSITIES, SIG_STATUSES, TimingSchema } from './lexicon.js';
 
 /** The span of an attribute: start, end and its text. */
 const Span = { ...SpanProperties, text: SpanText };
@@ -192,15 +192,7 @@ export const MedicationDurationSchema = Type.Object(
 );
 export interface MedicationDuration extends ReadonlyDeep<Static<typeof MedicationDurationSchema>> {}
 
-export const MEDICATION_STATUS_VALUES = [
-  'started',
-  'stopped',
-  'continued',
-  'held',
-  'increased',
-  'decreased',
-  'changed',
-] as const;
+export const MEDICATION_STATUS_VALUES = SIG_STATUSES;
 export type MedicationStatusValue = (typeof MEDICATION_STATUS_VALUES)[number];
 
 export const MedicationStatusSchema = Type.Object(
@@ -214,15 +206,7 @@ export const MedicationStatusSchema = Type.Object(
 );
 export interface MedicationStatus extends ReadonlyDeep<Static<typeof MedicationStatusSchema>> {}
 
-export const MEDICATION_INTENSITIES = [
-  'high',
-  'low',
-  'standard',
-  'maintenance',
-  'loading',
-  'prophylactic',
-  'stress',
-] as const;
+export const MEDICATION_INTENSITIES = SIG_INTENSITIES;
 
 export const MedicationIntensitySchema = Type.Object(
   {
