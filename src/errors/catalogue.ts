@@ -16,6 +16,10 @@ import { CORE_ERRORS } from './areas/core.js';
 import { EVAL_ERRORS } from './areas/eval.js';
 import { IO_ERRORS } from './areas/io.js';
 import { PACK_ERRORS } from './areas/pack.js';
+import { QUEUE_ERRORS } from './areas/queue.js';
+import { RESUME_ERRORS } from './areas/resume.js';
+import { SERVER_ERRORS } from './areas/server.js';
+import { STORE_ERRORS } from './areas/store.js';
 import { TERMINOLOGY_ERRORS } from './areas/terminology.js';
 import type { ErrorSpec } from './types.js';
 
@@ -28,6 +32,10 @@ const ALL_ERRORS = [
   ...TERMINOLOGY_ERRORS,
   ...PACK_ERRORS,
   ...ASSERTION_ERRORS,
+  ...SERVER_ERRORS,
+  ...STORE_ERRORS,
+  ...QUEUE_ERRORS,
+  ...RESUME_ERRORS,
 ] as const;
 
 /** Every code of the catalogue, as a union of string literals: a typo in a code is a compile error. */
