@@ -35,9 +35,32 @@ export interface WorkerPoolOptions {
   readonly threads: number;
   /** The worker module (default: `worker.js` next to this module; from the TypeScript sources, dist's). */
   readonly workerFile?: string;
-  /** TEST ONLY: make a worker exit or throw on a given note. */
+  /**
+   * The hard per-note deadline (ms): a note still running this long after it started (plus
+   * WATCHDOG_GRACE_MS) gets its thread terminated and replaced; the note becomes an error record
+   * CLINOTE_E_PIPELINE_DEADLINE and the other notes of its chunk are run again on the new thread.
+   * Default: the pipeline's `limits.timeoutMs`, else DEFAULT_NOTE_TIMEOUT_MS. 0: no watchdog.
+   */
+  readonly noteTimeoutMs?: number;
+  /** TEST ONLY: make a worker exit, throw or spin on a given note. */
   readonly test?: WorkerTestOptions;
 }
+
+/** What `run` may be told per call. */
+export interface PoolRunOptions {
+  /** This chunk's hard per-note deadline (ms), instead of the pool's. 0: none. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The hard per-note deadline when neither the pool options nor the pipeline config set one: far
+ * above any note of ordinary size (a 1 MB note takes about a second), low enough that a stuck
+ * thread is noticed.
+ */
+export const DEFAULT_NOTE_TIMEOUT_MS = 60_000;
+
+/** The watchdog lets the pipeline's own cooperative deadline (between components) go first. */
+export const WATCHDOG_GRACE_MS = 250;
 
 /** The worker module next to this one (dist/src/batch/ or the CLI bundle's dist/cli/), else dist's. */
 export function defaultWorkerFile(): string {
@@ -46,6 +69,23 @@ export function defaultWorkerFile(): string {
   // running from the TypeScript sources (vitest): worker threads need the compiled module
   return join(packageRoot(), 'dist', 'src', 'batch', 'worker.js');
 }
+
+function deadlineError(note: NoteInput, timeoutMs: number, chunk: number): ClinoteError {
+  return new ClinoteError(
+    'CLINOTE_E_PIPELINE_DEADLINE',
+    `note '${note.id}' was still running after ${timeoutMs} ms: its worker thread was stopped and replaced`,
+    { note: note.id, timeoutMs, terminated: true, ...(chunk > 1 ? { chunk } : {}) },
+  );
+}
+
+/**
+ * One try of a chunk on a thread: its result, or where it failed: the note running when the thread
+ * died, threw or was stopped by the watchdog (`at`; -1 when no note had started: the pipeline's
+ * build failed), and whether it was the watchdog (`deadline`).
+ */
+type Attempt =
+  | { readonly ok: true; readonly result: ChunkResult }
+  | { readonly ok: false; readonly at: number; readonly deadline: boolean; readonly error: unknown };
 
 function workerFailed(note: NoteInput, count: number, reason: string): ClinoteError {
   return new ClinoteError(
@@ -69,6 +109,8 @@ export class WorkerPool {
   /** The binary resources shared with the workers, by absolute path. */
   readonly sharedBytes: ReadonlyMap<string, Uint8Array>;
   readonly #piscina: Piscina<ChunkTask, ChunkResult>;
+  /** The hard per-note deadline (ms; 0: none): see WorkerPoolOptions.noteTimeoutMs. */
+  readonly noteTimeoutMs: number;
   readonly #spec: WorkerPipelineSpec;
   #closed = false;
 
@@ -77,12 +119,14 @@ export class WorkerPool {
     threads: number,
     spec: WorkerPipelineSpec,
     piscina: Piscina<ChunkTask, ChunkResult>,
+    noteTimeoutMs: number,
   ) {
     this.pipeline = pipeline;
     this.threads = threads;
     this.sharedBytes = new Map(spec.shared);
     this.#spec = spec;
     this.#piscina = piscina;
+    this.noteTimeoutMs = noteTimeoutMs;
   }
 
   /**
@@ -128,7 +172,8 @@ export class WorkerPool {
         shared: binaryResources(pipeline, lazy),
         version: pipeline.stamp.version,
       };
-      return new WorkerPool(pipeline, threads, spec, piscina);
+      const timeout = options.noteTimeoutMs ?? pipeline.timeoutMs ?? DEFAULT_NOTE_TIMEOUT_MS;
+      return new WorkerPool(pipeline, threads, spec, piscina, Math.max(0, timeout));
     } catch (e) {
       await piscina.destroy();
       throw e;
@@ -138,28 +183,91 @@ export class WorkerPool {
   /**
    * Run a chunk of notes on a worker: one record per note, in order (records serialized by the
    * worker). Never rejects: when the worker fails, every note of the chunk is an error record
-   * CLINOTE_E_BATCH_WORKER_FAILED.
+   * CLINOTE_E_BATCH_WORKER_FAILED; a note past the hard deadline is an error record
+   * CLINOTE_E_PIPELINE_DEADLINE (its thread replaced) and the others are run again.
    */
-  async run(notes: readonly NoteInput[], records: RecordOptions, hooks?: RunHooks): Promise<BatchRecord[]> {
+  async run(
+    notes: readonly NoteInput[],
+    records: RecordOptions,
+    hooks?: RunHooks,
+    options: PoolRunOptions = {},
+  ): Promise<BatchRecord[]> {
     if (notes.length === 0) return [];
-    let result: ChunkResult;
+    const timeoutMs = options.timeoutMs ?? this.noteTimeoutMs;
+    // the pipeline checks its config's deadline itself; any other is sent along for it to check
+    const cooperative = timeoutMs > 0 && timeoutMs !== this.pipeline.timeoutMs ? timeoutMs : undefined;
+    const attempt = await this.#attempt(notes, records, hooks, timeoutMs, cooperative);
+    if (attempt.ok) return this.#records(attempt.result, hooks);
+    const fail = (note: NoteInput, count: number): ClinoteError =>
+      attempt.deadline
+        ? deadlineError(note, timeoutMs, count)
+        : workerFailed(note, count, failureReason(attempt.error));
+    // no note had started (the thread could not build its pipeline), or the notes ran as one batch
+    // (an asynchronous pipeline: processMany): the whole chunk failed
+    if (attempt.at < 0 || this.pipeline.async) {
+      return notes.map((note) => errorRecord(note.id, fail(note, notes.length), this.pipeline));
+    }
+    // the note the thread died on (or was stopped on) fails alone; the others go again, on a fresh
+    // thread (recursively: each try removes one note, so a chunk of n notes takes at most n + 1)
+    const culprit = notes[attempt.at] as NoteInput;
+    const others = notes.filter((_, i) => i !== attempt.at);
+    const out = await this.run(others, records, hooks, options);
+    out.splice(attempt.at, 0, errorRecord(culprit.id, fail(culprit, 1), this.pipeline));
+    return out;
+  }
+
+  async #attempt(
+    notes: readonly NoteInput[],
+    records: RecordOptions,
+    hooks: RunHooks | undefined,
+    timeoutMs: number,
+    cooperative: number | undefined,
+  ): Promise<Attempt> {
+    if (this.#closed) {
+      return { ok: false, at: -1, deadline: false, error: new Error('the pool is closed') };
+    }
+    // the worker says which note runs since when: the watchdog reads it, and a failure names its note
+    const progress = new Float64Array(new SharedArrayBuffer(16));
+    progress[0] = -1;
+    const task: ChunkTask = {
+      pipeline: this.#spec,
+      notes,
+      records,
+      timings: hooks?.onComponent !== undefined,
+      progress,
+      ...(cooperative !== undefined ? { timeoutMs: cooperative } : {}),
+    };
+    // past the deadline, the task is aborted, which terminates its thread (piscina starts another)
+    const controller = new AbortController();
+    let deadline = false;
+    const limit = timeoutMs + WATCHDOG_GRACE_MS;
+    const watchdog =
+      timeoutMs > 0
+        ? setInterval(
+            () => {
+              if ((progress[0] as number) >= 0 && Date.now() - (progress[1] as number) > limit) {
+                deadline = true;
+                clearInterval(watchdog);
+                controller.abort();
+              }
+            },
+            Math.min(100, Math.max(10, timeoutMs / 4)),
+          )
+        : undefined;
     try {
-      if (this.#closed) throw new Error('the pool is closed');
-      result = await this.#piscina.run({
-        pipeline: this.#spec,
-        notes,
-        records,
-        timings: hooks?.onComponent !== undefined,
-      });
+      const result = await this.#piscina.run(task, { signal: controller.signal });
       if (result.records.length !== notes.length || result.ends.length !== notes.length) {
         throw new Error(`${result.records.length} records for ${notes.length} notes`);
       }
-    } catch (e) {
-      const reason = failureReason(e);
-      return notes.map((note) =>
-        errorRecord(note.id, workerFailed(note, notes.length, reason), this.pipeline),
-      );
+      return { ok: true, result };
+    } catch (error) {
+      return { ok: false, at: progress[0] as number, deadline, error };
+    } finally {
+      clearInterval(watchdog);
     }
+  }
+
+  #records(result: ChunkResult, hooks: RunHooks | undefined): BatchRecord[] {
     if (hooks?.onComponent && result.timings) {
       for (const [component, ms, outcome, n] of result.timings) hooks.onComponent(component, ms, outcome, n);
     }

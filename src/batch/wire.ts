@@ -23,6 +23,8 @@ export interface WorkerTestOptions {
   readonly exitOnNote?: string;
   /** The task throws outside the pipeline when its chunk reaches this note id. */
   readonly throwOnNote?: string;
+  /** The thread spins forever (a stuck synchronous component) when its chunk reaches this note id. */
+  readonly spinOnNote?: string;
 }
 
 /** `workerData` of every worker thread of a pool. */
@@ -47,6 +49,16 @@ export interface ChunkTask {
   readonly records: RecordOptions;
   /** Send back the per-component times (the caller has hooks). */
   readonly timings: boolean;
+  /**
+   * The per-note deadline (ms), checked by the pipeline between components (a cooperative
+   * CLINOTE_E_PIPELINE_DEADLINE); the pool's watchdog terminates a thread stuck past it.
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Progress for the pool's watchdog (over a SharedArrayBuffer): `[index of the note running (-1:
+   * none yet; the pipeline is being built), Date.now() when it started]`.
+   */
+  readonly progress?: Float64Array;
 }
 
 /**

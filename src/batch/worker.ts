@@ -73,6 +73,7 @@ function testHook(id: string): void {
   if (!test) return;
   if (test.exitOnNote === id) process.exit(1);
   if (test.throwOnNote === id) throw new Error(`test: the worker throws on note '${id}'`);
+  if (test.spinOnNote === id) for (;;);
 }
 
 /** The chunk result, with its bytes' buffer moved to the main thread (not copied). */
@@ -103,7 +104,17 @@ export default async function runChunk(task: ChunkTask): Promise<unknown> {
   const p = await pipelineOf(task.pipeline);
   const make = recordMaker(task.records);
   const t = task.timings ? timer() : undefined;
-  const options = t ? { hooks: t.hooks } : {};
+  const options = {
+    ...(t ? { hooks: t.hooks } : {}),
+    ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
+  };
+  const { progress } = task;
+  /** Tell the pool's watchdog which note starts now. */
+  const starting = (index: number): void => {
+    if (!progress) return;
+    progress[1] = Date.now();
+    progress[0] = index;
+  };
   const texts: string[] = [];
   const records: WireRecord[] = [];
   const failed = (id: string, error: ClinoteError): void => {
@@ -128,12 +139,15 @@ export default async function runChunk(task: ChunkTask): Promise<unknown> {
     records.push({ ok: true, id: doc.id, flags: doc.flags.map((f) => f.code) });
   };
   if (p.async) {
-    // together: components with a batch form (a model) get the whole chunk
+    // together: components with a batch form (a model) get the whole chunk (its deadline too)
+    starting(0);
     for (const note of task.notes) testHook(note.id);
     for (const outcome of await p.processMany(task.notes, options)) add(outcome);
   } else {
     // one by one: each Doc is garbage as soon as its record is serialized (young-generation GC)
-    for (const note of task.notes) {
+    for (let i = 0; i < task.notes.length; i++) {
+      const note = task.notes[i] as ChunkTask['notes'][number];
+      starting(i);
       testHook(note.id);
       add(p.processSync(note, options));
     }
