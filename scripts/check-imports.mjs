@@ -35,6 +35,7 @@ const LAYERS = {
   registry: 6,
   monitoring: 6,
   golden: 7,
+  fuzz: 7,
   'index.ts': 7,
   cli: 8,
   server: 8,

@@ -161,6 +161,16 @@ export class ContextSentence {
   readonly #lexicon: CompiledLexicon | null;
   /** Per-token facts for the onset search, made on the first target that needs them. */
   #onset: OnsetIndex | undefined;
+  /**
+   * The farthest any cue reaches from its first token, in tokens (its own length, its forward and
+   * its backward scope): a target only looks at the cues that start within this of it.
+   */
+  #reach = 0;
+  /** prev[j]: the last boundary at or before token j (-1: none); next[j]: the first at or after j. */
+  #prevBrk: Int32Array | undefined;
+  #nextBrk: Int32Array | undefined;
+  /** Token ends of the terminators of each category bit, in order (for `#terminatedBefore`). */
+  #terminatorEnds: Map<number, number[]> | undefined;
 
   constructor(
     text: string,
@@ -191,7 +201,35 @@ export class ContextSentence {
       this.#stopFwd[c.s]! |= c.rule.stops;
       this.#stopBwd[c.e - 1]! |= c.rule.stops;
     }
-    for (const c of this.#cues) this.#scope(c);
+    let reach = 0;
+    for (const c of this.#cues) {
+      this.#scope(c);
+      const r = Math.max(c.e - c.s, c.fe - c.s, c.e - c.bs);
+      if (r > reach) reach = r;
+    }
+    this.#reach = reach;
+  }
+
+  #boundaryIndex(): { prev: Int32Array; next: Int32Array } {
+    if (this.#prevBrk === undefined || this.#nextBrk === undefined) {
+      const n = this.n;
+      const brk = this.#brk;
+      const prev = new Int32Array(n + 1);
+      const next = new Int32Array(n + 1);
+      let last = -1;
+      for (let j = 0; j <= n; j++) {
+        if (brk[j]) last = j;
+        prev[j] = last;
+      }
+      let first = n;
+      for (let j = n; j >= 0; j--) {
+        if (brk[j]) first = j;
+        next[j] = first;
+      }
+      this.#prevBrk = prev;
+      this.#nextBrk = next;
+    }
+    return { prev: this.#prevBrk, next: this.#nextBrk };
   }
 
   /** Give a cue its scope: up to a boundary, a terminator or cue of its category, or its maximum. */
@@ -212,7 +250,9 @@ export class ContextSentence {
       let j = c.e;
       let w = 0;
       let depth = 0;
-      while (j < n && !brk[j] && (depth > 0 || !(stop[j]! & bit))) {
+      // a scope never runs past its token cap, however much punctuation there is
+      const last = Math.min(n, c.e + scopeTokenCap(max));
+      while (j < last && !brk[j] && (depth > 0 || !(stop[j]! & bit))) {
         if (kind[j]! & K_WORD) {
           if (++w > max) break;
         } else {
@@ -234,7 +274,8 @@ export class ContextSentence {
         let k = c.s - 1;
         let w = 0;
         let depth = 0;
-        while (k >= 0) {
+        const first = Math.max(0, c.s - scopeTokenCap(max));
+        while (k >= first) {
           if (depth === 0 && stop[k]! & bit) break;
           if (kind[k]! & K_WORD) {
             if (++w > max) break;
@@ -345,7 +386,19 @@ export class ContextSentence {
         }
       }
     };
-    for (const c of this.#cues) {
+    // only the cues that start within reach of the target can bear on it (text order kept)
+    const cues = this.#cues;
+    const reach = this.#reach;
+    let lo = 0;
+    let hi = cues.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cues[mid] as Cue).s < ta - reach - 1) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let ci = lo; ci < cues.length; ci++) {
+      const c = cues[ci] as Cue;
+      if (c.s > tb + reach) break;
       if (c.s < ta && ta < c.e) {
         // A cue or pseudo-cue that runs into the target is read again without the target's words:
         // in `no change in hearing` with the target `change in hearing`, `no` negates it; in
@@ -479,9 +532,11 @@ export class ContextSentence {
       const brk = this.#brk;
       const isWord = (i: number): boolean => (kind[i]! & K_WORD) !== 0;
       let lo = Math.min(ta, this.n);
-      for (let w = 0; lo > 0 && !brk[lo] && w < ONSET_WINDOW; lo--) if (isWord(lo - 1)) w++;
+      const loCap = Math.max(0, lo - ONSET_TOKENS);
+      for (let w = 0; lo > loCap && !brk[lo] && w < ONSET_WINDOW; lo--) if (isWord(lo - 1)) w++;
       let hi = Math.max(tb, lo);
-      for (let w = 0; hi < this.n && !brk[hi] && w < ONSET_WINDOW; hi++) if (isWord(hi)) w++;
+      const hiCap = Math.min(this.n, hi + ONSET_TOKENS);
+      for (let w = 0; hi < hiCap && !brk[hi] && w < ONSET_WINDOW; hi++) if (isWord(hi)) w++;
       const index = (this.#onset ??= lex.index(this.norm));
       best = lex.duration(this.norm, isWord, lo, hi, ta, tb, index);
       const conditionType = !NOT_CONDITIONS.has(type);
@@ -543,21 +598,33 @@ export class ContextSentence {
    * in a family history): it cancels the section default.
    */
   #terminatedBefore(bit: number, ta: number): boolean {
-    for (const c of this.#cues) {
-      if (c.e > ta) break;
-      // only a terminator of some categories (`patient` ends FAMILY), not a general one (`but`)
-      if (c.rule.direction !== 'terminate' || !(c.rule.bits & bit) || c.rule.bits === ALL_CATEGORIES)
-        continue;
-      let sameClause = true;
-      for (let j = c.e; j <= ta && j < this.n; j++) {
-        if (this.#brk[j]) {
-          sameClause = false;
-          break;
-        }
+    // only a terminator of some categories (`patient` ends FAMILY), not a general one (`but`),
+    // ending at or before ta with no clause boundary from its end to ta
+    this.#terminatorEnds ??= new Map();
+    let ends = this.#terminatorEnds.get(bit);
+    if (ends === undefined) {
+      ends = [];
+      for (const c of this.#cues) {
+        if (c.rule.direction !== 'terminate' || !(c.rule.bits & bit) || c.rule.bits === ALL_CATEGORIES)
+          continue;
+        ends.push(c.e);
       }
-      if (sameClause) return true;
+      this.#terminatorEnds.set(bit, ends);
     }
-    return false;
+    if (ends.length === 0) return false;
+    // the last terminator end <= ta
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ends[mid] as number) <= ta) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return false;
+    const e = ends[lo - 1] as number;
+    const top = Math.min(ta, this.n - 1);
+    if (e > top) return true;
+    return this.#boundaryIndex().prev[top]! < e;
   }
 
   /** The cue as written, without punctuation at either end (`: none` -> `none`; `(-)` stays whole). */
@@ -582,10 +649,9 @@ export class ContextSentence {
   /** The clause holding the target (between boundaries), widened to the target. */
   #clauseSpan(ta: number, tb: number, target: Span): Span {
     if (this.n === 0) return { start: target.start, end: target.end };
-    let a = Math.min(ta, this.n - 1);
-    while (a > 0 && !this.#brk[a]) a--;
-    let b = Math.max(tb, a + 1);
-    while (b < this.n && !this.#brk[b]) b++;
+    const { prev, next } = this.#boundaryIndex();
+    const a = Math.max(0, prev[Math.min(ta, this.n - 1)] as number);
+    const b = next[Math.max(tb, a + 1)] as number;
     const start = Math.min(this.starts[a] as number, target.start);
     const end = Math.max(this.ends[b - 1] as number, target.end);
     return { start, end };
@@ -597,6 +663,13 @@ const POLARITY_BITS = CATEGORY_BIT.NEGATED | CATEGORY_BIT.POSSIBLE;
 const NOT_CONDITIONS = new Set(['procedure', 'medication', 'lab', 'device', 'anatomy']);
 /** Word tokens of the target's clause, on each side, searched for onset cues. */
 const ONSET_WINDOW = 12;
+/** Tokens of any kind, on each side, that the onset search may look at (punctuation runs). */
+const ONSET_TOKENS = 4 * ONSET_WINDOW + 16;
+
+/** Tokens of any kind a scope of `max` word tokens may span: punctuation runs do not make it unbounded. */
+function scopeTokenCap(max: number): number {
+  return 2 * max + 32;
+}
 
 const ASSERTION_INDEX = Object.fromEntries(ASSERTION_CATEGORIES.map((c, i) => [c, i])) as Record<
   AssertionCategory,

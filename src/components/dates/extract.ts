@@ -703,18 +703,36 @@ export class DateExtractor {
     cands.sort((a, b) => b.end - b.start - (a.end - a.start) || b.prio - a.prio || a.start - b.start);
     const kept: Cand[] = [];
     const exclude = input.exclude ?? [];
+    // overlap tests against character masks: a test per kept candidate or per excluded value was
+    // quadratic on a note made of dates or lab values
+    const keptMask = new Uint8Array(text.length + 1);
+    const excludeMask = new Uint8Array(text.length + 1);
+    for (const x of exclude) excludeMask.fill(1, Math.max(0, x.start), Math.min(text.length, x.end));
+    const emptyKept: Cand[] = [];
+    const overlaps = (
+      mask: Uint8Array,
+      spans: readonly { start: number; end: number }[],
+      c: Cand,
+    ): boolean => {
+      if (c.end <= c.start) return spans.some((k) => k.start < c.end && c.start < k.end);
+      for (let i = c.start; i < c.end; i++) if (mask[i] === 1) return true;
+      return false;
+    };
     for (const c of cands) {
-      if (kept.some((k) => k.start < c.end && c.start < k.end)) continue;
+      if (overlaps(keptMask, kept, c)) continue;
+      if (emptyKept.length > 0 && emptyKept.some((k) => k.start < c.end && c.start < k.end)) continue;
       if (
         (c.rule === 'date.md' ||
           c.rule === 'date.year' ||
           c.kind === 'time' ||
           c.rule === 'date.month-year-numeric') &&
-        exclude.some((x) => x.start < c.end && c.start < x.end)
+        overlaps(excludeMask, exclude, c)
       ) {
         continue;
       }
       kept.push(c);
+      keptMask.fill(1, c.start, c.end);
+      if (c.end <= c.start) emptyKept.push(c);
     }
     kept.sort((a, b) => a.start - b.start);
     // a date followed by a time is a datetime

@@ -137,13 +137,14 @@ export function datesOf(doc: Doc, extractor: DateExtractor, governs = true): Dat
   const sentences = doc.maybe('sentences') ?? [];
   const concepts = doc.maybe('concepts') ?? [];
   const out: DateMention[] = [];
+  const index = governs && raw.length > 0 ? conceptIndex(concepts) : undefined;
   for (const r of raw) {
     const [start, end] = mapper.toOriginal(r.start, r.end);
     const si = lastStartingAtOrBefore(sentences, start);
     const sentence = si >= 0 && start < sentences[si]!.end ? si : -1;
     const gov =
       governs && r.kind !== 'time' && r.kind !== 'age' && sentence >= 0
-        ? governed(doc.text, start, end, sentences[sentence]!, concepts, r.rule === 'dur.of')
+        ? governed(doc.text, start, end, sentences[sentence]!, concepts, r.rule === 'dur.of', index)
         : [];
     // the keys in this order: the JSON result writes them so
     out.push({
@@ -187,55 +188,119 @@ export function governed(
   sentence: Sentence,
   concepts: readonly Concept[],
   preferAfter = false,
+  index: ConceptIndex = conceptIndex(concepts),
 ): number[] {
-  // the clause: bounded by `;` (and the sentence)
-  let cs = sentence.start;
-  let ce = sentence.end;
-  for (let i = start - 1; i >= sentence.start; i--) {
-    if (text.charCodeAt(i) === 59 /* ; */) {
-      cs = i + 1;
-      break;
+  // The clause is bounded by `;` (and the sentence). Only concepts within NEAR characters of the
+  // date are looked at (through the index), and the clause is checked between each of them and the
+  // date, so a date costs O(log n + nearby concepts), not a walk over the clause and every concept.
+  const noSemicolon = (a: number, b: number): boolean => {
+    for (let i = a; i < b; i++) if (text.charCodeAt(i) === 59 /* ; */) return false;
+    return true;
+  };
+  const governedType = (i: number): boolean => GOVERNED_TYPES.has((concepts[i] as Concept).type);
+  // `03/11/2025: LVEF ...`: a date that opens its clause with a colon governs the clause's concepts
+  if (/^\s*:/.test(text.slice(end, end + 3)) && opensClause(text, start, sentence.start)) {
+    let ce = sentence.end;
+    for (let i = end; i < sentence.end; i++) {
+      if (text.charCodeAt(i) === 59) {
+        ce = i;
+        break;
+      }
     }
-  }
-  for (let i = end; i < sentence.end; i++) {
-    if (text.charCodeAt(i) === 59) {
-      ce = i;
-      break;
+    const found: number[] = [];
+    for (
+      let k = lowerBound(index.byStart, (i) => (concepts[i] as Concept).start < end);
+      k < index.byStart.length;
+      k++
+    ) {
+      const i = index.byStart[k] as number;
+      const c = concepts[i] as Concept;
+      if (c.start >= ce) break;
+      if (c.end <= ce && governedType(i)) found.push(i);
     }
+    return found.sort((x, y) => x - y).slice(0, 6);
   }
-  const inClause: number[] = [];
-  concepts.forEach((c, i) => {
-    if (GOVERNED_TYPES.has(c.type) && c.start >= cs && c.end <= ce && (c.end <= start || c.start >= end))
-      inClause.push(i);
-  });
-  if (inClause.length === 0) return [];
-  // `03/11/2025: LVEF ...`
-  if (/^\s*:/.test(text.slice(end, end + 3)) && /^[\s\-*•(]*$/.test(text.slice(cs, start))) {
-    return inClause.filter((i) => concepts[i]!.start >= end).slice(0, 6);
-  }
-  if (preferAfter) {
-    // `6 weeks of physical therapy`
-    const next = inClause.find((i) => concepts[i]!.start >= end && concepts[i]!.start - end <= 40);
-    if (next !== undefined) return [next];
-  }
+  // before: c.end in [start - NEAR, start], c.start in the clause
   let before = -1;
   let bestGap = Number.POSITIVE_INFINITY;
-  for (const i of inClause) {
-    const c = concepts[i]!;
-    if (c.end <= start && start - c.end <= 40 && start - c.end < bestGap) {
-      bestGap = start - c.end;
+  for (
+    let k = lowerBound(index.byEnd, (i) => (concepts[i] as Concept).end < start - NEAR);
+    k < index.byEnd.length;
+    k++
+  ) {
+    const i = index.byEnd[k] as number;
+    const c = concepts[i] as Concept;
+    if (c.end > start) break;
+    if (c.start < sentence.start || !governedType(i) || !noSemicolon(c.start, start)) continue;
+    const gap = start - c.end;
+    if (gap < bestGap || (gap === bestGap && i < before)) {
+      bestGap = gap;
       before = i;
     }
   }
-  if (before >= 0) return [before];
+  // after: c.start in [end, end + NEAR], c.end in the clause
   let after = -1;
-  bestGap = Number.POSITIVE_INFINITY;
-  for (const i of inClause) {
-    const c = concepts[i]!;
-    if (c.start >= end && c.start - end <= 40 && c.start - end < bestGap) {
-      bestGap = c.start - end;
+  let first = -1;
+  let afterGap = Number.POSITIVE_INFINITY;
+  for (
+    let k = lowerBound(index.byStart, (i) => (concepts[i] as Concept).start < end);
+    k < index.byStart.length;
+    k++
+  ) {
+    const i = index.byStart[k] as number;
+    const c = concepts[i] as Concept;
+    if (c.start > end + NEAR) break;
+    if (c.end > sentence.end || !governedType(i) || !noSemicolon(end, c.end)) continue;
+    if (first < 0 || i < first) first = i;
+    const gap = c.start - end;
+    if (gap < afterGap || (gap === afterGap && i < after)) {
+      afterGap = gap;
       after = i;
     }
   }
+  // `6 weeks of physical therapy`
+  if (preferAfter && first >= 0) return [first];
+  if (before >= 0) return [before];
   return after >= 0 ? [after] : [];
 }
+
+/** How far (characters) a date looks for the concept it governs. */
+const NEAR = 40;
+
+/** Concept indices sorted by start and by end (for `governed`). */
+export interface ConceptIndex {
+  readonly byStart: readonly number[];
+  readonly byEnd: readonly number[];
+}
+
+export function conceptIndex(concepts: readonly Concept[]): ConceptIndex {
+  const ids = concepts.map((_, i) => i);
+  const byStart = [...ids].sort(
+    (x, y) => (concepts[x] as Concept).start - (concepts[y] as Concept).start || x - y,
+  );
+  const byEnd = ids.sort((x, y) => (concepts[x] as Concept).end - (concepts[y] as Concept).end || x - y);
+  return { byStart, byEnd };
+}
+
+/** The first k with !before(arr[k]) (arr ordered so that `before` holds on a prefix). */
+function lowerBound(arr: readonly number[], before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(arr[mid] as number)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether only blanks, bullets and `(` stand between the clause's start (`;` or the sentence start) and `start`. */
+function opensClause(text: string, start: number, sentenceStart: number): boolean {
+  for (let i = start - 1; i >= sentenceStart; i--) {
+    const ch = text[i] as string;
+    if (ch === ';') return true;
+    if (!CLAUSE_LEAD.test(ch)) return false;
+  }
+  return true;
+}
+const CLAUSE_LEAD = /^[\s\-*\u2022(]$/;

@@ -14,7 +14,9 @@
  * Everything here works in normalized offsets; the component maps the results to the original text.
  */
 import type { Concept, Token } from '../../doc/types.js';
+import { LineIndex, lineWindowStart } from '../../text/lines.js';
 import { round } from '../../text/offsets.js';
+import { SpanMask } from '../../text/span-mask.js';
 import type { CompiledLexicon, CompiledPanel, TestEntry } from './lexicon.js';
 import { type CompiledMeasurementPatterns, key } from './patterns.js';
 import type { Comparator, FlagCode, ValueKind, VitalKind } from './types.js';
@@ -182,6 +184,8 @@ export class MeasurementExtractor {
   readonly #chainRe: RegExp;
   readonly #notValueAfterRe: RegExp;
   /** Before the test in the same clause: the value is a goal, a threshold or an order, not a result. */
+  /** Line index of the text of the current `extract` call. */
+  #lines: LineIndex | undefined;
   readonly #conditionalBeforeRe: RegExp;
   readonly #conditionalAfterRe: RegExp;
   readonly #missingCellRe: RegExp;
@@ -323,15 +327,31 @@ export class MeasurementExtractor {
     this.#panelFillerRe = new RegExp(String.raw`[ \t]*(?:[:=-]|${P.panelFillerSource})?[ \t]*`, 'y');
   }
 
+  /** The spans taken by results so far (of the current `extract` call), as a mask. */
+  #consumedMask: SpanMask = new SpanMask(0);
+
+  #consume(consumed: RawSpan[], span: RawSpan): void {
+    consumed.push(span);
+    this.#consumedMask.add(span.start, span.end);
+  }
+
+  /** Whether [s, e) overlaps a span taken so far (`consumed.some(c => c.start < e && s < c.end)`). */
+  #taken(s: number, e: number): boolean {
+    return this.#consumedMask.overlaps(s, e);
+  }
+
   extract(input: ExtractInput): RawMeasurement[] {
     const { text } = input;
+    this.#consumedMask = new SpanMask(text.length);
     const anchors = this.#anchors(input);
     const out: RawMeasurement[] = [];
     const consumed: RawSpan[] = [];
     let consumedUntil = -1;
     // line -> number of vital anchors (for contextual forms)
     const vitalLines = new Map<number, number>();
-    const lineOf = (n: number): number => text.lastIndexOf('\n', n - 1) + 1;
+    const lines = new LineIndex(text);
+    this.#lines = lines;
+    const lineOf = (n: number): number => lines.start(n);
     for (const a of anchors) {
       if (a.test?.kind === 'vital') {
         const l = lineOf(a.start);
@@ -349,13 +369,16 @@ export class MeasurementExtractor {
         (m) =>
           m.group.value.start >= a.start ||
           m.rule === 'meas.qualitative.for' ||
-          !consumed.some((c) => c.start < m.group.value.end && m.group.value.start < c.end),
+          !this.#taken(m.group.value.start, m.group.value.end),
       );
       if (produced.length > 0) {
         for (const m of produced) out.push(m);
         const end = Math.max(...produced.map((m) => Math.max(m.end, m.group.end)));
         consumedUntil = Math.max(consumedUntil, end);
-        consumed.push({ start: Math.min(a.start, ...produced.map((m) => m.group.value.start)), end });
+        this.#consume(consumed, {
+          start: Math.min(a.start, ...produced.map((m) => m.group.value.start)),
+          end,
+        });
       }
     }
     this.#respectively(text, consumed, anchors, out);
@@ -462,9 +485,9 @@ export class MeasurementExtractor {
     let i = 0;
     while (i < anchors.length) {
       const a0 = anchors[i]!;
-      const ls = text.lastIndexOf('\n', a0.start - 1) + 1;
-      let le = text.indexOf('\n', a0.start);
-      if (le < 0) le = text.length;
+      const lines = this.#lines ?? new LineIndex(text);
+      const ls = lines.start(a0.start);
+      const le = lines.end(a0.start);
       let j = i;
       while (j < anchors.length && anchors[j]!.start < le) j++;
       const onLine = anchors.slice(i, j).filter((a) => a.test);
@@ -538,12 +561,12 @@ export class MeasurementExtractor {
         }
         if (rowProduced === 0) break;
         produced += rowProduced;
-        consumed.push({ start: rowStart, end: rowEnd });
+        this.#consume(consumed, { start: rowStart, end: rowEnd });
         rowStart = rowEnd + 1;
       }
       if (produced > 0) {
         for (const a of onLine) used.add(a);
-        consumed.push({ start: ls, end: le });
+        this.#consume(consumed, { start: ls, end: le });
         // the rows' anchors (a `T` in a cell) are inside consumed rows
         for (const a of anchors) if (a.start > le && a.start < rowStart) used.add(a);
       }
@@ -734,8 +757,7 @@ export class MeasurementExtractor {
 
   /** A goal, a threshold or an order (`call if glucose < 70`, `hold for SBP < 100`), not a result. */
   #conditional(text: string, start: number, end: number): boolean {
-    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-    const before = text.slice(Math.max(lineStart, start - 60), start);
+    const before = text.slice(lineWindowStart(text, start, 60), start);
     if (this.#conditionalBeforeRe.test(before)) return true;
     return this.#conditionalAfterRe.test(text.slice(end, end + 30));
   }
@@ -1095,8 +1117,7 @@ export class MeasurementExtractor {
     detail: string,
     allowQual: boolean,
   ): RawMeasurement[] {
-    const lineStart = text.lastIndexOf('\n', a.start - 1) + 1;
-    const before = text.slice(Math.max(lineStart, a.start - 100), a.start);
+    const before = text.slice(lineWindowStart(text, a.start, 100), a.start);
     const base = before.length;
     const origin = a.start - base;
     if (vital === 'pain') {
@@ -1266,13 +1287,7 @@ export class MeasurementExtractor {
     resultStarts: readonly number[],
   ): void {
     consumed.sort((a, b) => a.start - b.start);
-    const taken = (s: number, e: number): boolean => {
-      for (const c of consumed) {
-        if (c.start >= e) break;
-        if (c.end > s) return true;
-      }
-      return false;
-    };
+    const taken = (s: number, e: number): boolean => this.#taken(s, e);
     const found: RawMeasurement[] = [];
     const units = this.#unitOnlyUnits;
     for (let m = unitOnlyExec(units, text, 0); m; m = unitOnlyExec(units, text, m.index + m.text.length)) {
@@ -1361,9 +1376,10 @@ export class MeasurementExtractor {
         if (vital === 'temp') this.#finishVital(group, vital);
       }
       found.push(mm);
-      consumed.push({ start: s, end: q });
-      consumed.sort((a, b) => a.start - b.start);
+      this.#consume(consumed, { start: s, end: q });
     }
+    // sorted once (a sort per push was quadratic; the stable sort gives the same order)
+    consumed.sort((a, b) => a.start - b.start);
     this.#genericQualitative(text, consumed, anchors, found, problems, resultStarts);
     for (const m of found) out.push(m);
   }
@@ -1372,7 +1388,11 @@ export class MeasurementExtractor {
   #respectively(text: string, consumed: RawSpan[], anchors: readonly Anchor[], out: RawMeasurement[]): void {
     RESPECTIVELY_RE.lastIndex = 0;
     for (let r = RESPECTIVELY_RE.exec(text); r; r = RESPECTIVELY_RE.exec(text)) {
-      const end = r.index;
+      // back over the blanks and the comma before the word (`,?[ \t]*` in the pattern backtracked
+      // over every run of blanks in the note: quadratic on a long one)
+      let end = r.index;
+      while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+      if (end > 0 && text.charCodeAt(end - 1) === 44) end--;
       const from = Math.max(0, end - 300);
       const window = text.slice(from, end);
       const cut = lastBoundary(window);
@@ -1403,7 +1423,7 @@ export class MeasurementExtractor {
         }
         if (groups.length < 2 || !/^[ \t]*,?[ \t]*$/.test(text.slice(groups[groups.length - 1]!.end, end)))
           continue;
-        if (groups.some((g) => consumed.some((c) => c.start < g.value.end && g.value.start < c.end))) break;
+        if (groups.some((g) => this.#taken(g.value.start, g.value.end))) break;
         // the tests: the items of the subject, or the whole subject
         const subjEnd = clauseStart + link.index!;
         const subject = text.slice(clauseStart, subjEnd);
@@ -1435,7 +1455,7 @@ export class MeasurementExtractor {
             rule: 'meas.respectively',
             detail: tests.length === groups.length ? 'test=list-item' : 'test=subject',
           });
-          consumed.push({ start: g.value.start, end: g.end });
+          this.#consume(consumed, { start: g.value.start, end: g.end });
         });
         break;
       }
@@ -1451,7 +1471,7 @@ export class MeasurementExtractor {
       const headStart = m.index;
       const headEnd = headStart + m.groups!.h!.length;
       const p = m.index + m[0].length;
-      if (consumed.some((c) => c.start < p + 1 && headStart < c.end)) continue;
+      if (this.#taken(headStart, p + 1)) continue;
       if (this.#headNotAfterRe.test(text.slice(Math.max(0, headStart - 12), headStart))) continue;
       const scoreLike = this.#p.scoreHeads.has(key(m.groups!.h!));
       const pseudo: Anchor = { start: headStart, end: headEnd, contextual: false };
@@ -1535,7 +1555,7 @@ export class MeasurementExtractor {
           rule: 'meas.head-numeric',
           detail: 'test=head-word',
         });
-        consumed.push({ start: x.value.start, end: x.end });
+        this.#consume(consumed, { start: x.value.start, end: x.end });
       }
       consumed.sort((a, b) => a.start - b.start);
     }
@@ -1550,7 +1570,7 @@ export class MeasurementExtractor {
       const score = g.a ?? g.b!;
       const vs = m.index + m[0].indexOf(score, g.a !== undefined ? 0 : m[0].length - score.length - 1);
       const ve = vs + score.length;
-      if (consumed.some((c) => c.start < ve && vs < c.end)) continue;
+      if (this.#taken(vs, ve)) continue;
       const head = g.h1 ?? g.h2!;
       const hs = m.index + (g.h1 !== undefined ? m[0].indexOf(head) : 0);
       const first = /^(\d)/.exec(score)!;
@@ -1563,7 +1583,7 @@ export class MeasurementExtractor {
         rule: 'meas.strength',
         detail: 'scale=0-5',
       });
-      consumed.push({ start: vs, end: ve });
+      this.#consume(consumed, { start: vs, end: ve });
     }
     consumed.sort((a, b) => a.start - b.start);
   }
@@ -1599,7 +1619,7 @@ export class MeasurementExtractor {
     starts: readonly number[],
   ): void {
     const re = this.#resultStickyRe;
-    const taken = (s: number, e: number): boolean => consumed.some((c) => c.start < e && s < c.end);
+    const taken = (s: number, e: number): boolean => this.#taken(s, e);
     for (const at of starts) {
       re.lastIndex = at;
       const m = re.exec(text);
@@ -1665,8 +1685,7 @@ export class MeasurementExtractor {
       // `ECG showed normal sinus rhythm`, `angiography presented normal coronary arteries`: the test
       // is the subject of the reporting verb before the result
       if (!test && this.#p.reportedResults.has(key(q))) {
-        const lineStart = text.lastIndexOf('\n', s - 1) + 1;
-        const clause = text.slice(Math.max(lineStart, s - 90), s);
+        const clause = text.slice(lineWindowStart(text, s, 90), s);
         const v = lastReportVerb(this.#p.reportVerbs, clause);
         if (v >= 0 && !/[.;]\s/.test(clause.slice(v))) {
           const verbAt = s - clause.length + v;
@@ -1679,8 +1698,7 @@ export class MeasurementExtractor {
       }
       // `His condition improved`, `the postoperative course was uneventful`: a clinical status
       if (!test && this.#p.statusResults.has(key(q))) {
-        const lineStart = text.lastIndexOf('\n', s - 1) + 1;
-        const before = text.slice(Math.max(lineStart, s - 80), s);
+        const before = text.slice(lineWindowStart(text, s, 80), s);
         const sm = this.#statusSubjectRe.exec(before);
         if (sm) {
           const ts = s - before.length + sm.index + sm[0].indexOf(sm[1]!);
@@ -1705,7 +1723,7 @@ export class MeasurementExtractor {
         rule,
         detail: test.id ? `test=lexicon:${test.id}` : 'test=head-word',
       });
-      consumed.push({ start: s, end: e });
+      this.#consume(consumed, { start: s, end: e });
     }
   }
 
@@ -1731,8 +1749,7 @@ export class MeasurementExtractor {
     problems: readonly RawSpan[] = [],
     finding = false,
   ): RawTest | null {
-    const lineStart = text.lastIndexOf('\n', s - 1) + 1;
-    const before = text.slice(Math.max(lineStart, s - 120), s);
+    const before = text.slice(lineWindowStart(text, s, 120), s);
     const base = s - before.length;
     const copAt = copulaStart(this.#p, before);
     const cop = copAt >= 0;
@@ -1745,7 +1762,7 @@ export class MeasurementExtractor {
     }
     // back over the noun phrase (`a test for the human immunodeficiency virus`, `bone marrow smear
     // and medulloculture`): words, determiners, prepositions and `and` inside it
-    const head = text.slice(Math.max(lineStart, npEnd - 90), npEnd);
+    const head = text.slice(lineWindowStart(text, npEnd, 90), npEnd);
     const hb = npEnd - head.length;
     const words = [...head.matchAll(/[A-Za-z0-9][A-Za-z0-9\-'/]*|\([^()]{1,15}\)|[^\sA-Za-z0-9]/g)];
     let first = -1;
@@ -1814,8 +1831,7 @@ export class MeasurementExtractor {
     s: number,
     anchors: readonly Anchor[],
   ): { test: RawTest; linked: boolean } | null {
-    const lineStart = text.lastIndexOf('\n', s - 1) + 1;
-    const from = Math.max(lineStart, s - 80);
+    const from = lineWindowStart(text, s, 80);
     const before = text.slice(from, s);
     const words: { start: number; end: number; w: string }[] = [];
     const re = /[A-Za-z][A-Za-z0-9\-']*|[^\sA-Za-z]/g;
@@ -1858,8 +1874,7 @@ export class MeasurementExtractor {
 
   /** The nearest content words before a value in its sentence (`and 447 nmol/L` -> the test named earlier). */
   #testFar(text: string, s: number, anchors: readonly Anchor[]): RawTest | null {
-    const lineStart = text.lastIndexOf('\n', s - 1) + 1;
-    const from = Math.max(lineStart, s - 120);
+    const from = lineWindowStart(text, s, 120);
     const before = text.slice(from, s);
     const cut = Math.max(before.lastIndexOf('. '), before.lastIndexOf(';'));
     const words = [...before.matchAll(/[A-Za-z][A-Za-z0-9\-']*/g)].filter((m) => m.index! > cut);
@@ -1899,7 +1914,8 @@ export class MeasurementExtractor {
   }
 }
 
-const RESPECTIVELY_RE = /,?[ \t]*\brespectively\b/g;
+/** The word only: the comma and blanks before it are walked back in code (linear). */
+const RESPECTIVELY_RE = /\brespectively\b/g;
 
 /** Position of the space before the last reporting verb of a clause, or -1. */
 function lastReportVerb(verbs: ReadonlySet<string>, clause: string): number {

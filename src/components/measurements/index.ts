@@ -152,83 +152,57 @@ function toMeasurement(
   sentences: readonly { start: number; end: number }[],
 ): Measurement {
   const g = r.group;
-  const test: MeasurementTest = {
-    ...span(doc, mapper, r.test),
-    ...pick(r.test, ['name', 'id', 'loinc', 'concept', 'category']),
-  };
-  const value: MeasurementValue = { ...span(doc, mapper, g.value), ...omitSpan(g.value) };
+  // built by assignment, in the key order of the JSON result (a literal of conditional spreads
+  // cost more than the extraction itself on notes dense in values)
+  const ts = span(doc, mapper, r.test);
+  const test = ts as MeasurementTest;
+  const testOut = ts as unknown as Record<string, unknown>;
+  for (const k of TEST_KEYS) if (r.test[k] !== undefined) testOut[k] = r.test[k];
+  const value = span(doc, mapper, g.value) as MeasurementValue & Record<string, unknown>;
+  for (const k in g.value) {
+    if (k !== 'start' && k !== 'end') value[k] = (g.value as unknown as Record<string, unknown>)[k];
+  }
   const [start, end] = mapper.toOriginal(r.start, r.end);
   const si = lastStartingAtOrBefore(sentences, test.start);
   const sentence = si >= 0 && test.start < sentences[si]!.end ? si : -1;
   const components = g.components;
   const o2 = g.o2;
-  // the keys in this order: the JSON result writes them so
-  return {
-    kind: r.kind,
-    start,
-    end,
-    test,
-    value,
-    ...(g.unit ? { unit: { ...span(doc, mapper, g.unit), ucum: g.unit.ucum } } : {}),
-    ...(r.defaultUnit ? { defaultUnit: r.defaultUnit } : {}),
-    ...(g.ref ? { referenceRange: { ...span(doc, mapper, g.ref), ...omitSpan(g.ref) } } : {}),
-    ...(g.flag ? { flag: { ...span(doc, mapper, g.flag), code: g.flag.code } } : {}),
-    ...(r.vital ? { vital: r.vital } : {}),
-    ...(components
-      ? {
-          components: {
-            ...(components.systolic
-              ? { systolic: { ...span(doc, mapper, components.systolic), value: components.systolic.value } }
-              : {}),
-            ...(components.diastolic
-              ? {
-                  diastolic: {
-                    ...span(doc, mapper, components.diastolic),
-                    value: components.diastolic.value,
-                  },
-                }
-              : {}),
-          },
-        }
-      : {}),
-    ...(g.converted
-      ? {
-          converted: g.converted.span
-            ? { value: g.converted.value, ucum: g.converted.ucum, ...span(doc, mapper, g.converted.span) }
-            : { value: g.converted.value, ucum: g.converted.ucum },
-        }
-      : {}),
-    ...(o2
-      ? {
-          o2: {
-            ...(o2.device
-              ? {
-                  device: {
-                    ...span(doc, mapper, o2.device),
-                    code: o2.device.code,
-                    display: o2.device.display,
-                  },
-                }
-              : {}),
-            ...(o2.flow
-              ? { flow: { ...span(doc, mapper, o2.flow), value: o2.flow.value, ucum: 'L/min' } }
-              : {}),
-            ...(o2.fio2 ? { fio2: { ...span(doc, mapper, o2.fio2), value: o2.fio2.value } } : {}),
-          },
-        }
-      : {}),
-    sentence,
-    evidence: { component: COMPONENT, rule: r.rule, detail: r.detail },
-  };
+  const m: Record<string, unknown> = { kind: r.kind, start, end, test, value };
+  const withSpan = <T extends object>(x: RawSpan, rest: T): TextSpan & T =>
+    Object.assign(span(doc, mapper, x), rest);
+  if (g.unit) m.unit = withSpan(g.unit, { ucum: g.unit.ucum });
+  if (r.defaultUnit) m.defaultUnit = r.defaultUnit;
+  if (g.ref) m.referenceRange = withSpan(g.ref, omitSpan(g.ref));
+  if (g.flag) m.flag = withSpan(g.flag, { code: g.flag.code });
+  if (r.vital) m.vital = r.vital;
+  if (components) {
+    const c: Record<string, unknown> = {};
+    if (components.systolic) c.systolic = withSpan(components.systolic, { value: components.systolic.value });
+    if (components.diastolic)
+      c.diastolic = withSpan(components.diastolic, { value: components.diastolic.value });
+    m.components = c;
+  }
+  if (g.converted) {
+    const cv = g.converted;
+    m.converted = cv.span
+      ? Object.assign({ value: cv.value, ucum: cv.ucum }, span(doc, mapper, cv.span))
+      : { value: cv.value, ucum: cv.ucum };
+  }
+  if (o2) {
+    const o: Record<string, unknown> = {};
+    if (o2.device) o.device = withSpan(o2.device, { code: o2.device.code, display: o2.device.display });
+    if (o2.flow) o.flow = withSpan(o2.flow, { value: o2.flow.value, ucum: 'L/min' });
+    if (o2.fio2) o.fio2 = withSpan(o2.fio2, { value: o2.fio2.value });
+    m.o2 = o;
+  }
+  m.sentence = sentence;
+  m.evidence = { component: COMPONENT, rule: r.rule, detail: r.detail };
+  return m as unknown as Measurement;
 }
+
+const TEST_KEYS = ['name', 'id', 'loinc', 'concept', 'category'] as const;
 
 function omitSpan<T extends RawSpan>(s: T): Omit<T, 'start' | 'end'> {
   const { start: _s, end: _e, ...rest } = s;
   return rest;
-}
-
-function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
 }

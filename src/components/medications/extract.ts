@@ -107,7 +107,24 @@ export class MedicationExtractor {
     this.#bare = options.bareDrugs !== false;
   }
 
+  /** Tokens of the note inside a concept that is not a medication (problems, labs): never a drug head. */
+  #otherTokens(input: ExtractInput): Uint8Array {
+    if (this.#other !== undefined && this.#other.input === input) return this.#other.marks;
+    const { tokens } = input;
+    const marks = new Uint8Array(tokens.length);
+    for (const c of input.concepts) {
+      if (c.type === 'medication') continue;
+      for (let i = lowerBound(tokens, c.start); i < tokens.length && (tokens[i] as Token).start < c.end; i++)
+        marks[i] = 1;
+    }
+    this.#other = { input, marks };
+    return marks;
+  }
+
+  #other: { input: ExtractInput; marks: Uint8Array } | undefined;
+
   extract(input: ExtractInput): Medication[] {
+    this.#other = undefined;
     const { tokens, sentences, sections, text } = input;
     const lex = this.#lex;
     if (tokens.length === 0) return [];
@@ -231,8 +248,10 @@ export class MedicationExtractor {
     };
     for (const d of drugs) markDrug(d);
     // alias tokens (a concept in parentheses after another) are not scanned either
+    const drugConcepts = new Set(drugs.map((x) => x.concept));
+    const overlapsDrug = spanFinder(drugs);
     for (const d of conceptDrugs) {
-      if (drugs.some((x) => x.concept === d.concept || (d.start < x.end && x.start < d.end))) continue;
+      if (drugConcepts.has(d.concept) || overlapsDrug(d.start, d.end)) continue;
       for (let i = d.t0; i < d.t1 && i < b; i++) if (i >= a) inDrug[i - a] = 1;
     }
 
@@ -294,18 +313,9 @@ export class MedicationExtractor {
     // drug heads found by rule
     if (this.#heads) {
       // tokens of other concepts (problems, labs): never a drug head
-      const other = new Uint8Array(b - a);
-      for (const c of input.concepts) {
-        if (
-          c.type === 'medication' ||
-          c.end <= (tokens[a] as Token).start ||
-          c.start >= (tokens[b - 1] as Token).end
-        )
-          continue;
-        for (let i = lowerBound(tokens, c.start); i < b && (tokens[i] as Token).start < c.end; i++)
-          if (i >= a) other[i - a] = 1;
-      }
-      const otherConcept = (i: number): boolean => i >= a && i < b && other[i - a] === 1;
+      // (marked once per note: a loop over every concept per sentence was quadratic)
+      const other = this.#otherTokens(input);
+      const otherConcept = (i: number): boolean => i >= a && i < b && other[i] === 1;
       const added = this.#findHeads(
         input,
         a,
@@ -331,8 +341,9 @@ export class MedicationExtractor {
 
     const items = this.#items(text, tokens, a, b, drugs, els, inDrug, rowStarts);
     const attached = this.#attach(items, text, tokens);
+    const byStart = attached.map((x) => x.drug).sort((x, y) => x.start - y.start);
     for (const at of attached) {
-      const m = this.#build(text, at, attached);
+      const m = this.#build(text, at, byStart);
       if (m) out.push(m);
     }
   }
@@ -425,10 +436,36 @@ export class MedicationExtractor {
     const { text, tokens } = input;
     const lex = this.#lex;
     const out: Drug[] = [];
-    const taken = (i: number): boolean =>
-      i < a || i >= b || inDrug[i - a] === 1 || out.some((d) => i >= d.t0 && i < d.t1);
+    // tokens of the heads found so far, marked as they are pushed (out is only appended to)
+    const inOut = new Uint8Array(b - a);
+    let marked = 0;
+    const taken = (i: number): boolean => {
+      if (i < a || i >= b || inDrug[i - a] === 1) return true;
+      for (; marked < out.length; marked++) {
+        const d = out[marked] as Drug;
+        for (let x = Math.max(a, d.t0); x < d.t1 && x < b; x++) inOut[x - a] = 1;
+      }
+      return inOut[i - a] === 1;
+    };
     const elementEndingAt = new Set(elements.map((e) => e.t1));
-    const elementCovers = (i: number): boolean => elements.some((e) => i >= e.t0 && i < e.t1);
+    // tokens covered by an element, marked once (elements do not change here)
+    const covered = new Uint8Array(b - a);
+    let outside = false;
+    for (const e of elements) {
+      if (e.t0 < a || e.t1 > b) outside = true;
+      for (let x = Math.max(a, e.t0); x < e.t1 && x < b; x++) covered[x - a] = 1;
+    }
+    const elementCovers = (i: number): boolean =>
+      i >= a && i < b ? covered[i - a] === 1 : outside && elements.some((e) => i >= e.t0 && i < e.t1);
+    // the first element of some types ending at a token (elements.find in element order)
+    const endingAt = (types: readonly string[]): Map<number, Element> => {
+      const m = new Map<number, Element>();
+      for (const e of elements) if (types.includes(e.type) && !m.has(e.t1)) m.set(e.t1, e);
+      return m;
+    };
+    const formEndingAt = endingAt(['form']);
+    const routeOrFormEndingAt = endingAt(['route', 'form']);
+    const preEndingAt = endingAt(['route', 'form', 'intensity']);
     const seenRows = new Set<TableRow>();
     // drug classes written with a route or a form: `IV antibiotics`, `oral corticosteroids`, `steroids IV`
     for (const e of elements) {
@@ -472,7 +509,7 @@ export class MedicationExtractor {
       const paren = k >= a && (tokens[k] as Token).norm === '(';
       if (k >= a && (paren || (tokens[k] as Token).norm === ':')) k--;
       // over a form written between the name and the strength (`Velorab ER 200 mg`)
-      const formBefore = elements.find((f) => f.type === 'form' && f.t1 === k + 1);
+      const formBefore = formEndingAt.get(k + 1);
       if (formBefore) k = formBefore.t0 - 1;
       // `N mg of <stem word>`
       const ofStem = (): void => {
@@ -501,7 +538,7 @@ export class MedicationExtractor {
         // over routes, forms and joining words to a stem word: `remifentanil in continuous infusion 0.25 mcg/kg/min`
         let x = k;
         for (let step = 0; step < 4 && x >= a; step++) {
-          const el = elements.find((f) => (f.type === 'route' || f.type === 'form') && f.t1 === x + 1);
+          const el = routeOrFormEndingAt.get(x + 1);
           if (el) x = el.t0 - 1;
           else if (lex.connectors.has((tokens[x] as Token).norm) || (tokens[x] as Token).norm === ',') x--;
           else break;
@@ -568,9 +605,7 @@ export class MedicationExtractor {
         continue;
       }
       // a word between a route, form or intensity and the amount: `oral ribavirin 400 mg`
-      const pre = elements.find(
-        (f) => (f.type === 'route' || f.type === 'form' || f.type === 'intensity') && f.t1 === start,
-      );
+      const pre = preEndingAt.get(start);
       if (pre && k - start <= 1) {
         out.push(this.#head(tokens, start, k + 1, 'head.route'));
         continue;
@@ -942,7 +977,8 @@ export class MedicationExtractor {
   }
 
   /** The Medication of a drug and its elements. */
-  #build(text: string, at: Attached, all: readonly Attached[]): Medication | null {
+  /** `drugs`: every drug of the sentence, sorted by start. */
+  #build(text: string, at: Attached, drugs: readonly Drug[]): Medication | null {
     const d = at.drug;
     const rules: string[] = [...d.rules];
     let strength: Element | undefined;
@@ -957,7 +993,15 @@ export class MedicationExtractor {
     let intensity: Element | undefined;
     let spanStart = d.start;
     let spanEnd = d.end;
-    const otherDrugs = all.map((o) => o.drug).filter((o) => o !== d);
+    // another drug inside [lo, hi): the drugs starting in it, by binary search on the starts
+    const containsOther = (lo: number, hi: number): boolean => {
+      for (let k = firstAtOrAfter(drugs, lo); k < drugs.length; k++) {
+        const o = drugs[k] as Drug;
+        if (o.start > hi) break;
+        if (o !== d && o.end <= hi) return true;
+      }
+      return false;
+    };
     const used: Element[] = [];
     let lastEnd = d.end;
     const els = [...at.els].sort((x, y) => x.e.start - y.e.start);
@@ -1038,7 +1082,7 @@ export class MedicationExtractor {
       // the mention covers its own elements; shared ones only when no other drug lies between
       const lo = Math.min(e.start, d.start);
       const hi = Math.max(e.end, d.end);
-      const crosses = otherDrugs.some((o) => o.start >= lo && o.end <= hi);
+      const crosses = containsOther(lo, hi);
       if (!shared || !crosses) {
         if (!crosses) {
           spanStart = Math.min(spanStart, e.start);
@@ -1060,60 +1104,49 @@ export class MedicationExtractor {
     if (!hasSig && d.concept === undefined) return null;
     const span = (s: number, e: number): TextSpan => ({ start: s, end: e, text: text.slice(s, e) });
     const q = (e: Element) => e.quantity as NonNullable<Element['quantity']>;
-    const med: Medication = {
-      start: spanStart,
-      end: spanEnd,
-      drug: {
-        ...span(d.start, d.end),
-        ...(d.concept !== undefined ? { concept: d.concept } : {}),
-        ...(d.rxnorm !== undefined ? { rxnorm: d.rxnorm } : {}),
-      },
-      ...(strength ? { strength: { ...span(strength.start, strength.end), ...q(strength) } } : {}),
-      ...(dose
-        ? {
-            dose: {
-              ...span(dose.start, dose.end),
-              value: q(dose).value,
-              ...(q(dose).valueHigh !== undefined ? { valueHigh: q(dose).valueHigh as number } : {}),
-              unit: q(dose).unit,
-            },
-          }
-        : {}),
-      ...(form?.form
-        ? { form: { ...span(form.start, form.end), code: form.form.code, display: form.form.display } }
-        : {}),
-      ...(route
-        ? { route: { ...span(route.e.start, route.e.end), code: route.code, display: route.display } }
-        : {}),
-      ...(frequency
-        ? { frequency: { ...span(frequency.start, frequency.end), timing: frequency.timing } }
-        : {}),
-      ...(prn
-        ? {
-            asNeeded: {
-              ...span(prn.start, prn.end),
-              ...(prn.reason ? { reason: span(prn.reason.start, prn.reason.end) } : {}),
-            },
-          }
-        : {}),
-      ...(duration?.duration
-        ? { duration: { ...span(duration.start, duration.end), ...duration.duration } }
-        : {}),
-      ...(status?.status
-        ? {
-            status: {
-              ...span(status.start, status.end),
-              value: status.status.value,
-            } satisfies MedicationStatus,
-          }
-        : {}),
-      ...(indication?.reason ? { indication: span(indication.reason.start, indication.reason.end) } : {}),
-      ...(intensity?.intensity
-        ? { intensity: { ...span(intensity.start, intensity.end), value: intensity.intensity.value } }
-        : {}),
-      evidence: { component: 'medications', rule: [...new Set(rules)].join(' ') },
-    };
-    return med;
+    // built by assignment, in the key order of the JSON result (a literal of conditional spreads
+    // was most of the cost of a medication on a long list)
+    type Out = Record<string, unknown>;
+    const m: Out = { start: spanStart, end: spanEnd };
+    const drug = span(d.start, d.end) as unknown as Out;
+    if (d.concept !== undefined) drug.concept = d.concept;
+    if (d.rxnorm !== undefined) drug.rxnorm = d.rxnorm;
+    m.drug = drug;
+    if (strength) m.strength = Object.assign(span(strength.start, strength.end), q(strength));
+    if (dose) {
+      const x = span(dose.start, dose.end) as unknown as Out;
+      const dq = q(dose);
+      x.value = dq.value;
+      if (dq.valueHigh !== undefined) x.valueHigh = dq.valueHigh;
+      x.unit = dq.unit;
+      m.dose = x;
+    }
+    if (form?.form)
+      m.form = Object.assign(span(form.start, form.end), {
+        code: form.form.code,
+        display: form.form.display,
+      });
+    if (route)
+      m.route = Object.assign(span(route.e.start, route.e.end), { code: route.code, display: route.display });
+    if (frequency)
+      m.frequency = Object.assign(span(frequency.start, frequency.end), { timing: frequency.timing });
+    if (prn) {
+      const x = span(prn.start, prn.end) as unknown as Out;
+      if (prn.reason) x.reason = span(prn.reason.start, prn.reason.end);
+      m.asNeeded = x;
+    }
+    if (duration?.duration) m.duration = Object.assign(span(duration.start, duration.end), duration.duration);
+    if (status?.status) {
+      m.status = Object.assign(span(status.start, status.end), {
+        value: status.status.value,
+      }) satisfies MedicationStatus;
+    }
+    if (indication?.reason) m.indication = span(indication.reason.start, indication.reason.end);
+    if (intensity?.intensity) {
+      m.intensity = Object.assign(span(intensity.start, intensity.end), { value: intensity.intensity.value });
+    }
+    m.evidence = { component: 'medications', rule: [...new Set(rules)].join(' ') };
+    return m as unknown as Medication;
   }
 }
 
@@ -1202,4 +1235,42 @@ function isLineStart(text: string, tokens: readonly Token[], start: number, a: n
   if (k < a) return true;
   const prev = tokens[k] as Token;
   return text.slice(prev.end, (tokens[k + 1] as Token).start).includes('\n');
+}
+
+/** The first index of `spans` (sorted by start) whose start is >= `at`. */
+function firstAtOrAfter(spans: readonly { start: number }[], at: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid] as { start: number }).start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether a span overlaps one of `spans` (sorted by start, not overlapping each other: their ends
+ * ascend too), by binary search. Falls back to a scan when they are not so ordered.
+ */
+function spanFinder(spans: readonly { start: number; end: number }[]): (s: number, e: number) => boolean {
+  let ordered = true;
+  for (let k = 1; k < spans.length; k++) {
+    const p = spans[k - 1] as { start: number; end: number };
+    const q = spans[k] as { start: number; end: number };
+    if (q.start < p.end || q.start < p.start) ordered = false;
+  }
+  if (!ordered) return (s, e) => spans.some((x) => s < x.end && x.start < e);
+  return (s, e) => {
+    // the first span ending after s
+    let lo = 0;
+    let hi = spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((spans[mid] as { end: number }).end <= s) lo = mid + 1;
+      else hi = mid;
+    }
+    const x = spans[lo];
+    return x !== undefined && x.start < e;
+  };
 }

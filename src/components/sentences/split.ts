@@ -352,7 +352,9 @@ export class SentenceSplitter {
     if (single) {
       if (k >= s && t.charCodeAt(k) === SPACE) k--;
       ws = k + 1;
-      while (ws > s) {
+      // the walk back is bounded (a run of `a.a.a.` would otherwise be walked again at every period)
+      const floor = Math.max(s, q - LOOKBACK);
+      while (ws > floor) {
         const d = t.charCodeAt(ws - 1);
         if (isLetterAscii(d) || d === DOT) ws--;
         else if (d >= 128 && isLetterAt(t, ws - 1)) ws--;
@@ -377,7 +379,7 @@ export class SentenceSplitter {
         e === q + 1 &&
         isUpperAscii(f) &&
         isLowerAscii(t.charCodeAt(e + 1)) &&
-        isLowerWordBefore(t, s, q, 3)
+        isLowerWordBefore(t, Math.max(s, q - LOOKBACK), q, 3)
       ) {
         return e;
       }
@@ -408,7 +410,7 @@ export class SentenceSplitter {
       // a detached period before a number is a tokenized decimal: `0 . 5`
       if (detached) return -1;
       // inside parentheses: `(P = 0. 015)`, `(ref. 3)`
-      if (openParenthesis(t, s, q)) return -1;
+      if (openParenthesis(t, Math.max(s, q - LOOKBACK), q)) return -1;
       return e;
     }
     if (lower) {
@@ -423,7 +425,7 @@ export class SentenceSplitter {
       // two spaces or a line break after it: a sentence end (`hepatitis A and B.  Until`)
       if (!detached && r - e >= 2) return e;
       if (STARTERS.has(lowerWordAt(t, r, b))) return e;
-      const pw = previousWord(t, s, ws);
+      const pw = previousWord(t, Math.max(s, ws - LOOKBACK), ws);
       if (pw !== '' && isLowerAscii(pw.charCodeAt(0)) && !NAME_LEADERS.has(pw)) return e;
       return -1;
     }
@@ -576,6 +578,13 @@ function clusterEnd(t: string, q: number, b: number): number {
 }
 
 /** Whether a `(` or `[` opened in t[s, q) is still open at q. */
+/**
+ * How far back (characters) the look-behind of a boundary decision reads: the word before a period,
+ * an open parenthesis, the previous word. Bounded so that a segment's time is linear in its length
+ * (docs/decisions/0007-linear-time-text-processing.md).
+ */
+const LOOKBACK = 256;
+
 function openParenthesis(t: string, s: number, q: number): boolean {
   let depth = 0;
   for (let k = q - 1; k >= s; k--) {
