@@ -172,18 +172,18 @@ describe('clinote extract: directories and text files', () => {
     expect(result).toMatchObject({ text: '', flags: [], sections: [], sentences: [] });
   });
 
-  it('flags a binary file and goes on', async () => {
+  it('refuses a binary file with a coded error record and goes on', async () => {
     const root = await fixture('binary', {
       'bin.txt': Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x14, 0x00, 0x08, 0x00, 0x41, 0x0a]),
       'ok.txt': NOTE_B,
     });
     const r = await run(['extract', root, '--format', 'ndjson']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const [bin, ok] = ndjson(r.stdout);
     expectValid([bin!, ok!]);
-    expect((bin!.flags as { code: string }[]).map((f) => f.code)).toContain('CLINOTE_W_INPUT_BINARY');
+    expect(bin).toMatchObject({ id: 'bin.txt', error: { code: 'CLINOTE_E_INPUT_BINARY' } });
     expect(ok!.flags).toEqual([]);
-    expect(r.stderr).toMatch(/1 flagged \(CLINOTE_W_INPUT_BINARY 1\)/);
+    expect(r.stderr).toMatch(/1 error \(CLINOTE_E_INPUT_BINARY 1\)/);
   });
 
   it('flags invalid UTF-8; every span still indexes the decoded text', async () => {
@@ -195,7 +195,17 @@ describe('clinote extract: directories and text files', () => {
       Buffer.from(' and fluids.\n'),
     ]);
     const root = await fixture('latin1', { 'latin1.txt': bytes });
-    const r = await run(['extract', join(root, 'latin1.txt'), '--text', '--tokens']);
+    // by default the bytes read as Windows-1252: decoded, and flagged as a guess
+    const guessed = await run(['extract', join(root, 'latin1.txt'), '--text']);
+    expect(guessed.code).toBe(0);
+    const g = JSON.parse(guessed.stdout) as { text: string; flags: { code: string; message: string }[] };
+    expect(g.text).toContain('Caf\u00e9 au lait');
+    expect(g.flags[0]).toEqual({
+      code: 'CLINOTE_W_INPUT_ENCODING_GUESSED',
+      message: 'decoded as windows-1252 (guessed)',
+    });
+    // read as UTF-8 (--encoding utf-8): U+FFFD and the invalid-UTF-8 flag
+    const r = await run(['extract', join(root, 'latin1.txt'), '--text', '--tokens', '--encoding', 'utf-8']);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as Record<string, unknown>;
     expectValid([result]);

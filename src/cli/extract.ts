@@ -6,10 +6,21 @@
  * Exit: 0 all ok; 1 some notes failed; 2 some input could not be read; 3 config/pipeline error;
  * 4 output write error; 64 usage; 130 interrupted.
  */
+
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BatchRecord } from '../batch/records.js';
+import {
+  type Checkpoint,
+  checkResumable,
+  dropResumeState,
+  openResume,
+  type ResumeRun,
+  runFingerprint,
+  statePath,
+} from '../batch/resume.js';
 import { type ChunkEngine, runBatch } from '../batch/runner.js';
 import { formatSink } from '../batch/sink.js';
 import { fileSource, knownNoteCount, planFiles } from '../batch/source.js';
@@ -19,6 +30,7 @@ import { DEFAULT_PIPELINE, loadPipeline, readConfigFile } from '../engine.js';
 import { ClinoteError } from '../errors/error.js';
 import { isSingleNoteInput, type Plan } from '../io/plan.js';
 import { OutputSink } from '../io/sink.js';
+import { useColor } from '../output/summary.js';
 import { getFormat } from '../output/writers.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { resourcePath } from '../resources.js';
@@ -72,9 +84,12 @@ export async function runExtract(
       );
     }
   }
-  const format = getFormat(options.format);
+  // no --format: a readable summary for a person at a terminal, else the JSON document
+  const stdoutTTY = options.out === undefined && (io.stdout as { isTTY?: boolean }).isTTY === true;
+  const formatName = options.format ?? (stdoutTTY ? 'summary' : 'json');
+  const format = getFormat(formatName);
   if (!format) {
-    throw new ClinoteError('CLINOTE_E_CLI_USAGE', `unknown --format '${options.format}'`, {});
+    throw new ClinoteError('CLINOTE_E_CLI_USAGE', `unknown --format '${formatName}'`, {});
   }
 
   // --pack, else $CLINOTE_PACK (the components read no environment); the config file is read once
@@ -92,6 +107,10 @@ export async function runExtract(
     ...(options.out !== undefined ? { exclude: options.out } : {}),
   });
   const single = isSingleNoteInput(plan, inputs);
+  // --resume appends: refused (nothing loaded, nothing written) without --out, with stdin, or json
+  if (options.resume === true) {
+    checkResumable({ out: options.out, format: format.name, single, stdin: plan.stdin });
+  }
   const threads = workerCount(options.workers, plan, single);
 
   // config errors (exit 3) before any output is opened
@@ -108,9 +127,39 @@ export async function runExtract(
   const pipeline = 'threads' in engine ? engine.pipeline : engine;
 
   let stats: BatchStats;
+  let resume: ResumeRun | undefined;
+  /** With --resume: the counts of the whole run, earlier sessions included. */
+  let whole: Checkpoint | undefined;
   try {
-    const out =
-      options.out !== undefined ? OutputSink.toFile(options.out) : new OutputSink(io.stdout, 'stdout', false);
+    if (options.resume === true && options.out !== undefined) {
+      resume = await openResume(
+        options.out,
+        await runFingerprint(plan, resultOptions(options, single, pipeline), pipeline.stamp.version),
+      );
+      if (resume.status === 'finished') {
+        const done = resume.start;
+        ctx.log(`'${options.out}' is finished (${done.notes} notes): nothing to resume`);
+        return done.unreadable > 0 ? 2 : done.errors > 0 ? 1 : 0;
+      }
+      if (resume.status === 'continue' && options.quiet !== true) {
+        const n = resume.start.notes;
+        ctx.log(`resuming '${options.out}': ${n} note${n === 1 ? '' : 's'} already done`);
+      }
+    }
+    const sink =
+      resume !== undefined
+        ? resume.sink(format, { single })
+        : formatSink(
+            format,
+            { single, color: useColor(env, stdoutTTY) },
+            options.out !== undefined
+              ? OutputSink.toFile(options.out)
+              : new OutputSink(io.stdout, 'stdout', false),
+          );
+    // a rewritten output: the resume state of an earlier run no longer describes it
+    if (resume === undefined && options.out !== undefined && existsSync(statePath(options.out))) {
+      dropResumeState(options.out);
+    }
     const quiet = options.quiet === true;
     const line = (l: string): void => {
       io.stderr.write(`${l}\n`);
@@ -139,10 +188,12 @@ export async function runExtract(
       idField: options.idField,
       dateField: options.dateField,
       maxNoteBytes: pipeline.maxNoteBytes,
+      ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+      ndjsonMode: options.inputFormat,
       ...(quiet ? {} : { hint: say }),
     });
     try {
-      stats = await runBatch(source, formatSink(format, { single }, out), engine, {
+      stats = await runBatch(resume ? resume.source(source) : source, sink, engine, {
         records: { format: format.name, text: options.text === true, tokens: options.tokens === true },
         ...(io.signal ? { signal: io.signal } : {}),
         onRecord,
@@ -154,7 +205,17 @@ export async function runExtract(
 
     const seconds = (performance.now() - started) / 1000;
     if (!quiet) ctx.log(formatSummary(stats.summary(), seconds));
+    if (resume !== undefined) {
+      whole = resume.committed;
+      resume.end(stats);
+      if (!quiet && resume.start.notes > 0) {
+        ctx.log(
+          `whole run: ${whole.notes} notes, ${whole.ok} ok, ${whole.errors} errors (${resume.start.notes} from earlier runs)`,
+        );
+      }
+    }
   } finally {
+    resume?.close();
     await pool?.close();
   }
   if (env.CLINOTE_DEBUG === '1') {
@@ -168,7 +229,34 @@ export async function runExtract(
     ctx.log('interrupted: the output holds the notes done so far');
     return 130;
   }
-  if (stats.unreadable > 0) return 2;
-  if (stats.errors > 0) return 1;
+  const all = whole ?? stats;
+  if (all.unreadable > 0) return 2;
+  if (all.errors > 0) return 1;
   return 0;
+}
+
+/** Options that are not in the fingerprint of a resumable run: where it goes, how fast, what it says. */
+const NOT_IN_FINGERPRINT = new Set([
+  'out',
+  'workers',
+  'progress',
+  'quiet',
+  'resume',
+  'pipeline',
+  'pack',
+  'maxBytes',
+]);
+
+/**
+ * The options that change the output, for a resumable run's fingerprint: every option but those
+ * above (the pipeline config and the pack are in the pipeline version; the size limit is the
+ * pipeline's), with the input's nature and the size limit in effect.
+ */
+function resultOptions(
+  options: ExtractOptions,
+  single: boolean,
+  pipeline: Pipeline,
+): Record<string, unknown> {
+  const kept = Object.entries(options).filter(([k]) => !NOT_IN_FINGERPRINT.has(k));
+  return { ...Object.fromEntries(kept), single, maxNoteBytes: pipeline.maxNoteBytes };
 }

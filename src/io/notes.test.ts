@@ -54,7 +54,7 @@ describe('NDJSON', () => {
   it('flags invalid UTF-8 in the text field and binary characters from escapes', async () => {
     const line = Buffer.concat([
       Buffer.from('{"id":"x","text":"caf'),
-      Buffer.from([0xe9]),
+      Buffer.from([0x81]), // never a character, in UTF-8 or Windows-1252
       Buffer.from('\\u0000"}\n'),
     ]);
     const es = await events(readSource([line], '-', 'stdin', 'ndjson', options));
@@ -93,7 +93,7 @@ describe('CSV', () => {
   it('flags invalid UTF-8 only on the rows that hold it', async () => {
     const csv = Buffer.concat([
       Buffer.from('text\nfine\nbad '),
-      Buffer.from([0xff]),
+      Buffer.from([0x81]), // never a character, in UTF-8 or Windows-1252
       Buffer.from('\nfine too\n'),
     ]);
     const es = await events(readSource([csv], 'f.csv', 'f.csv', 'csv', options));

@@ -16,10 +16,20 @@ import { decodeUtf8, inspectText } from '../doc/decode.js';
 import type { DocMeta, Flag } from '../doc/types.js';
 import { ClinoteError } from '../errors/error.js';
 import type { NoteInput } from '../pipeline/pipeline.js';
-import { CsvParser } from '../text/csv.js';
-import { type ByteSource, readLines } from './lines.js';
+import { CSV_PROBLEMS, CsvReader } from './csv.js';
+import {
+  binaryError,
+  binaryKind,
+  decoderFor,
+  detectEncoding,
+  type EncodingChoice,
+  encodingFlag,
+} from './encoding.js';
+import { fhirBulkEvents, type NdjsonMode, sniffFhir } from './fhir-bulk.js';
+import { type ByteSource, type Line, readLines } from './lines.js';
+import { checkNoteDate } from './note-date.js';
 import { type InputFormat, type PlanItem, unreadable } from './plan.js';
-import { countReplacement, Utf8ChunkDecoder } from './utf8.js';
+import { completeLength, countReplacement, Utf8ChunkDecoder } from './utf8.js';
 
 export interface NoteFields {
   /** Field (NDJSON key or CSV column) holding the note text. Default `text`. */
@@ -34,6 +44,13 @@ export const DEFAULT_FIELDS: NoteFields = { textField: 'text', idField: 'id', da
 
 export interface ReadOptions extends NoteFields {
   readonly maxNoteBytes: number;
+  /** `--encoding`: how input bytes are decoded (default `auto`: see src/io/encoding.ts). */
+  readonly encoding?: EncodingChoice;
+  /**
+   * How NDJSON inputs are read (`--input-format`): `auto` (default) reads a file whose first
+   * non-blank line has a `resourceType` as FHIR Bulk Data (src/io/fhir-bulk.ts), else as notes.
+   */
+  readonly ndjsonMode?: NdjsonMode;
   /** Non-PHI notes for stderr (e.g. a CSV header lacking the text column). */
   readonly hint?: (message: string) => void;
 }
@@ -110,13 +127,27 @@ async function* readTextFile(path: string, id: string, options: ReadOptions): As
     yield { type: 'unreadable', id, path, error: unreadable(path, id, e) };
     return;
   }
-  yield { type: 'note', note: textNote(id, bytes) };
+  yield textNoteEvent(id, bytes, options.encoding);
   yield { type: 'progress', bytes: bytes.length };
 }
 
-function textNote(id: string, bytes: Buffer): NoteInput {
-  const { text, flags } = decodeUtf8(bytes);
-  return { id, text, flags, byteLength: bytes.length };
+/**
+ * One plain-text note from its bytes: decoded (a BOM, `--encoding`, else detected), or refused
+ * when the bytes are binary (`CLINOTE_E_INPUT_BINARY`: a PDF, a ZIP/DOCX, an image, NUL bytes...).
+ */
+export function textNoteEvent(id: string, bytes: Buffer, choice: EncodingChoice = 'auto'): InputEvent {
+  const detected = detectEncoding(bytes, choice);
+  const utf16 = detected.encoding === 'utf-16le' || detected.encoding === 'utf-16be';
+  const kind = binaryKind(bytes.subarray(detected.bomLength), utf16 ? detected.encoding : null);
+  if (kind !== null) return { type: 'error', id, error: binaryError(id, kind) };
+  if (detected.encoding === 'utf-8') {
+    const { text, flags } = decodeUtf8(detected.bomLength > 0 ? bytes.subarray(detected.bomLength) : bytes);
+    return { type: 'note', note: { id, text, flags, byteLength: bytes.length } };
+  }
+  const text = decoderFor(detected.encoding).decode(bytes.subarray(detected.bomLength), false);
+  const flag = encodingFlag(detected);
+  const flags: Flag[] = flag ? [flag, ...inspectText(text)] : inspectText(text);
+  return { type: 'note', note: { id, text, flags, byteLength: bytes.length } };
 }
 
 /** Read one note source (a file stream or stdin) in the given format. */
@@ -128,9 +159,27 @@ export async function* readSource(
   options: ReadOptions,
 ): AsyncGenerator<InputEvent> {
   try {
-    if (format === 'ndjson') yield* ndjsonEvents(source, id, options);
-    else if (format === 'csv') yield* csvEvents(source, id, options);
-    else yield* textEvents(source, id, options);
+    if (format === 'text') {
+      yield* textEvents(source, id, options);
+      return;
+    }
+    const input = await openStream(source, options.encoding ?? 'auto');
+    if (input.binary !== null) {
+      yield { type: 'error', id, error: binaryError(id, input.binary) };
+      return;
+    }
+    const events =
+      format === 'ndjson'
+        ? ndjsonOrFhirEvents(input.source, id, options)
+        : csvEvents(input.source, id, options);
+    if (input.flag === null) yield* events;
+    else {
+      for await (const event of events) {
+        yield event.type === 'note'
+          ? { type: 'note', note: { ...event.note, flags: [input.flag, ...(event.note.flags ?? [])] } }
+          : event;
+      }
+    }
   } catch (e) {
     if (e instanceof ClinoteError) yield { type: 'error', id, error: e };
     else yield { type: 'unreadable', id, path, error: unreadable(path, id, e) };
@@ -149,7 +198,7 @@ async function* textEvents(source: Source, id: string, options: ReadOptions): As
   if (length > options.maxNoteBytes) {
     yield { type: 'error', id, error: tooLarge(id, length, options.maxNoteBytes) };
   } else {
-    yield { type: 'note', note: textNote(id, Buffer.concat(parts, length)) };
+    yield textNoteEvent(id, Buffer.concat(parts, length), options.encoding);
   }
   yield { type: 'progress', bytes: length };
 }
@@ -161,10 +210,6 @@ function fieldId(value: unknown): string | null {
   if (typeof value === 'string' && value.length > 0) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
-}
-
-function meta(date: unknown): DocMeta | undefined {
-  return typeof date === 'string' && date.length > 0 ? { noteDate: date } : undefined;
 }
 
 function noteOf(id: string, text: string, date: unknown, invalidUtf8: boolean): NoteInput {
@@ -180,7 +225,10 @@ function noteOf(id: string, text: string, date: unknown, invalidUtf8: boolean): 
     }
   }
   flags.push(...inspectText(text));
-  const m = meta(date);
+  // a date that is not a real date is flagged, never passed on silently (src/io/note-date.ts)
+  const noteDate = checkNoteDate(date);
+  if (noteDate.flag) flags.push(noteDate.flag);
+  const m: DocMeta | undefined = noteDate.date !== undefined ? { noteDate: noteDate.date } : undefined;
   return { id, text, flags, ...(m ? { meta: m } : {}) };
 }
 
@@ -192,10 +240,28 @@ export function maxRecordBytes(maxNoteBytes: number): number {
   return Math.min(maxNoteBytes * 6 + (1 << 20), 2 ** 31 - 1);
 }
 
-async function* ndjsonEvents(source: Source, file: string, options: ReadOptions): AsyncGenerator<InputEvent> {
+/** NDJSON notes, or FHIR Bulk Data DocumentReferences (`ndjsonMode`, by default by content). */
+async function* ndjsonOrFhirEvents(
+  source: Source,
+  file: string,
+  options: ReadOptions,
+): AsyncGenerator<InputEvent> {
+  const mode = options.ndjsonMode ?? 'auto';
+  let lines: AsyncIterable<Line> = readLines(source, maxRecordBytes(options.maxNoteBytes));
+  let fhir = mode === 'fhir-ndjson';
+  if (mode === 'auto') ({ fhir, lines } = await sniffFhir(lines));
+  if (fhir) yield* fhirBulkEvents(lines, file, options);
+  else yield* ndjsonEvents(lines, file, options);
+}
+
+async function* ndjsonEvents(
+  lines: AsyncIterable<Line>,
+  file: string,
+  options: ReadOptions,
+): AsyncGenerator<InputEvent> {
   const { textField, idField, dateField } = options;
   const maxLine = maxRecordBytes(options.maxNoteBytes);
-  for await (const line of readLines(source, maxLine)) {
+  for await (const line of lines) {
     const lineId = `${file}:${line.number}`;
     const where = { file, line: line.number };
     if (line.bytes === null) {
@@ -249,22 +315,78 @@ async function* ndjsonEvents(source: Source, file: string, options: ReadOptions)
   }
 }
 
+/**
+ * An NDJSON or CSV byte stream, ready to be read as UTF-8: its first chunk decides the encoding (a
+ * BOM, `--encoding`, else detected) and whether it is binary (then nothing more is read). A stream
+ * in another encoding is transcoded to UTF-8, and each of its notes carries the encoding's flag.
+ */
+async function openStream(
+  source: Source,
+  choice: EncodingChoice,
+): Promise<{ source: Source; binary: string | null; flag: Flag | null }> {
+  const iterator: AsyncIterator<Buffer | Uint8Array | string> | Iterator<Buffer | Uint8Array | string> =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  const toBuffer = (raw: Buffer | Uint8Array | string): Buffer =>
+    typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+  const head = await iterator.next();
+  if (head.done) return { source: [], binary: null, flag: null };
+  const first = toBuffer(head.value);
+  const detected = detectEncoding(first.subarray(0, completeLength(first)), choice);
+  const utf16 = detected.encoding === 'utf-16le' || detected.encoding === 'utf-16be';
+  const binary = binaryKind(first.subarray(detected.bomLength, 8192), utf16 ? detected.encoding : null);
+  if (binary !== null) {
+    await iterator.return?.();
+    return { source: [], binary, flag: null };
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (detected.encoding === 'utf-8') {
+      yield first;
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield toBuffer(r.value);
+      return;
+    }
+    const decoder = decoderFor(detected.encoding);
+    yield Buffer.from(decoder.decode(first.subarray(detected.bomLength), true), 'utf8');
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      yield Buffer.from(decoder.decode(toBuffer(r.value), true), 'utf8');
+    }
+    const tail = decoder.decode(new Uint8Array(0), false);
+    if (tail.length > 0) yield Buffer.from(tail, 'utf8');
+  }
+  return { source: rest(), binary: null, flag: encodingFlag(detected) };
+}
+
+/**
+ * CSV notes: a header row, then one note per record (src/io/csv.ts: malformed records, such as a
+ * stray quote, are `CLINOTE_E_INPUT_MALFORMED_CSV` error records with their line numbers, and the
+ * rows after them are still read).
+ */
 async function* csvEvents(source: Source, file: string, options: ReadOptions): AsyncGenerator<InputEvent> {
   const { textField, idField, dateField } = options;
-  const parser = new CsvParser();
+  const reader = new CsvReader({ maxRecordChars: maxRecordBytes(options.maxNoteBytes) });
   const decoder = new Utf8ChunkDecoder();
-  const maxRecord = maxRecordBytes(options.maxNoteBytes);
   let header: string[] | null = null;
   let textAt = -1;
   let idAt = -1;
   let dateAt = -1;
   let row = 0;
-  let pending = 0; // bytes since the last complete record
+  let stop = false;
   let invalidPending = false; // invalid UTF-8 since the last complete record
 
-  const toEvent = (record: string[], invalid: boolean): InputEvent | null => {
+  const toEvent = (item: ReturnType<CsvReader['push']>[number], invalid: boolean): InputEvent | null => {
     if (header === null) {
-      header = record.map((h) => h.replace(/^\uFEFF/, '').trim());
+      if (item.kind === 'malformed') {
+        stop = true;
+        return {
+          type: 'error',
+          id: `${file}:0`,
+          error: new ClinoteError(
+            'CLINOTE_E_INPUT_MALFORMED_CSV',
+            `the header row of '${file}' (line ${item.line}) is malformed: ${CSV_PROBLEMS[item.problem]}; the file is not read`,
+            { file, row: 0, line: item.line, reason: item.problem },
+          ),
+        };
+      }
+      header = item.fields.map((h) => h.replace(/^\uFEFF/, '').trim());
       textAt = header.indexOf(textField);
       idAt = header.indexOf(idField);
       dateAt = header.indexOf(dateField);
@@ -277,6 +399,25 @@ async function* csvEvents(source: Source, file: string, options: ReadOptions): A
     }
     row++;
     const rowId = `${file}:${row}`;
+    if (item.kind === 'malformed') {
+      const lines = item.endLine > item.line ? `lines ${item.line}-${item.endLine}` : `line ${item.line}`;
+      return {
+        type: 'error',
+        id: rowId,
+        error: new ClinoteError(
+          'CLINOTE_E_INPUT_MALFORMED_CSV',
+          `row ${row} of '${file}' (${lines}) is malformed: ${CSV_PROBLEMS[item.problem]}`,
+          {
+            file,
+            row,
+            line: item.line,
+            ...(item.endLine > item.line ? { endLine: item.endLine } : {}),
+            reason: item.problem,
+          },
+        ),
+      };
+    }
+    const record = item.fields;
     const id = (idAt >= 0 ? fieldId(record[idAt]) : null) ?? rowId;
     const text = textAt >= 0 ? record[textAt] : undefined;
     if (text === undefined) {
@@ -286,70 +427,35 @@ async function* csvEvents(source: Source, file: string, options: ReadOptions): A
         error: new ClinoteError(
           'CLINOTE_E_INPUT_MISSING_FIELD',
           `row ${row} of '${file}' has no column '${textField}'`,
-          { file, row, field: textField },
+          { file, row, line: item.line, field: textField },
         ),
       };
     }
     return { type: 'note', note: noteOf(id, text, dateAt >= 0 ? record[dateAt] : undefined, invalid) };
   };
 
-  const push = function* (text: string, invalid: boolean, bytes: number): Generator<InputEvent> {
-    const records = parser.push(text);
-    for (let i = 0; i < records.length; i++) {
+  const push = function* (items: ReturnType<CsvReader['push']>, invalid: boolean): Generator<InputEvent> {
+    for (let i = 0; i < items.length && !stop; i++) {
       // the first record may have begun in earlier chunks; the others lie in this one
-      const event = toEvent(records[i]!, invalid || (i === 0 && invalidPending));
+      const event = toEvent(items[i]!, invalid || (i === 0 && invalidPending));
       if (event) yield event;
     }
-    if (records.length > 0) {
-      pending = bytes;
-      invalidPending = invalid;
-    } else {
-      pending += bytes;
-      invalidPending ||= invalid;
-    }
+    if (items.length > 0) invalidPending = invalid;
+    else invalidPending ||= invalid;
   };
 
   for await (const raw of source) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw);
     const { text, invalid } = decoder.decode(chunk);
-    yield* push(text, invalid, chunk.length);
+    yield* push(reader.push(text), invalid);
     yield { type: 'progress', bytes: chunk.length };
-    if (pending > maxRecord) {
-      const id = `${file}:${row + 1}`;
-      yield {
-        type: 'error',
-        id,
-        error: new ClinoteError(
-          'CLINOTE_E_INPUT_MALFORMED_CSV',
-          `row ${row + 1} of '${file}' is over ${maxRecord} bytes (an unterminated quote?); the rest of the file is not read`,
-          { file, row: row + 1 },
-        ),
-      };
-      return;
-    }
+    if (stop) return;
   }
   const rest = decoder.end();
-  yield* push(rest.text, rest.invalid, 0);
-  let last: string[][];
-  try {
-    last = parser.end();
-  } catch (e) {
-    const id = `${file}:${row + 1}`;
-    yield {
-      type: 'error',
-      id,
-      error: new ClinoteError(
-        'CLINOTE_E_INPUT_MALFORMED_CSV',
-        `row ${row + 1} of '${file}': ${e instanceof ClinoteError ? 'unterminated quoted field' : 'cannot be parsed'}`,
-        { file, row: row + 1 },
-      ),
-    };
-    return;
-  }
-  for (const record of last) {
-    const event = toEvent(record, invalidPending);
-    if (event) yield event;
-  }
+  yield* push(reader.push(rest.text), rest.invalid);
+  if (stop) return;
+  yield* push(reader.end(), invalidPending);
+  if (stop) return;
   if (header === null) {
     // an empty file (or blank lines only): no header row, so no column to read notes from
     yield {

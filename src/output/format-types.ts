@@ -32,6 +32,8 @@ export interface WriterOptions {
    * batch wrapper write the bare record instead.
    */
   readonly single: boolean;
+  /** Colour the text (the `summary` format, on a terminal that supports it). Default: no colour. */
+  readonly color?: boolean;
 }
 
 /** Turns records into text. Each method returns what to write next (possibly ''). */
@@ -41,10 +43,10 @@ export interface FormatWriter {
   result(result: Result): string;
   error(error: ErrorResult): string;
   /**
-   * After the last record: the text, or its parts in order (a document holding a million error
-   * records is written piece by piece, never built as one string).
+   * After the last record: the text, or its parts in order, made as they are taken (a document
+   * holding a million error records is written piece by piece, never built as one string).
    */
-  end(summary: OutputSummary): string | readonly string[];
+  end(summary: OutputSummary): string | Iterable<string>;
 }
 
 export interface OutputFormat {

@@ -5,7 +5,10 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import type { ErrorResult, Result } from './schema.js';
 
 export interface ResultOptions {
-  /** Include the original text. */
+  /**
+   * Include the original text (`text`) and the text of each section and sentence. Without it,
+   * sections and sentences are offsets only (concepts and the other layers always carry their text).
+   */
   readonly text?: boolean;
   /** Include the tokens layer. */
   readonly tokens?: boolean;
@@ -53,8 +56,12 @@ export function toResult(doc: Doc, pipeline: Pipeline, options: ResultOptions = 
     pipeline: pipeline.stamp,
     flags: doc.flags,
     ...(options.text ? { text: doc.text } : {}),
-    sections: (doc.maybe('sections') ?? []).map((s) => ({ ...withText(doc, s), header: s.header })),
-    sentences: (doc.maybe('sentences') ?? []).map((s) => withText(doc, s)),
+    // sections and sentences cover the whole note: their text only with --text (else the output
+    // would repeat the note twice over)
+    sections: (doc.maybe('sections') ?? []).map((s) =>
+      options.text ? { ...withText(doc, s), header: s.header } : { ...s },
+    ),
+    sentences: (doc.maybe('sentences') ?? []).map((s) => (options.text ? withText(doc, s) : { ...s })),
     ...(options.tokens ? { tokens: (doc.maybe('tokens') ?? []).map((t) => withText(doc, t)) } : {}),
     concepts: doc.maybe('concepts') ?? [],
   };

@@ -50,8 +50,21 @@ export const StampSchema = Type.Object(
   { ...closed, description: 'The stamp of the pipeline that made the result' },
 );
 
-export const ResultSectionSchema = withText(SectionSchema, 'A section: its header and body');
-export const ResultSentenceSchema = withText(SentenceSchema, 'A sentence');
+/** A layer item as written in the result: its fields, then the `text` of [start, end) with `--text`. */
+function withOptionalText<P extends TProperties>(schema: TObject<P>, description: string) {
+  return Type.Object(
+    {
+      ...schema.properties,
+      text: Type.Optional(
+        Type.String({ description: 'The original text of [start, end); only with --text (text: true)' }),
+      ),
+    },
+    { ...closed, description },
+  );
+}
+
+export const ResultSectionSchema = withOptionalText(SectionSchema, 'A section: its header and body');
+export const ResultSentenceSchema = withOptionalText(SentenceSchema, 'A sentence');
 export const ResultTokenSchema = withText(TokenSchema, 'A token');
 
 /** A concept with the fields components add: `assertion` (assertions) and `modifiers` (modifiers). */

@@ -5,9 +5,11 @@
  * A later format (e.g. `fhir`) is one more `registerFormat(...)` call (or one more entry in
  * BUILTIN_FORMATS): the CLI lists the registered names as the `--format` choices.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { fhirFormat } from './fhir/format.js';
 import type { JsonRecordWriter, OutputFormat } from './format-types.js';
 import type { ErrorResult, Result } from './schema.js';
+import { summaryFormat } from './summary.js';
 
 export type {
   FormatWriter,
@@ -21,8 +23,8 @@ export type {
  * `json`: one JSON document.
  * - single-note input: the result object (or the error result), pretty-printed;
  * - otherwise: `{"results": [...], "errors": [...], "summary": {...}}`, one record per line.
- *   Results are streamed as they come; error records (small: id, stamp, code, message) are held
- *   until the end, since they follow the results array.
+ *   Results are streamed as they come; error records (id, stamp, code, message) are held
+ *   until the end, compressed (ErrorSpool), since they follow the results array.
  */
 export const jsonFormat: OutputFormat = {
   name: 'json',
@@ -38,10 +40,10 @@ export const jsonFormat: OutputFormat = {
       return { begin: () => '', result: one, error: one, end: () => '' };
     }
     let results = 0;
-    const errors: string[] = [];
+    const errors = new ErrorSpool();
     const resultFrame = (): [string, string] => [results++ === 0 ? '\n' : ',\n', ''];
     const errorJson = (json: string): string => {
-      errors.push(json);
+      errors.add(json);
       return '';
     };
     const writer: JsonRecordWriter = {
@@ -51,22 +53,71 @@ export const jsonFormat: OutputFormat = {
       resultFrame,
       errorJson,
       end(summary) {
-        // the error records in parts of ERROR_PART records: a million of them would overflow one string
-        const parts = [`${results > 0 ? '\n' : ''}],"errors":[`];
-        for (let i = 0; i < errors.length; i += ERROR_PART) {
-          parts.push(`${i === 0 ? '\n' : ',\n'}${errors.slice(i, i + ERROR_PART).join(',\n')}`);
-        }
-        parts.push(`${errors.length > 0 ? '\n' : ''}],"summary":${JSON.stringify(summary)}}\n`);
-        errors.length = 0;
-        return parts;
+        return endParts(results > 0, errors, JSON.stringify(summary));
       },
     };
     return writer;
   },
 };
 
-/** Error records joined into one piece of the `json` document's end. */
-const ERROR_PART = 4096;
+/** The end of the `json` batch document, piece by piece: the error records, then the summary. */
+function* endParts(hadResults: boolean, errors: ErrorSpool, summary: string): Generator<string> {
+  yield `${hadResults ? '\n' : ''}],"errors":[`;
+  let first = true;
+  for (const part of errors.drain()) {
+    yield `${first ? '\n' : ',\n'}${part}`;
+    first = false;
+  }
+  yield `${first ? '' : '\n'}],"summary":${summary}}\n`;
+}
+
+/**
+ * Error records compressed together, and written as one piece of the `json` document's end. Small,
+ * so that the records die young (a batch that lives longer is promoted to the old generation, and
+ * a million of them grow the heap by hundreds of MB before a full GC).
+ */
+const ERROR_PART = 256;
+
+/**
+ * The error records of a `json` batch document, kept until the end (their array follows the
+ * results). They are kept compressed, ERROR_PART records at a time: error records repeat the
+ * pipeline stamp and differ by a few characters, so a million of them (about 650 MB of JSON with the
+ * default pipeline) take about 10 MB. Read back once, part by part: never as one string.
+ */
+export class ErrorSpool {
+  #pending: string[] = [];
+  #parts: Buffer[] = [];
+  #count = 0;
+
+  get count(): number {
+    return this.#count;
+  }
+
+  add(json: string): void {
+    this.#pending.push(json);
+    this.#count++;
+    if (this.#pending.length >= ERROR_PART) {
+      this.#parts.push(deflateRawSync(this.#pending.join(',\n'), { level: 1 }));
+      this.#pending = [];
+    }
+  }
+
+  /** The records joined by `,\n`, in parts of ERROR_PART records; empties the spool. */
+  *drain(): Generator<string> {
+    const parts = this.#parts;
+    this.#parts = [];
+    for (let i = 0; i < parts.length; i++) {
+      const text = inflateRawSync(parts[i]!).toString('utf8');
+      parts[i] = EMPTY;
+      yield text;
+    }
+    if (this.#pending.length > 0) yield this.#pending.join(',\n');
+    this.#pending = [];
+    this.#count = 0;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** `ndjson`: one line per note, in input order: results and error results. No summary line. */
 export const ndjsonFormat: OutputFormat = {
@@ -86,7 +137,7 @@ export const ndjsonFormat: OutputFormat = {
   },
 };
 
-export const BUILTIN_FORMATS: readonly OutputFormat[] = [jsonFormat, ndjsonFormat, fhirFormat];
+export const BUILTIN_FORMATS: readonly OutputFormat[] = [jsonFormat, ndjsonFormat, fhirFormat, summaryFormat];
 
 const formats = new Map<string, OutputFormat>(BUILTIN_FORMATS.map((f) => [f.name, f]));
 

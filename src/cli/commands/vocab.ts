@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliCommand, CliContext } from '../types.js';
 
@@ -20,7 +22,40 @@ interface VocabBuildCli {
   readonly json?: boolean;
 }
 
-const many = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+/**
+ * The files of a repeatable option, with globs expanded (`*`, `?` in the file name): the shell
+ * expands `--csv starter/*.tsv` into several values, and a quoted glob (or a shell that does not
+ * expand) is expanded here, in name order. A glob that matches nothing is kept as written, so
+ * the build reports it as a file that cannot be read.
+ */
+export function expandFiles(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    const name = basename(v);
+    if (!/[*?]/.test(name) || existsSync(v)) {
+      out.push(v);
+      continue;
+    }
+    const dir = dirname(v);
+    const re = new RegExp(
+      `^${name
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
+    let matches: string[] = [];
+    try {
+      matches = readdirSync(dir)
+        .filter((f) => !f.startsWith('.') && re.test(f))
+        .sort();
+    } catch {
+      // the directory cannot be read: the build reports the path
+    }
+    if (matches.length === 0) out.push(v);
+    else for (const f of matches) out.push(dir === '.' && !v.startsWith('./') ? f : join(dir, f));
+  }
+  return out;
+}
 
 async function write(ctx: CliContext, text: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -42,17 +77,16 @@ export const vocabCommand: CliCommand = {
       .option('--name <name>', 'pack name (default: the file name)')
       .option('--icd10cm <file>', 'ICD-10-CM order file (CMS fixed width or CSV)')
       .option(
-        '--icd10cm-index <file>',
-        'ICD-10-CM index XML (index, drug table, neoplasm table; repeatable)',
-        many,
+        '--icd10cm-index <files...>',
+        'ICD-10-CM index XML (index, drug table, neoplasm table; several files or globs)',
       )
-      .option('--obo <file>', 'OBO ontology, .obo or .obo.gz (DOID, HPO; repeatable)', many)
+      .option('--obo <files...>', 'OBO ontologies, .obo or .obo.gz (DOID, HPO; several files or globs)')
       .option('--rxterms <file>', 'RxTerms file (ingredients or main)')
       .option('--rxnorm-rrf <path>', 'RxNorm RXNCONSO.RRF or its directory')
       .option('--loinc <file>', 'LOINC CSV (full table or Top 2000)')
       .option('--hcpcs <file>', 'HCPCS Level II file')
       .option('--umls <dir>', 'UMLS META directory with MRCONSO.RRF and MRSTY.RRF (your licensed copy)')
-      .option('--csv <file>', 'custom dictionary CSV/TSV (repeatable)', many)
+      .option('--csv <files...>', 'custom dictionaries, CSV/TSV (several files or globs)')
       .option('--csv-source <name>', 'source name and id prefix of the --csv dictionaries (default custom)')
       .option('--abbreviations <file>', 'abbreviation list TSV (default: the built-in list)')
       .option('--no-abbreviations', 'no abbreviation list')
@@ -71,14 +105,14 @@ export const vocabCommand: CliCommand = {
         const result = await t.vocabBuild({
           ...base,
           ...pick('icd10cm'),
-          ...pick('icd10cmIndex'),
-          ...pick('obo'),
+          ...(o.icd10cmIndex !== undefined ? { icd10cmIndex: expandFiles(o.icd10cmIndex) } : {}),
+          ...(o.obo !== undefined ? { obo: expandFiles(o.obo) } : {}),
           ...pick('rxterms'),
           ...pick('rxnormRrf'),
           ...pick('loinc'),
           ...pick('hcpcs'),
           ...pick('umls'),
-          ...(o.csv !== undefined ? { csv: [...(base.csv ?? []), ...o.csv] } : {}),
+          ...(o.csv !== undefined ? { csv: [...(base.csv ?? []), ...expandFiles(o.csv)] } : {}),
           ...pick('csvSource'),
           ...(typeof o.abbreviations === 'string' || o.abbreviations === false
             ? { abbreviations: o.abbreviations }

@@ -8,6 +8,16 @@ export interface Ymd {
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
+/**
+ * `Date.UTC` for any year: `Date.UTC(y, ...)` reads years 0-99 as 1900-1999 (a note dated
+ * `0024-05-01` would shift by 1900 years); `setUTCFullYear` takes the year as it is.
+ */
+function utc(y: number, m0: number, d: number): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, m0, d);
+  return t.getTime();
+}
+
 export function isoDate(x: Ymd): string {
   return `${pad(x.y, 4)}-${pad(x.m)}-${pad(x.d)}`;
 }
@@ -21,7 +31,7 @@ export function isoYear(y: number): string {
 }
 
 export function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return new Date(utc(y, m, 0)).getUTCDate();
 }
 
 export function isValidDate(y: number, m: number, d: number): boolean {
@@ -44,7 +54,7 @@ function fromUtc(t: Date): Ymd {
 }
 
 export function addDays(x: Ymd, n: number): Ymd {
-  return fromUtc(new Date(Date.UTC(x.y, x.m - 1, x.d + n)));
+  return fromUtc(new Date(utc(x.y, x.m - 1, x.d + n)));
 }
 
 /** Add months, clamping the day to the end of the month. */
@@ -57,19 +67,19 @@ export function addMonths(x: Ymd, n: number): Ymd {
 
 /** ISO weekday, 1 = Monday .. 7 = Sunday. */
 export function weekday(x: Ymd): number {
-  const w = new Date(Date.UTC(x.y, x.m - 1, x.d)).getUTCDay();
+  const w = new Date(utc(x.y, x.m - 1, x.d)).getUTCDay();
   return w === 0 ? 7 : w;
 }
 
 /** ISO 8601 week, `2025-W11`. */
 export function isoWeek(x: Ymd): string {
   const thursday = addDays(x, 4 - weekday(x));
-  const jan1 = Date.UTC(thursday.y, 0, 1);
-  const week = Math.floor((Date.UTC(thursday.y, thursday.m - 1, thursday.d) - jan1) / 86400000 / 7) + 1;
+  const jan1 = utc(thursday.y, 0, 1);
+  const week = Math.floor((utc(thursday.y, thursday.m - 1, thursday.d) - jan1) / 86400000 / 7) + 1;
   return `${pad(thursday.y, 4)}-W${pad(week)}`;
 }
 
 /** Days from a to b. */
 export function daysBetween(a: Ymd, b: Ymd): number {
-  return Math.round((Date.UTC(b.y, b.m - 1, b.d) - Date.UTC(a.y, a.m - 1, a.d)) / 86400000);
+  return Math.round((utc(b.y, b.m - 1, b.d) - utc(a.y, a.m - 1, a.d)) / 86400000);
 }
