@@ -104,7 +104,7 @@ export interface Store {
 export interface StoreOptions {
   /**
    * `postgres://...` / `postgresql://...`: PostgreSQL; a file path: SQLite; absent: SQLite at
-   * `$CLINOTE_DATA_DIR/clinote.db` (else `$XDG_DATA_HOME/clinote/`, else `~/.local/share/clinote/`).
+   * `$CLINOTE_HOME/clinote.db` (else `$XDG_DATA_HOME/clinote/`, else `~/.local/share/clinote/`).
    */
   readonly url?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;

@@ -1,0 +1,78 @@
+/**
+ * The store's schema migrations, in code: kysely's `Migrator` with an in-code provider, applied when
+ * the store is opened (`openStore`, backend.ts): PostgreSQL in one transaction under kysely's advisory
+ * lock, SQLite in one `BEGIN IMMEDIATE` transaction (so that processes opening a new file at once take
+ * turns). Applied names are kept in the table `clinote_migration`.
+ *
+ * Rules: a migration, once released, is never edited; a change is a new entry. Names sort in the
+ * order they apply (`NNNN_what`). Other parts of Clinote (the registry, monitoring) add their tables
+ * with new entries here. Both backends run the same migration: use kysely's schema builder and
+ * types that both accept (`text`, `integer`, `bigint`, `double precision`).
+ *
+ * | name | what |
+ * | --- | --- |
+ * | 0001_keys_and_audit | `api_key`, `audit_record` (+ index on tenant, seq), `audit_head` (one row: seq 0, 64 zeros) |
+ */
+import type { Kysely, Migration } from 'kysely';
+import { GENESIS_HASH } from './chain.js';
+
+export const MIGRATION_TABLE = 'clinote_migration';
+export const MIGRATION_LOCK_TABLE = 'clinote_migration_lock';
+
+// Migrations run against any schema: `Kysely<any>` is what kysely's Migration type takes.
+// biome-ignore lint/suspicious/noExplicitAny: kysely's Migration signature
+type AnyDb = Kysely<any>;
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_keys_and_audit': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('api_key')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('secret_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .addColumn('rate_limit_per_minute', 'integer')
+        .addColumn('label', 'text')
+        .execute();
+      await db.schema.createIndex('api_key_tenant').on('api_key').column('tenant').execute();
+      await db.schema
+        .createTable('audit_record')
+        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text')
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('route', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('pipeline', 'text')
+        .addColumn('pipeline_version', 'text')
+        .addColumn('notes', 'integer', (c) => c.notNull())
+        .addColumn('error_code', 'text')
+        .addColumn('ms', 'double precision')
+        .execute();
+      await db.schema
+        .createIndex('audit_record_tenant_seq')
+        .on('audit_record')
+        .columns(['tenant', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('audit_head')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.insertInto('audit_head').values({ id: 1, seq: 0, hash: GENESIS_HASH }).execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('audit_head').execute();
+      await db.schema.dropTable('audit_record').execute();
+      await db.schema.dropTable('api_key').execute();
+    },
+  },
+};
