@@ -1,0 +1,84 @@
+/**
+ * The engines of the named pipelines: a WorkerPool per pipeline (worker threads, pipelines built
+ * once per thread), or the main thread (`threads: 0`: tests, tiny deployments).
+ */
+import type { BatchRecord, RecordOptions } from '../batch/records.js';
+import { outcomeRecord, recordMaker } from '../batch/records.js';
+import type { RunHooks } from '../pipeline/component.js';
+import type { NoteInput, Pipeline } from '../pipeline/pipeline.js';
+import type { PipelineSpec } from './config.js';
+import type { Engine } from './dispatcher.js';
+
+/** The notes on the main thread (`threads: 0`). */
+export function localEngine(pipeline: Pipeline): Engine {
+  const makers = new Map<string, ReturnType<typeof recordMaker>>();
+  return {
+    pipeline,
+    threads: 1,
+    async run(notes, records, hooks, options) {
+      const key = `${records.format ?? ''}|${records.text === true}|${records.tokens === true}`;
+      let make = makers.get(key);
+      if (!make) {
+        make = recordMaker(records);
+        makers.set(key, make);
+      }
+      const o = {
+        ...(hooks ? { hooks } : {}),
+        ...(options?.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      };
+      // an asynchronous pipeline (a model) gets the batch together (runMany); else one note at a time,
+      // each with the deadline
+      if (pipeline.async) {
+        const outcomes = await pipeline.processMany(notes, o);
+        return outcomes.map((outcome) => outcomeRecord(outcome, pipeline, make));
+      }
+      const out: BatchRecord[] = [];
+      for (const note of notes) out.push(outcomeRecord(await pipeline.process(note, o), pipeline, make));
+      return out;
+    },
+    async close() {},
+  };
+}
+
+/** `WorkerPool.run` with the per-note deadline as its 4th argument (taken by the pool once it has one). */
+type PoolRun = (
+  notes: readonly NoteInput[],
+  records: RecordOptions,
+  hooks?: RunHooks,
+  options?: { readonly timeoutMs?: number },
+) => Promise<BatchRecord[]>;
+
+export interface EngineOptions {
+  /** The worker module (tests). */
+  readonly workerFile?: string;
+}
+
+/** Build the engine of one named pipeline (config errors throw here, before listening). */
+export async function startEngine(spec: PipelineSpec, options: EngineOptions = {}): Promise<Engine> {
+  const load = {
+    ...(spec.config !== undefined ? { config: spec.config } : {}),
+    ...(spec.configPath !== undefined ? { configPath: spec.configPath } : {}),
+    ...(spec.pack !== undefined ? { pack: spec.pack } : {}),
+  };
+  if (spec.threads === 0) {
+    const { loadPipeline } = await import('../engine.js');
+    return localEngine(await loadPipeline(load));
+  }
+  const { WorkerPool } = await import('../batch/pool.js');
+  const pool = await WorkerPool.start(load, {
+    threads: spec.threads,
+    ...(options.workerFile !== undefined ? { workerFile: options.workerFile } : {}),
+  });
+  const run = pool.run.bind(pool) as PoolRun;
+  // every thread builds its pipeline now, before the server says it is ready (not on a first request)
+  await Promise.all(
+    Array.from({ length: pool.threads }, (_, i) => run([{ id: `warm-up-${i}`, text: 'Warm-up.' }], {})),
+  );
+  return {
+    pipeline: pool.pipeline,
+    threads: pool.threads,
+    concurrency: pool.threads * 2,
+    run: (notes, records, hooks, o) => run(notes, records, hooks, o),
+    close: () => pool.close(),
+  };
+}
