@@ -8,6 +8,7 @@ import { datesComponent } from './dates/index.js';
 import { measurementsComponent } from './measurements/index.js';
 import { medicationsComponent } from './medications/index.js';
 import { modifiersComponent } from './modifiers/index.js';
+import { nerComponent } from './ner/index.js';
 import { normalizeComponent } from './normalize/index.js';
 import { sectionsComponent } from './sections/index.js';
 import { sentencesComponent } from './sentences/index.js';
@@ -24,5 +25,6 @@ export function defaultRegistry(): Registry {
     .register(medicationsComponent)
     .register(measurementsComponent)
     .register(datesComponent)
-    .register(modifiersComponent);
+    .register(modifiersComponent)
+    .register(nerComponent);
 }

@@ -19,6 +19,7 @@ export const COMPONENT_LOADERS: Readonly<Record<string, Loader>> = {
   measurements: async () => (await import('./measurements/index.js')).measurementsComponent,
   dates: async () => (await import('./dates/index.js')).datesComponent,
   modifiers: async () => (await import('./modifiers/index.js')).modifiersComponent,
+  ner: async () => (await import('./ner/index.js')).nerComponent,
 };
 
 /** A registry holding the built-in components among `names` (unknown names are left for the pipeline to report). */

@@ -65,6 +65,10 @@ export const EvidenceSchema = Type.Object(
     component: Type.String({ description: 'The component that made the annotation' }),
     rule: Type.Optional(Type.String({ description: 'Rule id (resources) or model id@version' })),
     detail: Type.Optional(Type.String({ description: 'More about the rule or the match' })),
+    source: Type.Optional(
+      Type.Literal('model', { description: 'Present when a trained model made the annotation' }),
+    ),
+    model: Type.Optional(Type.String({ description: 'The model that made it: `name@version`' })),
   },
   { ...closed, description: 'What made an annotation: the component, and the rule or model inside it' },
 );

@@ -15,6 +15,7 @@ import { ASSERTION_ERRORS } from './areas/assertions.js';
 import { CORE_ERRORS } from './areas/core.js';
 import { EVAL_ERRORS } from './areas/eval.js';
 import { IO_ERRORS } from './areas/io.js';
+import { MODEL_ERRORS } from './areas/models.js';
 import { PACK_ERRORS } from './areas/pack.js';
 import { QUEUE_ERRORS } from './areas/queue.js';
 import { RESUME_ERRORS } from './areas/resume.js';
@@ -32,6 +33,7 @@ const ALL_ERRORS = [
   ...TERMINOLOGY_ERRORS,
   ...PACK_ERRORS,
   ...ASSERTION_ERRORS,
+  ...MODEL_ERRORS,
   ...SERVER_ERRORS,
   ...STORE_ERRORS,
   ...QUEUE_ERRORS,

@@ -3,12 +3,12 @@
  * Structure and counts only; skipped with a message when the data is absent. Nothing is printed.
  */
 import { describe, expect, it } from 'vitest';
+import { entityAttributes, readBratDir } from '../corpora/brat.js';
+import { readNegexFile } from '../corpora/negex.js';
+import { readPubtatorFile } from '../corpora/pubtator.js';
 import { missingDataMessage, sharedDataPath } from '../data.js';
 import { runEval } from './index.js';
 import { NER_PRESETS } from './presets.js';
-import { entityAttributes, readBratDir } from './readers/brat.js';
-import { readNegexFile } from './readers/negex.js';
-import { readPubtatorFile } from './readers/pubtator.js';
 
 const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((n, x) => n + f(x), 0);
 

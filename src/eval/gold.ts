@@ -2,8 +2,9 @@
  * Gold documents as the span tasks score them: a text, typed spans into it (half-open, UTF-16) and,
  * when the corpus gives them, sentence spans. Readers' outputs are turned into GoldDocs here.
  */
+
+import type { BratDocument } from '../corpora/brat.js';
 import type { Span } from '../doc/types.js';
-import type { BratDocument } from './readers/brat.js';
 
 export interface GoldSpan extends Span {
   /** The type as written in the corpus (before any preset mapping). */

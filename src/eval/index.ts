@@ -15,6 +15,9 @@ import { nerTask } from './tasks/ner.js';
 import { sentencesTask } from './tasks/sentences.js';
 import type { EvalOptions, EvalReport, EvalTask } from './types.js';
 
+export * from '../corpora/brat.js';
+export * from '../corpora/negex.js';
+export * from '../corpora/pubtator.js';
 export type { GoldDoc, GoldSpan } from './gold.js';
 export { bratToGold } from './gold.js';
 export type { LabeledSpan, Matching, ScoredDoc, SpanResult } from './metrics.js';
@@ -29,9 +32,6 @@ export {
 } from './metrics.js';
 export type { NerFormat, NerLabel, NerPreset } from './presets.js';
 export { NER_PRESETS, presetMaps } from './presets.js';
-export * from './readers/brat.js';
-export * from './readers/negex.js';
-export * from './readers/pubtator.js';
 export { renderReport } from './render.js';
 export type * from './types.js';
 

@@ -25,6 +25,15 @@ export interface NerPreset {
   readonly normalization?: { readonly pubtator: readonly string[]; readonly systems: readonly string[] };
   /** Why the mapping is what it is (shown in docs/eval.md and the report notes). */
   readonly notes?: readonly string[];
+  /**
+   * Training files (`clinote train ner`), relative to the shared data dir: the train split, and the
+   * dev split (early stopping and tuning on its first part, the rest held out). Absent for corpora
+   * with one split only (train with `--train`/`--dev`).
+   */
+  readonly training?: { readonly train: readonly string[]; readonly dev: readonly string[] };
+  /** Licence and attribution of the corpus (from the shared data README), for model cards. */
+  readonly license?: string;
+  readonly attribution?: string;
 }
 
 export const NER_PRESETS: Readonly<Record<string, NerPreset>> = {
@@ -38,6 +47,13 @@ export const NER_PRESETS: Readonly<Record<string, NerPreset>> = {
       pubtator: ['ncbi_disease', 'original', 'NCBIdevelopset_corpus.txt'],
       systems: ['mesh', 'omim'],
     },
+    training: {
+      train: ['ncbi_disease', 'conll', 'train.tsv'],
+      dev: ['ncbi_disease', 'conll', 'devel.tsv'],
+    },
+    license: 'public domain (NLM)',
+    attribution:
+      'NCBI disease corpus: Doğan RI, Leaman R, Lu Z. NCBI disease corpus: a resource for disease name recognition and concept normalization. J Biomed Inform 2014;47:1-10.',
   },
   bc5cdr: {
     name: 'bc5cdr',
@@ -48,6 +64,13 @@ export const NER_PRESETS: Readonly<Record<string, NerPreset>> = {
       Chemical: { gold: ['Chemical'], concepts: ['medication'] },
       Disease: { gold: ['Disease'], concepts: ['problem'] },
     },
+    training: {
+      train: ['bc5cdr', 'BC5CDR-IOB', 'train.tsv'],
+      dev: ['bc5cdr', 'BC5CDR-IOB', 'devel.tsv'],
+    },
+    license: 'CC BY 4.0',
+    attribution:
+      'BioCreative V CDR corpus: Li J, Sun Y, Johnson RJ, et al. BioCreative V CDR task corpus: a resource for chemical disease relation extraction. Database 2016;2016:baw068.',
   },
   maccrobat: {
     name: 'maccrobat',
@@ -60,6 +83,8 @@ export const NER_PRESETS: Readonly<Record<string, NerPreset>> = {
       procedure: { gold: ['Diagnostic_procedure', 'Therapeutic_procedure'], concepts: ['procedure', 'lab'] },
       anatomy: { gold: ['Biological_structure'], concepts: ['anatomy'] },
     },
+    license: 'CC BY 4.0',
+    attribution: 'MACCROBAT 2020: Caufield JH, et al. (2019), figshare.',
     notes: [
       'MACCROBAT annotates a lab test name ("hemoglobin", "creatinine") as Diagnostic_procedure and its result ("12 g/dL", "elevated") as Lab_value: Clinote lab concepts (LOINC test names) are therefore scored as procedure, and Lab_value is not scored.',
     ],
@@ -75,6 +100,9 @@ export const NER_PRESETS: Readonly<Record<string, NerPreset>> = {
       Procedure: { gold: ['Procedure'], concepts: ['procedure'] },
       Measurement: { gold: ['Measurement'], concepts: ['lab'] },
     },
+    license: 'CC BY 4.0',
+    attribution:
+      'Chia: Kury F, et al. Chia, a large annotated corpus of clinical trial eligibility criteria. Sci Data 2020;7:281.',
   },
 };
 

@@ -35,6 +35,8 @@ export interface EvalReport {
   task: string;
   data: string;
   preset?: string;
+  /** `ner --model`: the model directory scored. */
+  model?: string;
   strict?: PRF;
   lenient?: PRF;
   byType?: Record<string, SpanScores>;
@@ -55,6 +57,8 @@ export interface EvalOptions {
   readonly pack?: string;
   /** Pipeline config path. */
   readonly pipeline?: string;
+  /** `ner`: a model directory, scored alone (segmentation + the `ner` component; `pack` goes to it). */
+  readonly model?: string;
   /** Collect the misses. */
   readonly errors?: boolean;
   /** Stop after N documents (quick runs). */

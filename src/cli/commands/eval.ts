@@ -6,6 +6,7 @@ interface EvalCliOptions {
   readonly preset?: string;
   readonly pack?: string;
   readonly pipeline?: string;
+  readonly model?: string;
   readonly json?: boolean;
   readonly errors?: boolean;
   readonly limit?: number;
@@ -22,6 +23,7 @@ export const evalCommand: CliCommand = {
       .option('--preset <name>', 'corpus preset, e.g. ncbi-disease')
       .option('--pack <pack>', 'terminology pack')
       .option('-p, --pipeline <config>', 'pipeline config JSON')
+      .option('--model <dir>', 'ner: score a trained model alone (segmentation + the ner component)')
       .option('--json', 'print the report as JSON')
       .option('--errors', 'list the misses (they quote corpus text)')
       .option('--limit <n>', 'stop after N documents', positiveInt)
@@ -35,6 +37,7 @@ export const evalCommand: CliCommand = {
           ...(options.preset !== undefined ? { preset: options.preset } : {}),
           ...(pack !== undefined && pack !== '' ? { pack } : {}),
           ...(options.pipeline !== undefined ? { pipeline: options.pipeline } : {}),
+          ...(options.model !== undefined ? { model: options.model } : {}),
           ...(options.errors ? { errors: true } : {}),
           ...(options.limit !== undefined ? { limit: options.limit } : {}),
         });

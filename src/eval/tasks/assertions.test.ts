@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseBratAnn, readBratDocument } from '../../corpora/brat.js';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
-import { parseBratAnn, readBratDocument } from '../readers/brat.js';
 import {
   ASSERTION_PRESETS,
   assertionPreset,

@@ -22,6 +22,7 @@ import {
   type ContextEngine,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
+import { type BratDocument, type BratEntity, entityAttributes, readBratDir } from '../../corpora/brat.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
 import { DEFAULT_PIPELINE, readConfigFile } from '../../engine.js';
@@ -30,7 +31,6 @@ import { ClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { resourcePath } from '../../resources.js';
 import { spanContext } from '../metrics.js';
-import { type BratDocument, type BratEntity, entityAttributes, readBratDir } from '../readers/brat.js';
 import { pickPreset, resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask } from '../types.js';
 import { type BinaryScore, binaryScore } from './negex.js';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Medication } from '../../components/medications/types.js';
+import { parseBratAnn } from '../../corpora/brat.js';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import { isClinoteError } from '../../errors/error.js';
-import { parseBratAnn } from '../readers/brat.js';
 import {
   type AttributeLink,
   doseRegimens,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultContextEngine } from '../../components/assertions/index.js';
+import { readBioScope } from '../../corpora/bioscope.js';
 import { packageRoot } from '../../resources.js';
-import { readBioScope } from '../readers/bioscope.js';
 import { bioscopeTask, predictCues, scoreBioScope, trimSpan } from './bioscope.js';
 
 const FIXTURE = join(packageRoot(), 'src', 'eval', 'fixtures', 'bioscope', 'sample.xml');

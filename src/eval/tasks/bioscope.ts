@@ -26,11 +26,11 @@ import {
   type CueMatch,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
+import { type BioScopeSentence, readBioScope } from '../../corpora/bioscope.js';
 import type { Span } from '../../doc/types.js';
 import { ClinoteError } from '../../errors/error.js';
 import { tokenize } from '../../text/tokenize.js';
 import { type LabeledSpan, prf, SpanScorer } from '../metrics.js';
-import { type BioScopeSentence, readBioScope } from '../readers/bioscope.js';
 import { resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask, PRF } from '../types.js';
 

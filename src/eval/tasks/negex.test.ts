@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readNegexFile } from '../../corpora/negex.js';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
-import { readNegexFile } from '../readers/negex.js';
 import { binaryScore, NEGEX_DEFAULT_DATA, negexTask, runNegex } from './negex.js';
 
 // Rows written for this test in the kit's layout (not kit text).

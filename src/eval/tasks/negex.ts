@@ -36,14 +36,14 @@ import {
   type ContextEngine,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
-import { ClinoteError } from '../../errors/error.js';
 import {
   type NegexRow,
   normalizeExperiencer,
   normalizeNegation,
   normalizeTemporality,
   readNegexFile,
-} from '../readers/negex.js';
+} from '../../corpora/negex.js';
+import { ClinoteError } from '../../errors/error.js';
 import { resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask, PRF } from '../types.js';
 

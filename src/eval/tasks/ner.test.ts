@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../components/index.js';
+import { parsePubtator } from '../../corpora/pubtator.js';
 import type { Concept } from '../../doc/types.js';
 import { defineComponent } from '../../pipeline/component.js';
 import { createPipelineSync } from '../../pipeline/pipeline.js';
 import { fileResourceContext } from '../../resources.js';
 import type { GoldDoc } from '../gold.js';
 import { NER_PRESETS, type NerPreset, presetMaps } from '../presets.js';
-import { parsePubtator } from '../readers/pubtator.js';
 import { conllGold, evalPipelineConfig, nerPreset, normalizationAccuracy, runNer, scoreNer } from './ner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clinote-ner-'));

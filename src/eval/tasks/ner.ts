@@ -9,6 +9,9 @@
  * MeSH/OMIM id is among the concept's codes.
  */
 import { readFileSync } from 'node:fs';
+import { readBratDir } from '../../corpora/brat.js';
+import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../../corpora/conll.js';
+import { type PubtatorDocument, readPubtatorFile } from '../../corpora/pubtator.js';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
@@ -20,9 +23,6 @@ import { resourcePath } from '../../resources.js';
 import { bratToGold, type GoldDoc, type GoldSpan, mapGold } from '../gold.js';
 import { type LabeledSpan, matchLenient, type SpanResult, SpanScorer } from '../metrics.js';
 import { NER_PRESETS, type NerPreset, presetMaps } from '../presets.js';
-import { readBratDir } from '../readers/brat.js';
-import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../readers/conll.js';
-import { type PubtatorDocument, readPubtatorFile } from '../readers/pubtator.js';
 import { pickPreset, resolveEvalData } from '../resolve.js';
 import type { EvalOptions, EvalReport, EvalTask } from '../types.js';
 import { pubtatorTitlesNear, splitAtTitles } from './sentences.js';
@@ -52,6 +52,23 @@ export function evalPipelineConfig(options: Pick<EvalOptions, 'pipeline' | 'pack
   if (options.pack === undefined) return { config, packApplied: false };
   const r = applyPack(config, options.pack);
   return { config: r.config, packApplied: r.applied };
+}
+
+/**
+ * The pipeline that scores a model alone: segmentation, then the `ner` component with the model
+ * (and the pack of its dictionary features, when given).
+ */
+export function modelPipelineConfig(model: string, pack: string | undefined): unknown {
+  return {
+    name: 'ner-model',
+    components: [
+      { name: 'normalize' },
+      { name: 'sections' },
+      { name: 'sentences' },
+      { name: 'tokens' },
+      { name: 'ner', options: { model, ...(pack !== undefined ? { pack } : {}) } },
+    ],
+  };
 }
 
 /** Longest text (in characters) of one CoNLL document given to the pipeline; longer ones are split. */
@@ -106,14 +123,14 @@ export function conllGold(
   return { docs, sentences, source };
 }
 
-interface LoadedGold {
+export interface LoadedGold {
   readonly docs: GoldDoc[];
   readonly counts: Record<string, number>;
   /** CoNLL only: how the documents were found. */
   readonly documentSource?: string;
 }
 
-function loadGold(preset: NerPreset, path: string, limit: number | undefined): LoadedGold {
+export function loadGold(preset: NerPreset, path: string, limit: number | undefined): LoadedGold {
   if (preset.format === 'brat') {
     const dir = readBratDir(path, limit !== undefined ? { limit } : {});
     if (dir.docs.length === 0) {
@@ -286,7 +303,13 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
   const data = resolveData(preset, options.data);
   const notes: string[] = [...(preset.notes ?? [])];
 
-  const { config, packApplied } = evalPipelineConfig(options);
+  const { config, packApplied } =
+    options.model !== undefined
+      ? { config: modelPipelineConfig(options.model, options.pack), packApplied: true }
+      : evalPipelineConfig(options);
+  if (options.model !== undefined && options.pipeline !== undefined) {
+    notes.push('--model was given: the model is scored alone and --pipeline is not used');
+  }
   if (options.pack !== undefined && !packApplied) {
     notes.push(
       `--pack was given but the pipeline has no '${CONCEPTS_COMPONENT}' component; the pack was not used`,
@@ -306,7 +329,9 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
   }
 
   let normalization: Record<string, unknown> | undefined;
-  if (preset.normalization) {
+  if (preset.normalization && options.model !== undefined) {
+    normalization = { skipped: 'a model alone gives mentions without codes' };
+  } else if (preset.normalization) {
     const parts = preset.normalization.pubtator;
     const path = sharedDataPath(...parts);
     if (!path) {
@@ -344,6 +369,7 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
     task: 'ner',
     data,
     preset: preset.name,
+    ...(options.model !== undefined ? { model: options.model } : {}),
     strict: result.strict,
     lenient: result.lenient,
     byType: result.byType,

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readConll } from '../../corpora/conll.js';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
-import { readConll } from '../readers/conll.js';
 import type { PRF } from '../types.js';
 import {
   alignEnds,

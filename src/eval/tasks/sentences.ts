@@ -20,11 +20,11 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../../corpora/conll.js';
 import { Doc } from '../../doc/doc.js';
 import { loadPipelineSync } from '../../engine-sync.js';
 import { ClinoteError } from '../../errors/error.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
-import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../readers/conll.js';
 import { resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask, PRF } from '../types.js';
 

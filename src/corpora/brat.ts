@@ -20,7 +20,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ClinoteError } from '../../errors/error.js';
+import { ClinoteError } from '../errors/error.js';
 import { codePointOffsets } from './offsets.js';
 
 export interface BratFragment {

@@ -13,7 +13,7 @@
  * combines several). `-1` or an empty field means no id. Offsets are code points, mapped to UTF-16.
  */
 import { readFileSync } from 'node:fs';
-import { ClinoteError } from '../../errors/error.js';
+import { ClinoteError } from '../errors/error.js';
 import { codePointOffsets } from './offsets.js';
 
 export interface PubtatorId {

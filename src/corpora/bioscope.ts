@@ -15,7 +15,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClinoteError } from '../../errors/error.js';
+import { ClinoteError } from '../errors/error.js';
 
 export interface BioScopeFragment {
   readonly start: number;

@@ -15,7 +15,7 @@
  * (hypothetical); `Patient`, `Other`, `Family member`); `normalizeNegation` & co. give canonical values.
  */
 import { readFileSync } from 'node:fs';
-import { ClinoteError } from '../../errors/error.js';
+import { ClinoteError } from '../errors/error.js';
 
 export type NegexNegation = 'Affirmed' | 'Negated' | 'Possible' | (string & {});
 export type NegexTemporality = 'Recent' | 'Historical' | 'Hypothetical' | 'Not particular' | (string & {});

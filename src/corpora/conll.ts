@@ -8,7 +8,7 @@
  * the corpora read here are abstracts of running prose) with each token's offsets, the sentence
  * spans and the gold entities.
  */
-import type { Span } from '../../doc/types.js';
+import type { Span } from '../doc/types.js';
 
 export interface ConllSentence {
   readonly tokens: string[];

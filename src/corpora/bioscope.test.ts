@@ -1,9 +1,16 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../resources.js';
 import { parseBioScope, readBioScope } from './bioscope.js';
 
-const FIXTURE = join(packageRoot(), 'src', 'eval', 'fixtures', 'bioscope', 'sample.xml');
+const FIXTURE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'eval',
+  'fixtures',
+  'bioscope',
+  'sample.xml',
+);
 
 describe('readBioScope on the fixture (written for these tests)', () => {
   const file = readBioScope(FIXTURE);

@@ -1,0 +1,105 @@
+import { InvalidArgumentError } from 'commander';
+import { positiveInt } from '../options.js';
+import type { CliCommand } from '../types.js';
+
+interface TrainCliOptions {
+  readonly preset?: string;
+  readonly train?: string;
+  readonly dev?: string;
+  readonly out?: string;
+  readonly name?: string;
+  readonly epochs?: number;
+  readonly patience?: number;
+  readonly seed?: number;
+  readonly bits?: number;
+  readonly ngrams?: number;
+  readonly pack?: string;
+  readonly devFraction?: number;
+  readonly limit?: number;
+  readonly propagation?: boolean;
+  readonly json?: boolean;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1].');
+  return n;
+}
+
+function bits(value: string): number {
+  const n = positiveInt(value);
+  if (n < 12 || n > 24) throw new InvalidArgumentError('expected 12..24.');
+  return n;
+}
+
+function seed(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff)
+    throw new InvalidArgumentError('expected an integer 0..4294967295.');
+  return n;
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  register(program, ctx) {
+    program
+      .command('train')
+      .description('train a model on a gold corpus and write it as a model directory (see docs/models.md)')
+      .argument('<task>', 'what to train: ner')
+      .option('--preset <name>', 'corpus preset, e.g. ncbi-disease, bc5cdr')
+      .option('--train <path>', 'training data (default: the preset train file under the shared data dir)')
+      .option('--dev <path>', 'development data (default: the preset dev file)')
+      .option('--out <dir>', 'model directory to write (default: models/<name>)')
+      .option('--name <name>', 'model name (default: ner-<preset>)')
+      .option('--epochs <n>', 'most epochs (default 30; early stopping on dev)', positiveInt)
+      .option('--patience <n>', 'epochs without a better dev F1 before stopping (default 4)', positiveInt)
+      .option('--seed <n>', 'seed of the shuffling (default 1)', seed)
+      .option('--bits <n>', 'log2 of the hashed feature slots, 12..24 (default 20)', bits)
+      .option('--ngrams <n>', 'character n-gram features of this length (default: none)', positiveInt)
+      .option('--pack <pack>', 'terminology pack of the dictionary features (default: the starter pack)')
+      .option(
+        '--dev-fraction <x>',
+        'share of dev documents tuned on; the rest is held out (default 0.8)',
+        fraction,
+      )
+      .option('--no-propagation', 'do not give short forms the type predicted on their long form')
+      .option('--limit <n>', 'stop after N documents of each file', positiveInt)
+      .option('--json', 'print the manifest as JSON on stdout')
+      .action(async (task: string, options: TrainCliOptions) => {
+        const { ClinoteError } = await import('../../errors/error.js');
+        if (task !== 'ner') {
+          throw new ClinoteError(
+            'CLINOTE_E_MODEL_UNKNOWN_TASK',
+            `unknown train task '${task}' (tasks: ner)`,
+            {
+              task,
+              tasks: ['ner'],
+            },
+          );
+        }
+        const { trainNerPreset } = await import('../../eval/ner-train.js');
+        const result = trainNerPreset({
+          preset: options.preset ?? '',
+          ...(options.train !== undefined ? { train: options.train } : {}),
+          ...(options.dev !== undefined ? { dev: options.dev } : {}),
+          ...(options.out !== undefined ? { out: options.out } : {}),
+          ...(options.name !== undefined ? { name: options.name } : {}),
+          ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+          ...(options.patience !== undefined ? { patience: options.patience } : {}),
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.bits !== undefined ? { bits: options.bits } : {}),
+          ...(options.ngrams !== undefined ? { ngrams: Math.min(options.ngrams, 5) } : {}),
+          ...(options.pack !== undefined ? { pack: options.pack } : {}),
+          ...(options.devFraction !== undefined ? { devFraction: options.devFraction } : {}),
+          ...(options.limit !== undefined ? { limit: options.limit } : {}),
+          ...(options.propagation === false ? { abbreviationPropagation: false } : {}),
+          log: (line) => ctx.log(line),
+        });
+        const text = options.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : `${result.dir}\n`;
+        await new Promise<void>((resolve, reject) => {
+          ctx.io.stdout.write(text, (e) => (e ? reject(e) : resolve()));
+        });
+        ctx.exitCode = 0;
+      });
+  },
+};

@@ -1,0 +1,281 @@
+/**
+ * Training a sequence labeller on a `ner` preset (`clinote train ner`): the preset's train and dev
+ * files under the shared data dir (or `--train`/`--dev`), read by the corpus readers, tokenized by
+ * Clinote's segmentation pipeline, with the dictionary tags of a terminology pack; the model is
+ * trained with early stopping on the first part of dev (`devFraction`), scored on both parts with
+ * the scorer of `clinote eval`, and written as a model directory.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { packPath, readPack } from '../components/concepts/index.js';
+import { nerInput } from '../components/ner/input.js';
+import { missingDataMessage, sharedDataDir, sharedDataPath } from '../data.js';
+import { Doc } from '../doc/doc.js';
+import { loadPipelineSync } from '../engine-sync.js';
+import { ClinoteError } from '../errors/error.js';
+import { type ModelManifest, sha256 } from '../models/artifact.js';
+import { saveNerModel } from '../models/ner/artifact.js';
+import type { FeatureConfig } from '../models/ner/features.js';
+import type { NerModel } from '../models/ner/model.js';
+import { type EpochInfo, trainNer } from '../models/ner/train.js';
+import type { NerExample, TypedSpan } from '../models/ner/types.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import { fileResourceContext, packageRoot } from '../resources.js';
+import { Matcher } from '../terminology/matcher/index.js';
+import { DEFAULT_KEYS } from '../terminology/pack/default-keys.js';
+import type { GoldDoc } from './gold.js';
+import { type LabeledSpan, SpanScorer } from './metrics.js';
+import { type NerPreset, presetMaps } from './presets.js';
+import { loadGold, nerPreset } from './tasks/ner.js';
+import type { SpanScores } from './types.js';
+
+export interface TrainNerPresetOptions {
+  readonly preset: string;
+  /** Training data (default: the preset's train file under the shared data dir). */
+  readonly train?: string;
+  /** Development data (default: the preset's dev file). */
+  readonly dev?: string;
+  /** Output directory (default `models/<name>`). */
+  readonly out?: string;
+  readonly name?: string;
+  readonly version?: string;
+  readonly epochs?: number;
+  readonly patience?: number;
+  readonly seed?: number;
+  /** log2 of the hashed feature slots (default 20). */
+  readonly bits?: number;
+  /** Character n-gram features of this length (default 0: none). */
+  readonly ngrams?: number;
+  /** Other feature settings (window, affixes, switches); `bits` and `ngrams` above win. */
+  readonly features?: Partial<FeatureConfig>;
+  /** Terminology pack of the dictionary features (default: the starter pack). */
+  readonly pack?: string;
+  /** Share of dev documents (the first ones) used for early stopping; the rest is held out (default 0.8). */
+  readonly devFraction?: number;
+  readonly abbreviationPropagation?: boolean;
+  /** ISO time for the manifest (default: SOURCE_DATE_EPOCH, else now). */
+  readonly created?: string;
+  /** Stop after N documents of each file (quick runs). */
+  readonly limit?: number;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+export interface TrainNerPresetResult {
+  readonly dir: string;
+  readonly manifest: ModelManifest;
+  readonly seconds: number;
+  readonly epochs: readonly EpochInfo[];
+}
+
+/** The file (or directory) to read: the option, else the preset's under the shared data dir. */
+function dataPath(
+  option: string | undefined,
+  parts: readonly string[] | undefined,
+  what: string,
+  preset: NerPreset,
+): string {
+  if (option !== undefined) {
+    try {
+      statSync(option);
+    } catch {
+      throw new ClinoteError('CLINOTE_E_MODEL_TRAINING_DATA', `${what} data not found: ${option}`, {
+        path: option,
+      });
+    }
+    return option;
+  }
+  if (!parts) {
+    throw new ClinoteError(
+      'CLINOTE_E_MODEL_TRAINING_DATA',
+      `preset '${preset.name}' has no ${what} split: pass --${what}`,
+      { preset: preset.name },
+    );
+  }
+  const p = sharedDataPath(...parts);
+  if (!p) {
+    throw new ClinoteError(
+      'CLINOTE_E_MODEL_TRAINING_DATA',
+      `${missingDataMessage(...parts).replace(/; skipped$/, '')}; pass --${what}`,
+      { preset: preset.name, path: parts.join('/') },
+    );
+  }
+  return p;
+}
+
+/** Name, SHA-256 and size of a data file; a directory hashes the sorted list of its files' names and hashes. */
+export function dataFileInfo(path: string): { name: string; sha256: string; bytes: number } {
+  const base = sharedDataDir();
+  const rel = relative(base, path);
+  const name = rel.startsWith('..') || rel === '' ? basename(path) : rel.split('\\').join('/');
+  if (statSync(path).isDirectory()) {
+    const h = createHash('sha256');
+    let bytes = 0;
+    const walk = (dir: string): void => {
+      for (const f of readdirSync(dir).sort()) {
+        const p = join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else {
+          const b = readFileSync(p);
+          bytes += b.byteLength;
+          h.update(`${relative(path, p)}\t${sha256(b)}\n`);
+        }
+      }
+    };
+    walk(path);
+    return { name, sha256: h.digest('hex'), bytes };
+  }
+  const b = readFileSync(path);
+  return { name, sha256: sha256(b), bytes: b.byteLength };
+}
+
+/** What turns gold documents into examples: the segmentation pipeline and the dictionary. */
+export interface ExampleMaker {
+  readonly pipeline: Pipeline;
+  readonly matcher: Matcher;
+  readonly pack: { name: string; sha256: string };
+}
+
+export function exampleMaker(pack?: string): ExampleMaker {
+  const pipeline = loadPipelineSync({
+    config: {
+      name: 'ner-train',
+      components: [{ name: 'normalize' }, { name: 'sections' }, { name: 'sentences' }, { name: 'tokens' }],
+    },
+  });
+  const base = fileResourceContext();
+  let hash = '';
+  const ctx = {
+    ...base,
+    readResourceBytes: (p: string) => {
+      const bytes = base.readResourceBytes(p);
+      hash = sha256(bytes);
+      return bytes;
+    },
+  };
+  const loaded = readPack(ctx, packPath(pack));
+  return { pipeline, matcher: new Matcher(loaded, DEFAULT_KEYS), pack: { name: loaded.name, sha256: hash } };
+}
+
+/** Examples of gold documents: Clinote tokens, dictionary tags, gold spans mapped to the preset's labels. */
+export function makeExamples(preset: NerPreset, docs: readonly GoldDoc[], maker: ExampleMaker): NerExample[] {
+  const { gold } = presetMaps(preset);
+  return docs.map((g) => {
+    const doc = maker.pipeline.runSync(new Doc(g.text, { id: g.id }));
+    const input = nerInput(doc, maker.matcher);
+    const spans: TypedSpan[] = [];
+    for (const s of g.spans) {
+      const label = gold.get(s.type);
+      if (label !== undefined) spans.push({ start: s.start, end: s.end, type: label });
+    }
+    return { id: g.id, tokens: input.tokens, dict: input.dict, gold: spans };
+  });
+}
+
+/** Strict and lenient scores of a model on gold documents, with the scorer of `clinote eval`. */
+export function scoreExamples(
+  model: NerModel,
+  examples: readonly NerExample[],
+  docs: readonly GoldDoc[],
+  types: readonly string[],
+): SpanScores {
+  const scorer = new SpanScorer({ types: [...types] });
+  examples.forEach((ex, i) => {
+    const pred: LabeledSpan[] = model.predict(ex);
+    scorer.add({ id: ex.id, text: (docs[i] as GoldDoc).text, gold: ex.gold, pred });
+  });
+  const r = scorer.result();
+  return { strict: r.strict, lenient: r.lenient };
+}
+
+function codeVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function createdTime(option: string | undefined): string {
+  if (option !== undefined) return option;
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  return new Date().toISOString();
+}
+
+const f3 = (x: number): string => x.toFixed(3);
+
+/** Train, score and write a model of a `ner` preset. */
+export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetResult {
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const preset = nerPreset(options.preset);
+  const trainPath = dataPath(options.train, preset.training?.train, 'train', preset);
+  const devPath = dataPath(options.dev, preset.training?.dev, 'dev', preset);
+  const maker = exampleMaker(options.pack);
+  const trainGold = loadGold(preset, trainPath, options.limit).docs;
+  const devGold = loadGold(preset, devPath, options.limit).docs;
+  const trainEx = makeExamples(preset, trainGold, maker);
+  const devEx = makeExamples(preset, devGold, maker);
+  const fraction = options.devFraction ?? 0.8;
+  const cut = Math.max(1, Math.min(devEx.length, Math.round(devEx.length * fraction)));
+  const tune = devEx.slice(0, cut);
+  const held = devEx.slice(cut);
+  const types = Object.keys(preset.labels);
+  log(
+    `train ner: ${trainEx.length} training documents, dev ${tune.length} tuned on + ${held.length} held out; labels ${types.join(', ')}; prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const trained = trainNer(trainEx, tune, {
+    types,
+    features: {
+      ...(options.features ?? {}),
+      ...(options.bits !== undefined ? { bits: options.bits } : {}),
+      ...(options.ngrams !== undefined ? { ngrams: options.ngrams } : {}),
+    },
+    ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+    ...(options.patience !== undefined ? { patience: options.patience } : {}),
+    seed: options.seed ?? 1,
+    abbreviationPropagation: options.abbreviationPropagation ?? true,
+    onEpoch: (e) =>
+      log(
+        `epoch ${e.epoch}: errors ${e.errors}/${e.tokens} tokens, dev strict F1 ${f3(e.devF1)}${e.best ? ' (best)' : ''}, ${e.seconds.toFixed(1)} s`,
+      ),
+  });
+  const tuneScores = scoreExamples(trained.model, tune, devGold.slice(0, cut), types);
+  const heldScores =
+    held.length > 0 ? scoreExamples(trained.model, held, devGold.slice(cut), types) : undefined;
+  const name = options.name ?? `ner-${preset.name}`;
+  const dir = options.out ?? join('models', name);
+  const seconds = (performance.now() - started) / 1000;
+  const manifest = saveNerModel(dir, trained, {
+    name,
+    version: options.version ?? '0.1.0',
+    description: `Mentions of ${types.join(', ')} learned from the training data of the \`${preset.name}\` preset (${preset.description.replace(/, development split.*$/, '')}).`,
+    types: Object.fromEntries(types.map((t) => [t, preset.labels[t]?.concepts[0] ?? t.toLowerCase()])),
+    seed: options.seed ?? 1,
+    data: {
+      preset: preset.name,
+      train: [dataFileInfo(trainPath)],
+      dev: [dataFileInfo(devPath)],
+      ...(preset.license ? { license: preset.license } : {}),
+      ...(preset.attribution ? { attribution: preset.attribution } : {}),
+    },
+    metrics: {
+      dev: { documents: tune.length, ...tuneScores },
+      ...(heldScores ? { heldout: { documents: held.length, ...heldScores } } : {}),
+    },
+    code: { package: 'clinote', version: codeVersion() },
+    pack: maker.pack,
+    created: createdTime(options.created),
+    extraHyperparameters: {
+      devFraction: fraction,
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    },
+  });
+  log(
+    `dev (first ${tune.length} docs) strict F1 ${f3(tuneScores.strict.f1)} lenient ${f3(tuneScores.lenient.f1)}${heldScores ? `; held out (${held.length} docs) strict F1 ${f3(heldScores.strict.f1)} lenient ${f3(heldScores.lenient.f1)}` : ''}; best epoch ${trained.bestEpoch}; ${seconds.toFixed(1)} s; written to ${dir}`,
+  );
+  return { dir, manifest, seconds, epochs: trained.epochs };
+}
