@@ -27,6 +27,7 @@ export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   CLINOTE_E_PACK_NOT_FOUND: EXIT.unreadable,
   CLINOTE_E_EVAL_DATA_MISSING: EXIT.unreadable,
   CLINOTE_E_EVAL_DATA_MALFORMED: EXIT.unreadable,
+  CLINOTE_E_MODEL_TRAINING_DATA: EXIT.unreadable,
   // 3: the pipeline config, the registry or a resource is invalid: nothing was processed
   CLINOTE_E_CONFIG_INVALID: EXIT.config,
   CLINOTE_E_CONFIG_UNREADABLE: EXIT.config,
@@ -37,12 +38,30 @@ export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   CLINOTE_E_REGISTRY_DUPLICATE: EXIT.config,
   CLINOTE_E_RESOURCE_INVALID: EXIT.config,
   CLINOTE_E_RESOURCE_NOT_FOUND: EXIT.config,
+  CLINOTE_E_SERVER_CONFIG_INVALID: EXIT.config,
+  CLINOTE_E_DB_NOT_MIGRATED: EXIT.config,
+  CLINOTE_E_STORE_SCHEMA_TOO_NEW: EXIT.config,
+  CLINOTE_E_MODEL_NOT_FOUND: EXIT.config,
+  CLINOTE_E_MODEL_MANIFEST_INVALID: EXIT.config,
+  CLINOTE_E_MODEL_HASH_MISMATCH: EXIT.config,
+  CLINOTE_E_MODEL_TASK_MISMATCH: EXIT.config,
+  CLINOTE_E_SERVER_LISTEN_FAILED: EXIT.config,
+  // a pack that cannot be loaded is a resource of the pipeline: nothing was processed (not exit 1,
+  // which promises an error record per failure)
+  CLINOTE_E_PACK_CORRUPT: EXIT.config,
+  CLINOTE_E_PACK_VERSION_UNSUPPORTED: EXIT.config,
   // 4: the output could not be written
   CLINOTE_E_OUTPUT_WRITE: EXIT.output,
   // 64: usage
   CLINOTE_E_CLI_USAGE: EXIT.usage,
   CLINOTE_E_EVAL_UNKNOWN_TASK: EXIT.usage,
   CLINOTE_E_EVAL_UNKNOWN_PRESET: EXIT.usage,
+  CLINOTE_E_RESUME_FORMAT: EXIT.usage,
+  CLINOTE_E_RESUME_NO_OUTPUT: EXIT.usage,
+  CLINOTE_E_RESUME_STDIN: EXIT.usage,
+  CLINOTE_E_DB_URL_MISSING: EXIT.usage,
+  CLINOTE_E_STORE_BAD_URL: EXIT.usage,
+  CLINOTE_E_MODEL_UNKNOWN_TASK: EXIT.usage,
   // 70: a bug
   CLINOTE_E_INTERNAL: EXIT.internal,
   // 130: interrupted (Ctrl-C)

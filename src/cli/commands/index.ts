@@ -6,9 +6,32 @@
  * add it to this list.
  */
 import type { CliCommand } from '../types.js';
+import { auditCommand } from './audit.js';
 import { componentsCommand } from './components.js';
+import { dbCommand } from './db.js';
 import { evalCommand } from './eval.js';
 import { extractCommand } from './extract.js';
+import { keysCommand } from './keys.js';
+import { resultsCommand } from './results.js';
+import { runsCommand } from './runs.js';
+import { serveCommand } from './serve.js';
+import { submitCommand } from './submit.js';
+import { trainCommand } from './train.js';
 import { vocabCommand } from './vocab.js';
+import { workerCommand } from './worker.js';
 
-export const COMMANDS: readonly CliCommand[] = [extractCommand, evalCommand, componentsCommand, vocabCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  extractCommand,
+  serveCommand,
+  keysCommand,
+  auditCommand,
+  evalCommand,
+  trainCommand,
+  componentsCommand,
+  vocabCommand,
+  dbCommand,
+  submitCommand,
+  workerCommand,
+  runsCommand,
+  resultsCommand,
+];
