@@ -11,6 +11,7 @@ import { ErrorResultSchema, ResultSchema } from '../output/schema.js';
 import { packageRoot } from '../resources.js';
 import { runCli } from './cli.js';
 import { workerCount } from './extract.js';
+import { type CliRun, collector, runCliForTest } from './testing.js';
 
 /** A word that appears only inside note text: it must never reach stderr. */
 const SECRET = 'Zebrafinchitis';
@@ -18,38 +19,7 @@ const SECRET = 'Zebrafinchitis';
 const NOTE_A = `HISTORY OF PRESENT ILLNESS:\nThe patient reports ${SECRET} for two days.\n\nMEDICATIONS:\n1. Aspirin 81 mg daily.\n`;
 const NOTE_B = `ASSESSMENT AND PLAN:\n${SECRET} resolved. Follow up in 2 weeks.\n`;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(Buffer.from(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
-async function run(
-  argv: string[],
-  opts: { stdin?: string | Buffer; env?: Record<string, string> } = {},
-): Promise<Run> {
-  const out = collector();
-  const err = collector();
-  const stdin = Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]);
-  const code = await runCli(argv, {
-    stdout: out.stream,
-    stderr: err.stream,
-    stdin,
-    env: opts.env ?? {},
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = runCliForTest;
 
 const ndjson = (s: string): Record<string, unknown>[] =>
   s
@@ -451,7 +421,7 @@ describe('clinote extract: output and errors', () => {
 
   it('an unexpected exception: CLINOTE_E_INTERNAL, exit 70, stack only with CLINOTE_DEBUG=1', async () => {
     const root = await fixture('internal', { 'a.txt': NOTE_A });
-    const boom = async (env: Record<string, string>): Promise<Run> => {
+    const boom = async (env: Record<string, string>): Promise<CliRun> => {
       const err = collector();
       const stdout = new Writable({
         write() {

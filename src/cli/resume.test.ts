@@ -8,31 +8,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { distSkipReason } from '../batch/testing.js';
 import { packageRoot } from '../resources.js';
-import { runCli } from './cli.js';
+import { type CliRun, runCliForTest } from './testing.js';
 
 const SECRET = 'Zebrafinchitis';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const chunks: [Buffer[], Buffer[]] = [[], []];
-  const sink = (into: Buffer[]): Writable =>
-    new Writable({
-      write(chunk, _enc, cb) {
-        into.push(Buffer.from(chunk));
-        cb();
-      },
-    });
-  const code = await runCli(argv, {
-    stdout: sink(chunks[0]),
-    stderr: sink(chunks[1]),
-    stdin: Readable.from([]),
-    env: {},
-  });
-  return { code, stdout: Buffer.concat(chunks[0]).toString(), stderr: Buffer.concat(chunks[1]).toString() };
-}
+const run = (argv: string[]): Promise<CliRun> => runCliForTest(argv);
 
 let dir: string;
 beforeEach(async () => {

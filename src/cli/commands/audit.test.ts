@@ -1,44 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/index.js';
 import { pgSkipReason, postgresTestBackend } from '../../store/testing.js';
 import type { AuditEntry } from '../../store/types.js';
-import { runCli } from '../cli.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(Buffer.from(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
+import { type CliRun, runCliForTest } from '../testing.js';
 
 let dir: string;
 let db: string;
 
-async function run(argv: string[]): Promise<Run> {
-  const out = collector();
-  const err = collector();
-  const code = await runCli(argv, {
-    stdout: out.stream,
-    stderr: err.stream,
-    stdin: Readable.from([]),
-    env: { CLINOTE_HOME: join(dir, 'data'), CLINOTE_STORE: db },
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = (argv: string[]): Promise<CliRun> =>
+  runCliForTest(argv, { env: { CLINOTE_HOME: join(dir, 'data'), CLINOTE_STORE: db } });
 
 const entry = (i: number, tenant: string): AuditEntry => ({
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),

@@ -2,42 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/index.js';
-import { runCli } from '../cli.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(Buffer.from(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
+import { type CliRun, runCliForTest } from '../testing.js';
 
 let dir: string;
 let env: Record<string, string>;
 
-async function run(argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  const out = collector();
-  const err = collector();
-  const code = await runCli(argv, {
-    stdout: out.stream,
-    stderr: err.stream,
-    stdin: Readable.from([]),
-    env: { ...env, ...extraEnv },
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = (argv: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> =>
+  runCliForTest(argv, { env: { ...env, ...extraEnv } });
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clinote-keys-'));

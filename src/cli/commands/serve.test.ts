@@ -1,24 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
+import { collector } from '../testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clinote-serve-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function collector(onData?: (text: string) => void): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += Buffer.from(chunk).toString('utf8');
-      onData?.(text);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe('clinote serve', () => {
   it('refuses a config with an unknown key, naming it', async () => {
