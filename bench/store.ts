@@ -1,18 +1,54 @@
 /**
- * Store figures (docs/security.md, "Figures"): not a test, skipped unless CLINOTE_STORE_BENCH=1.
- *
- *   CLINOTE_STORE_BENCH=1 npx vitest run src/store/bench.test.ts
+ * Store figures (docs/security.md, "Figures"): `npm run bench:store` (builds, then
+ * node dist/bench/store.js). A script, never a test: nothing here asserts a time.
  *
  * Prints audit appends/s (a burst, one at a time, paced at 500/s with latency, two stores on one
- * database), verify records/s and authenticate calls/s, for SQLite (temp dir) and PostgreSQL.
+ * database), verify records/s and authenticate calls/s, for SQLite (a temp folder) and PostgreSQL
+ * (a database of its own, created and dropped; CLINOTE_BENCH_PG, default
+ * postgres://postgres@127.0.0.1:5432/postgres; skipped with a line when unreachable).
  */
-import { describe, it } from 'vitest';
-import { openStore } from './index.js';
-import { pgSkipReason, postgresTestBackend, sqliteTestBackend, type TestBackend } from './testing.js';
-import type { AuditEntry } from './types.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore } from '../src/store/index.js';
+import type { AuditEntry } from '../src/store/types.js';
 
-const enabled = process.env.CLINOTE_STORE_BENCH === '1';
-const pgSkip = enabled ? await pgSkipReason() : 'CLINOTE_STORE_BENCH is not 1';
+const PG_ADMIN = process.env.CLINOTE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface Backend {
+  readonly kind: string;
+  readonly url: string;
+  dispose(): Promise<void>;
+}
+
+async function sqlite(): Promise<Backend> {
+  const dir = await mkdtemp(join(tmpdir(), 'clinote-bench-store-'));
+  return {
+    kind: 'sqlite',
+    url: join(dir, 'clinote.db'),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function postgres(): Promise<Backend> {
+  const name = `clinote_bench_${randomBytes(6).toString('hex')}`;
+  await admin(`create database ${name}`);
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${name}`;
+  return { kind: 'postgres', url: u.toString(), dispose: () => admin(`drop database if exists ${name}`) };
+}
 
 const entry = (i: number): AuditEntry => ({
   at: new Date().toISOString(),
@@ -30,8 +66,7 @@ const entry = (i: number): AuditEntry => ({
 
 const rate = (n: number, t0: number): string => (n / ((performance.now() - t0) / 1000)).toFixed(0);
 
-async function bench(make: () => Promise<TestBackend>): Promise<void> {
-  const b = await make();
+async function bench(b: Backend): Promise<void> {
   const s = await openStore({ url: b.url });
   const s2 = await openStore({ url: b.url });
   const lines: string[] = [`store figures, ${b.kind}`];
@@ -88,7 +123,11 @@ async function bench(make: () => Promise<TestBackend>): Promise<void> {
   }
 }
 
-describe.skipIf(!enabled)('store figures', () => {
-  it('sqlite', () => bench(sqliteTestBackend), 600_000);
-  it.skipIf(pgSkip)('postgres', () => bench(postgresTestBackend), 600_000);
-});
+await bench(await sqlite());
+let pgBackend: Backend | undefined;
+try {
+  pgBackend = await postgres();
+} catch (e) {
+  console.log(`store figures, postgres: skipped (${e instanceof Error ? e.message : String(e)})`);
+}
+if (pgBackend) await bench(pgBackend);
