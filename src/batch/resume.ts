@@ -620,11 +620,8 @@ function prepare(
       let at = performance.now();
       let closed = false;
 
-      const checkpoint = async (): Promise<void> => {
-        await output.flush();
-        // the bytes are on the file when the stream has taken them (PositionalFile writes at once)
-        while (file.writableLength > 0) await new Promise((r) => setImmediate(r));
-        if (output.error) throw output.error;
+      /** fsync the output, then commit the state: the state is never ahead of the bytes on disk. */
+      const syncAndCommit = async (): Promise<void> => {
         try {
           await fdatasyncAsync(fd);
         } catch (e) {
@@ -641,9 +638,17 @@ function prepare(
         };
         state.commit(c);
         committed = c;
+        options.onCommit?.(c);
+      };
+
+      const checkpoint = async (): Promise<void> => {
+        await output.flush();
+        // the bytes are on the file when the stream has taken them (PositionalFile writes at once)
+        while (file.writableLength > 0) await new Promise((r) => setImmediate(r));
+        if (output.error) throw output.error;
+        await syncAndCommit();
         since = 0;
         at = performance.now();
-        options.onCommit?.(c);
       };
 
       const release = (): void => {
@@ -673,24 +678,10 @@ function prepare(
         async close(summary) {
           await inner.close(summary); // flushes and ends the stream: every byte is on the file
           try {
-            await fdatasyncAsync(fd);
-          } catch (e) {
+            await syncAndCommit();
+          } finally {
             release();
-            throw outputError(label, e);
           }
-          const c: Checkpoint = {
-            notes,
-            ok,
-            errors,
-            unreadable,
-            bytes: file.position,
-            tail: file.tailHash,
-            lastId,
-          };
-          state.commit(c);
-          committed = c;
-          options.onCommit?.(c);
-          release();
         },
         abort(error) {
           // the last checkpoint stays: a resume starts from it

@@ -113,6 +113,7 @@ export function nerModelCard(
     `Hyperparameters: ${Object.entries(m.hyperparameters)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}; seed ${m.seed}. Trained with ${m.code.package} ${m.code.version}.`,
+    `Size: \`weights.bin\` holds 2^${m.features.bits} x ${m.labels.length} float32 emission weights and the ${m.labels.length} x ${m.labels.length} transitions, ${((2 ** m.features.bits * m.labels.length * 4) / 1e6).toFixed(1)} MB: the slot count (\`--bits\`) sets it.`,
     '',
     '## Data',
     '',
