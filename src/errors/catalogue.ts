@@ -12,16 +12,19 @@
  * not here (the catalogue knows nothing of the CLI): see src/cli/exit-codes.ts.
  */
 import { ASSERTION_ERRORS } from './areas/assertions.js';
+import { CODING_ERRORS } from './areas/coding.js';
 import { CORE_ERRORS } from './areas/core.js';
 import { EVAL_ERRORS } from './areas/eval.js';
 import { IO_ERRORS } from './areas/io.js';
 import { MODEL_ERRORS } from './areas/models.js';
 import { PACK_ERRORS } from './areas/pack.js';
 import { QUEUE_ERRORS } from './areas/queue.js';
+import { REGISTRY_ERRORS } from './areas/registry.js';
 import { RESUME_ERRORS } from './areas/resume.js';
 import { SERVER_ERRORS } from './areas/server.js';
 import { STORE_ERRORS } from './areas/store.js';
 import { TERMINOLOGY_ERRORS } from './areas/terminology.js';
+import { UI_ERRORS } from './areas/ui.js';
 import type { ErrorSpec } from './types.js';
 
 export type { ErrorSpec } from './types.js';
@@ -38,6 +41,9 @@ const ALL_ERRORS = [
   ...STORE_ERRORS,
   ...QUEUE_ERRORS,
   ...RESUME_ERRORS,
+  ...REGISTRY_ERRORS,
+  ...CODING_ERRORS,
+  ...UI_ERRORS,
 ] as const;
 
 /** Every code of the catalogue, as a union of string literals: a typo in a code is a compile error. */
