@@ -17,7 +17,19 @@ interface TrainCliOptions {
   readonly devFraction?: number;
   readonly limit?: number;
   readonly propagation?: boolean;
+  readonly algorithm?: 'perceptron' | 'crf';
+  readonly clusters?: string;
   readonly json?: boolean;
+  readonly task?: string;
+  readonly classWeights?: 'balanced' | 'none';
+  readonly oversample?: number;
+  readonly thresholds?: boolean;
+}
+
+function nerAlgorithm(value: string): 'perceptron' | 'crf' {
+  if (value !== 'perceptron' && value !== 'crf')
+    throw new InvalidArgumentError('expected perceptron or crf.');
+  return value;
 }
 
 function fraction(value: string): number {
@@ -30,6 +42,11 @@ function bits(value: string): number {
   const n = positiveInt(value);
   if (n < 12 || n > 24) throw new InvalidArgumentError('expected 12..24.');
   return n;
+}
+
+function classWeightsMode(value: string): 'balanced' | 'none' {
+  if (value !== 'balanced' && value !== 'none') throw new InvalidArgumentError('expected balanced or none.');
+  return value;
 }
 
 function seed(value: string): number {
@@ -45,7 +62,7 @@ export const trainCommand: CliCommand = {
     program
       .command('train')
       .description('train a model on a gold corpus and write it as a model directory (see docs/models.md)')
-      .argument('<task>', 'what to train: ner')
+      .argument('<task>', 'what to train: ner, classify')
       .option('--preset <name>', 'corpus preset, e.g. ncbi-disease, bc5cdr')
       .option('--train <path>', 'training data (default: the preset train file under the shared data dir)')
       .option('--dev <path>', 'development data (default: the preset dev file)')
@@ -63,17 +80,35 @@ export const trainCommand: CliCommand = {
         fraction,
       )
       .option('--no-propagation', 'do not give short forms the type predicted on their long form')
+      .option('--algorithm <name>', 'ner: perceptron (default) or crf', nerAlgorithm)
+      .option(
+        '--clusters <file>',
+        'ner: word-classes file of the class features (e.g. models/word-clusters/clusters.tsv)',
+      )
       .option('--limit <n>', 'stop after N documents of each file', positiveInt)
       .option('--json', 'print the manifest as JSON on stdout')
+      .option('--task <name>', 'classify: specialty, section or assertion (see docs/classifiers.md)')
+      .option('--class-weights <mode>', 'classify: balanced or none (default none)', classWeightsMode)
+      .option('--oversample <n>', 'classify: oversample rarer classes up to N training examples', positiveInt)
+      .option('--thresholds', 'classify: choose per-class decision thresholds on dev')
       .action(async (task: string, options: TrainCliOptions) => {
         const { ClinoteError } = await import('../../errors/error.js');
+        if (task === 'classify') {
+          const { trainClassifyCommand } = await import('../train-classify.js');
+          const text = await trainClassifyCommand(options, (line) => ctx.log(line));
+          await new Promise<void>((resolve, reject) => {
+            ctx.io.stdout.write(text, (e) => (e ? reject(e) : resolve()));
+          });
+          ctx.exitCode = 0;
+          return;
+        }
         if (task !== 'ner') {
           throw new ClinoteError(
             'CLINOTE_E_MODEL_UNKNOWN_TASK',
-            `unknown train task '${task}' (tasks: ner)`,
+            `unknown train task '${task}' (tasks: ner, classify)`,
             {
               task,
-              tasks: ['ner'],
+              tasks: ['ner', 'classify'],
             },
           );
         }
@@ -93,6 +128,8 @@ export const trainCommand: CliCommand = {
           ...(options.devFraction !== undefined ? { devFraction: options.devFraction } : {}),
           ...(options.limit !== undefined ? { limit: options.limit } : {}),
           ...(options.propagation === false ? { abbreviationPropagation: false } : {}),
+          ...(options.algorithm !== undefined ? { algorithm: options.algorithm } : {}),
+          ...(options.clusters !== undefined ? { clusters: options.clusters } : {}),
           log: (line) => ctx.log(line),
         });
         const text = options.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : `${result.dir}\n`;

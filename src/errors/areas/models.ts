@@ -47,6 +47,15 @@ export const MODEL_ERRORS = [
     httpStatus: 400,
     severity: 'error',
     meaning: '`clinote train` was given a task it cannot train. The message lists the tasks.',
-    remedy: 'Use one of the listed tasks (now: `ner`).',
+    remedy:
+      'Use one of the listed tasks (now: `ner`, `classify`; `classify` needs `--task specialty|section|assertion`).',
+  },
+  {
+    code: 'CLINOTE_E_MODEL_TRAIN_OPTION',
+    httpStatus: 400,
+    severity: 'error',
+    meaning:
+      '`clinote train classify` was given an option its `--task` does not take (e.g. `--dev` for `specialty`, whose split is inside the corpus, or `--class-weights` for `assertion`). The message names the options.',
+    remedy: 'Drop the named options; docs/classifiers.md lists the options of each task.',
   },
 ] as const satisfies readonly ErrorSpec[];
