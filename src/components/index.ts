@@ -3,6 +3,8 @@
  */
 import { Registry } from '../pipeline/registry.js';
 import { assertionsComponent } from './assertions/index.js';
+import { classifyComponent } from './classify/index.js';
+import { codingComponent } from './coding/index.js';
 import { conceptsComponent } from './concepts/index.js';
 import { datesComponent } from './dates/index.js';
 import { measurementsComponent } from './measurements/index.js';
@@ -26,5 +28,7 @@ export function defaultRegistry(): Registry {
     .register(measurementsComponent)
     .register(datesComponent)
     .register(modifiersComponent)
-    .register(nerComponent);
+    .register(nerComponent)
+    .register(codingComponent)
+    .register(classifyComponent);
 }

@@ -20,6 +20,8 @@ export const COMPONENT_LOADERS: Readonly<Record<string, Loader>> = {
   dates: async () => (await import('./dates/index.js')).datesComponent,
   modifiers: async () => (await import('./modifiers/index.js')).modifiersComponent,
   ner: async () => (await import('./ner/index.js')).nerComponent,
+  coding: async () => (await import('./coding/index.js')).codingComponent,
+  classify: async () => (await import('./classify/index.js')).classifyComponent,
 };
 
 /** A registry holding the built-in components among `names` (unknown names are left for the pipeline to report). */
