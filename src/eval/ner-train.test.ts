@@ -94,6 +94,36 @@ describe('trainNerPreset', () => {
     expect(report.lenient?.f1).toBeGreaterThanOrEqual(report.strict?.f1 ?? 0);
   });
 
+  it('records calibration: every split has an ECE; the manifest has the fitted temperature', () => {
+    const m = a.manifest;
+    expect(m.inference.temperature).toBeGreaterThan(0);
+    const c = m.metrics.dev?.calibration;
+    expect(c?.mentions).toBeGreaterThan(0);
+    expect(c?.ece).toBeGreaterThanOrEqual(0);
+    expect(c?.ece).toBeLessThanOrEqual(1);
+  });
+
+  it('trains a CRF with word classes from a file; the manifest names the file and its hash', () => {
+    const classes = join(dir, 'classes.tsv');
+    writeFileSync(classes, '# test classes\ncancer\t0\t1\nfibrosis\t0\t1\ndystrophy\t0\t0\nthe\t1\t2\n');
+    const r = trainNerPreset({
+      preset: 'ncbi-disease',
+      train: trainFile,
+      dev: devFile,
+      out: join(dir, 'crf'),
+      bits: 14,
+      epochs: 5,
+      devFraction: 1,
+      algorithm: 'crf',
+      clusters: classes,
+      created: '2026-12-07T00:00:00.000Z',
+    });
+    expect(r.manifest.hyperparameters.algorithm).toBe('crf-sgd-l2');
+    expect(r.manifest.features.clusters?.levels).toBe(2);
+    expect(r.manifest.features.clusters?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(join(r.dir, 'model-card.md'), 'utf8')).toContain('linear-chain CRF');
+  });
+
   it('missing data is CLINOTE_E_MODEL_TRAINING_DATA', () => {
     expect(() =>
       trainNerPreset({ preset: 'ncbi-disease', train: join(dir, 'nope.tsv'), dev: devFile }),

@@ -15,10 +15,13 @@ import { Doc } from '../doc/doc.js';
 import { loadPipelineSync } from '../engine-sync.js';
 import { ClinoteError } from '../errors/error.js';
 import { type ModelManifest, sha256 } from '../models/artifact.js';
-import { saveNerModel } from '../models/ner/artifact.js';
+import { parseWordClasses } from '../models/clusters/index.js';
+import { readClassesFile, saveNerModel } from '../models/ner/artifact.js';
+import { expectedCalibrationError, mentionCalibration } from '../models/ner/calibration.js';
+import type { CrfOptions } from '../models/ner/crf.js';
 import type { FeatureConfig } from '../models/ner/features.js';
 import type { NerModel } from '../models/ner/model.js';
-import { type EpochInfo, trainNer } from '../models/ner/train.js';
+import { type EpochInfo, type NerAlgorithm, trainNer } from '../models/ner/train.js';
 import type { NerExample, TypedSpan } from '../models/ner/types.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { fileResourceContext, packageRoot } from '../resources.js';
@@ -54,6 +57,15 @@ export interface TrainNerPresetOptions {
   /** Share of dev documents (the first ones) used for early stopping; the rest is held out (default 0.8). */
   readonly devFraction?: number;
   readonly abbreviationPropagation?: boolean;
+  /** The structured averaged perceptron (default) or the linear-chain CRF. */
+  readonly algorithm?: NerAlgorithm;
+  /**
+   * Word-classes file of the class features (`src/models/clusters`): a path under resources/ (as
+   * `models/word-clusters/clusters.tsv`, recorded so in the manifest) or any file path.
+   */
+  readonly clusters?: string;
+  /** Step size and L2 of the CRF. */
+  readonly crf?: Partial<CrfOptions>;
   /** ISO time for the manifest (default: SOURCE_DATE_EPOCH, else now). */
   readonly created?: string;
   /** Stop after N documents of each file (quick runs). */
@@ -207,10 +219,39 @@ function createdTime(option: string | undefined): string {
 
 const f3 = (x: number): string => x.toFixed(3);
 
+/** CPU seconds (user + system) of this process since `start`. */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(start);
+  return (c.user + c.system) / 1e6;
+}
+
+/** ECE (15 bins) of a model's mention probabilities on examples, at its temperature and at 1. */
+export function calibration(
+  model: NerModel,
+  examples: readonly NerExample[],
+): { mentions: number; ece: number; eceTemperature: number; eceUncalibrated: number } {
+  const fitted = model.temperature;
+  const p = model.platt;
+  const after = mentionCalibration(model, examples);
+  model.platt = undefined;
+  const temperatureOnly = mentionCalibration(model, examples);
+  model.temperature = 1;
+  const before = mentionCalibration(model, examples);
+  model.temperature = fitted;
+  model.platt = p;
+  return {
+    mentions: after.length,
+    ece: expectedCalibrationError(after, 15),
+    eceTemperature: expectedCalibrationError(temperatureOnly, 15),
+    eceUncalibrated: expectedCalibrationError(before, 15),
+  };
+}
+
 /** Train, score and write a model of a `ner` preset. */
 export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetResult {
   const log = options.log ?? (() => {});
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const preset = nerPreset(options.preset);
   const trainPath = dataPath(options.train, preset.training?.train, 'train', preset);
   const devPath = dataPath(options.dev, preset.training?.dev, 'dev', preset);
@@ -227,10 +268,16 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
   log(
     `train ner: ${trainEx.length} training documents, dev ${tune.length} tuned on + ${held.length} held out; labels ${types.join(', ')}; prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+  const classesText = options.clusters !== undefined ? readClassesFile(options.clusters) : undefined;
+  const classes =
+    classesText !== undefined ? parseWordClasses(classesText, options.clusters as string) : undefined;
   const trained = trainNer(trainEx, tune, {
     types,
+    ...(options.algorithm !== undefined ? { algorithm: options.algorithm } : {}),
+    ...(options.crf !== undefined ? { crf: options.crf } : {}),
     features: {
       ...(options.features ?? {}),
+      ...(classes ? { classes } : {}),
       ...(options.bits !== undefined ? { bits: options.bits } : {}),
       ...(options.ngrams !== undefined ? { ngrams: options.ngrams } : {}),
     },
@@ -243,9 +290,17 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
         `epoch ${e.epoch}: errors ${e.errors}/${e.tokens} tokens, dev strict F1 ${f3(e.devF1)}${e.best ? ' (best)' : ''}, ${e.seconds.toFixed(1)} s`,
       ),
   });
-  const tuneScores = scoreExamples(trained.model, tune, devGold.slice(0, cut), types);
+  const tuneScores = {
+    ...scoreExamples(trained.model, tune, devGold.slice(0, cut), types),
+    calibration: calibration(trained.model, tune),
+  };
   const heldScores =
-    held.length > 0 ? scoreExamples(trained.model, held, devGold.slice(cut), types) : undefined;
+    held.length > 0
+      ? {
+          ...scoreExamples(trained.model, held, devGold.slice(cut), types),
+          calibration: calibration(trained.model, held),
+        }
+      : undefined;
   const name = options.name ?? `ner-${preset.name}`;
   const dir = options.out ?? join('models', name);
   const seconds = (performance.now() - started) / 1000;
@@ -268,6 +323,15 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
     },
     code: { package: 'clinote', version: codeVersion() },
     pack: maker.pack,
+    ...(classes && classesText !== undefined
+      ? {
+          clusters: {
+            file: (options.clusters as string).split('\\').join('/'),
+            sha256: sha256(classesText),
+            levels: classes.levels,
+          },
+        }
+      : {}),
     created: createdTime(options.created),
     extraHyperparameters: {
       devFraction: fraction,
@@ -275,7 +339,7 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
     },
   });
   log(
-    `dev (first ${tune.length} docs) strict F1 ${f3(tuneScores.strict.f1)} lenient ${f3(tuneScores.lenient.f1)}${heldScores ? `; held out (${held.length} docs) strict F1 ${f3(heldScores.strict.f1)} lenient ${f3(heldScores.lenient.f1)}` : ''}; best epoch ${trained.bestEpoch}; ${seconds.toFixed(1)} s; written to ${dir}`,
+    `dev (first ${tune.length} docs) strict F1 ${f3(tuneScores.strict.f1)} lenient ${f3(tuneScores.lenient.f1)} ECE ${f3(tuneScores.calibration.ece)}${heldScores ? `; held out (${held.length} docs) strict F1 ${f3(heldScores.strict.f1)} lenient ${f3(heldScores.lenient.f1)} ECE ${f3(heldScores.calibration.ece)} (T only ${f3(heldScores.calibration.eceTemperature)}, raw ${f3(heldScores.calibration.eceUncalibrated)})` : ''}; temperature ${trained.temperature}; best epoch ${trained.bestEpoch}; ${seconds.toFixed(1)} s wall, ${cpuSeconds(cpuStart).toFixed(1)} s CPU; written to ${dir}`,
   );
   return { dir, manifest, seconds, epochs: trained.epochs };
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bytesToFloat32, float32ToBytes, parseManifest, readModelDir } from './artifact.js';
+import { bytesToFloat32, float32ToBytes, parseManifest, readModelDir, sha256 } from './artifact.js';
+import { buildWordClasses, clusterKey, formatWordClasses, parseWordClasses } from './clusters/index.js';
 import { nerModelFromFiles, saveNerModel } from './ner/artifact.js';
 import { SYNTHETIC_TRAIN } from './ner/testing.js';
 import { trainNer } from './ner/train.js';
@@ -87,6 +88,46 @@ describe('model artifacts', () => {
     expect(() => parseManifest('{"formatVersion": 99}', 'x')).toThrow(/newer/);
     expect(() => readModelDir(join(tmp(), 'nope'))).toThrow(
       expect.objectContaining({ code: 'CLINOTE_E_MODEL_NOT_FOUND' }),
+    );
+  });
+
+  it('parseManifest and readModelDir answer CLINOTE_E_MODEL_TASK_MISMATCH for another task', () => {
+    const dir = tmp();
+    saveNerModel(dir, train(), meta);
+    const text = readFileSync(join(dir, 'manifest.json'), 'utf8');
+    const other = JSON.stringify({ ...JSON.parse(text), task: 'classify', labels: ['a', 'b'] });
+    expect(() => parseManifest(other, 'x')).toThrow(
+      expect.objectContaining({ code: 'CLINOTE_E_MODEL_TASK_MISMATCH' }),
+    );
+    writeFileSync(join(dir, 'manifest.json'), other);
+    expect(() => readModelDir(dir)).toThrow(
+      expect.objectContaining({ code: 'CLINOTE_E_MODEL_TASK_MISMATCH' }),
+    );
+  });
+
+  it('word classes: recorded by hash, read back, a changed file is CLINOTE_E_MODEL_HASH_MISMATCH', () => {
+    const classesText = formatWordClasses(
+      buildWordClasses(
+        SYNTHETIC_TRAIN.map((ex) => ex.tokens.map((t) => clusterKey(t.text))),
+        { vocabulary: 50, contexts: 20, dimensions: 4, branching: [2, 2], minCount: 1 },
+      ),
+      'test',
+    );
+    const classes = parseWordClasses(classesText, 'test');
+    const trained = trainNer(SYNTHETIC_TRAIN, [], {
+      types: ['Disease', 'Chemical'],
+      features: { bits: 12, classes },
+      seed: 3,
+    });
+    const dir = tmp();
+    const clusters = { file: 'classes.tsv', sha256: sha256(classesText), levels: 2 };
+    saveNerModel(dir, trained, { ...meta, clusters });
+    const files = readModelDir(dir);
+    expect(files.manifest.features.clusters).toEqual(clusters);
+    const model = nerModelFromFiles(files, dir, () => classesText);
+    for (const ex of SYNTHETIC_TRAIN) expect(model.predict(ex)).toEqual(trained.model.predict(ex));
+    expect(() => nerModelFromFiles(files, dir, () => `${classesText}extra\t0\t0\n`)).toThrow(
+      expect.objectContaining({ code: 'CLINOTE_E_MODEL_HASH_MISMATCH' }),
     );
   });
 

@@ -64,6 +64,16 @@ export const ModelManifestSchema = Type.Object(
         abbreviations: Type.Boolean(),
         consistency: Type.Boolean(),
         ngrams: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+        clusters: Type.Optional(
+          Type.Object(
+            {
+              file: Type.String({ minLength: 1, description: 'Word-classes file, a path under resources/' }),
+              sha256: Sha256,
+              levels: Type.Integer({ minimum: 1, maximum: 6 }),
+            },
+            { ...closed, description: 'Word classes of the class features (src/models/clusters)' },
+          ),
+        ),
         pack: Type.Optional(
           Type.Object(
             { name: Type.String(), sha256: Sha256 },
@@ -73,7 +83,25 @@ export const ModelManifestSchema = Type.Object(
       },
       closed,
     ),
-    inference: Type.Object({ abbreviationPropagation: Type.Boolean() }, closed),
+    inference: Type.Object(
+      {
+        abbreviationPropagation: Type.Boolean(),
+        temperature: Type.Optional(
+          Type.Number({
+            exclusiveMinimum: 0,
+            description:
+              'Scores are divided by it before mention probabilities (fitted on the tuned part of dev)',
+          }),
+        ),
+        platt: Type.Optional(
+          Type.Object(
+            { a: Type.Number(), b: Type.Number() },
+            { ...closed, description: 'Platt scaling sigmoid(a logit(p) + b) after the temperature' },
+          ),
+        ),
+      },
+      closed,
+    ),
     hyperparameters: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()])),
     seed: Type.Integer(),
     data: Type.Object(
@@ -89,7 +117,22 @@ export const ModelManifestSchema = Type.Object(
     metrics: Type.Record(
       Type.String(),
       Type.Object(
-        { documents: Type.Integer({ minimum: 0 }), strict: PRFSchema, lenient: Type.Optional(PRFSchema) },
+        {
+          documents: Type.Integer({ minimum: 0 }),
+          strict: PRFSchema,
+          lenient: Type.Optional(PRFSchema),
+          calibration: Type.Optional(
+            Type.Object(
+              {
+                mentions: Type.Integer({ minimum: 0 }),
+                ece: Type.Number({ description: 'ECE (15 equal-width bins) of the mention probabilities' }),
+                eceTemperature: Type.Number({ description: 'The same with the temperature alone' }),
+                eceUncalibrated: Type.Number({ description: 'The same at temperature 1, no Platt scaling' }),
+              },
+              closed,
+            ),
+          ),
+        },
         closed,
       ),
       { description: 'Scores by split (`dev`: the part tuned on; `heldout`: the part never looked at)' },
@@ -197,6 +240,13 @@ export function parseManifest(text: string, where: string): ModelManifest {
       `${where}: model format version ${version} is newer than this Clinote reads (${MODEL_FORMAT_VERSION})`,
       { path: where },
     );
+  }
+  const task = (value as { task?: unknown } | null)?.task;
+  if (typeof task === 'string' && task !== 'ner') {
+    throw new ClinoteError('CLINOTE_E_MODEL_TASK_MISMATCH', `${where}: a '${task}' model, not 'ner'`, {
+      path: where,
+      task,
+    });
   }
   const issues = schemaIssues(ModelManifestSchema, value);
   if (issues.length > 0) {

@@ -1,5 +1,7 @@
 /** NER models as artifacts: a `NerModel` from checked model files, and the manifest and card of a trained one. */
+import { readFileSync } from 'node:fs';
 import { ClinoteError } from '../../errors/error.js';
+import { resourcePath } from '../../resources.js';
 import {
   bytesToFloat32,
   float32ToBytes,
@@ -7,15 +9,39 @@ import {
   MODEL_FORMAT_VERSION,
   type ModelFiles,
   type ModelManifest,
+  sha256,
   WEIGHTS_FILE,
   writeModelDir,
 } from '../artifact.js';
+import { type ClassLookup, parseWordClasses } from '../clusters/index.js';
 import { FEATURES_VERSION, type FeatureConfig } from './features.js';
 import { NerModel } from './model.js';
 import type { PRF, TrainedNer } from './train.js';
 
-/** The model of checked files; CLINOTE_E_MODEL_TASK_MISMATCH for another task or feature version. */
-export function nerModelFromFiles(files: ModelFiles, where: string): NerModel {
+/** Reads a word-classes file named in a manifest (a path under resources/, or absolute). */
+export function readClassesFile(file: string): string {
+  try {
+    return readFileSync(resourcePath(file), 'utf8');
+  } catch (e) {
+    throw new ClinoteError(
+      'CLINOTE_E_MODEL_NOT_FOUND',
+      `word classes '${file}' cannot be read`,
+      { path: file },
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * The model of checked files; CLINOTE_E_MODEL_TASK_MISMATCH for another task or feature version.
+ * A model with class features reads its classes file with `readText` (default: from resources/) and
+ * checks its SHA-256 (CLINOTE_E_MODEL_HASH_MISMATCH).
+ */
+export function nerModelFromFiles(
+  files: ModelFiles,
+  where: string,
+  readText: (file: string) => string = readClassesFile,
+): NerModel {
   const m = files.manifest;
   if (m.task !== 'ner') {
     throw new ClinoteError('CLINOTE_E_MODEL_TASK_MISMATCH', `${where}: a '${m.task}' model, not 'ner'`, {
@@ -51,6 +77,7 @@ export function nerModelFromFiles(files: ModelFiles, where: string): NerModel {
     abbreviations: m.features.abbreviations,
     consistency: m.features.consistency,
     ...(m.features.ngrams ? { ngrams: m.features.ngrams } : {}),
+    ...(m.features.clusters ? { classes: loadClasses(m.features.clusters, where, readText) } : {}),
   };
   return new NerModel({
     labels: m.labels,
@@ -58,10 +85,39 @@ export function nerModelFromFiles(files: ModelFiles, where: string): NerModel {
     emission: all.subarray(0, rows * cols),
     transitions: all.subarray(rows * cols),
     abbreviationPropagation: m.inference.abbreviationPropagation,
+    ...(m.inference.temperature !== undefined ? { temperature: m.inference.temperature } : {}),
+    ...(m.inference.platt !== undefined ? { platt: m.inference.platt } : {}),
   });
 }
 
+function loadClasses(
+  c: { file: string; sha256: string; levels: number },
+  where: string,
+  readText: (file: string) => string,
+): ClassLookup {
+  const text = readText(c.file);
+  const hash = sha256(text);
+  if (hash !== c.sha256) {
+    throw new ClinoteError(
+      'CLINOTE_E_MODEL_HASH_MISMATCH',
+      `${where}: word classes '${c.file}' do not match the manifest (sha256 ${hash.slice(0, 12)}…, expected ${c.sha256.slice(0, 12)}…)`,
+      { path: c.file, sha256: hash, expected: c.sha256 },
+    );
+  }
+  const classes = parseWordClasses(text, c.file);
+  if (classes.levels !== c.levels) {
+    throw new ClinoteError(
+      'CLINOTE_E_MODEL_MANIFEST_INVALID',
+      `${where}: word classes have ${classes.levels} levels, the manifest says ${c.levels}`,
+      { path: c.file },
+    );
+  }
+  return classes;
+}
+
 export interface NerArtifactMeta {
+  /** The word-classes file of the class features (as the manifest names it) and its hash. */
+  readonly clusters?: { readonly file: string; readonly sha256: string; readonly levels: number };
   readonly name: string;
   readonly version: string;
   readonly description?: string;
@@ -90,7 +146,7 @@ export function nerModelCard(
   const m = manifest;
   const rows = Object.entries(m.metrics).map(
     ([split, s]) =>
-      `| ${split} | ${s.documents} | ${fmt(s.strict.precision)} | ${fmt(s.strict.recall)} | ${fmt(s.strict.f1)} | ${s.lenient ? fmt(s.lenient.f1) : '-'} |`,
+      `| ${split} | ${s.documents} | ${fmt(s.strict.precision)} | ${fmt(s.strict.recall)} | ${fmt(s.strict.f1)} | ${s.lenient ? fmt(s.lenient.f1) : '-'} | ${s.calibration ? `${fmt(s.calibration.ece)} (${fmt(s.calibration.eceUncalibrated)})` : '-'} |`,
   );
   const files = (list: ModelManifest['data']['train']): string =>
     list.map((f) => `\`${f.name}\` (sha256 \`${f.sha256.slice(0, 16)}…\`)`).join(', ') || '-';
@@ -107,9 +163,9 @@ export function nerModelCard(
     '',
     '## Model',
     '',
-    `A structured averaged perceptron over BIO labels (${m.labels.join(', ')}) with first-order Viterbi decoding,`,
+    `${m.hyperparameters.algorithm === 'crf-sgd-l2' ? 'A linear-chain CRF (SGD on the L2-penalised log-likelihood)' : 'A structured averaged perceptron'} over BIO labels (${m.labels.join(', ')}) with first-order Viterbi decoding,`,
     `hashed features (2^${m.features.bits} slots, features version ${m.features.version}): words, shapes, affixes,`,
-    `${m.features.ngrams ? `character ${m.features.ngrams}-grams, ` : ''}neighbouring words (±${m.features.window}), sentence position${m.features.dictionary ? `, dictionary matches of the pack \`${m.features.pack?.name ?? '?'}\`` : ''}${m.features.abbreviations ? ', in-document abbreviations' : ''}${m.features.consistency ? ', document-level label consistency' : ''}.`,
+    `${m.features.ngrams ? `character ${m.features.ngrams}-grams, ` : ''}${m.features.clusters ? `word classes (\`${m.features.clusters.file}\`, ${m.features.clusters.levels} levels) of the word and its neighbours, ` : ''}neighbouring words (±${m.features.window}), sentence position${m.features.dictionary ? `, dictionary matches of the pack \`${m.features.pack?.name ?? '?'}\`` : ''}${m.features.abbreviations ? ', in-document abbreviations' : ''}${m.features.consistency ? ', document-level label consistency' : ''}.`,
     `Hyperparameters: ${Object.entries(m.hyperparameters)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}; seed ${m.seed}. Trained with ${m.code.package} ${m.code.version}.`,
@@ -120,21 +176,29 @@ export function nerModelCard(
     `${m.data.preset ? `Preset \`${m.data.preset}\`. ` : ''}Training: ${files(m.data.train)}. Development: ${files(m.data.dev)}.`,
     '',
     `Licence of the data: ${m.data.license ?? 'see the corpus'}. Attribution: ${m.data.attribution ?? '-'}`,
+    ...(m.features.clusters
+      ? [
+          '',
+          `Word classes: \`${m.features.clusters.file}\` (sha256 \`${m.features.clusters.sha256.slice(0, 16)}…\`), learned from unlabelled text (MTSamples transcriptions, CC0; the NCBI disease and BC5CDR training files; Chia and MACCROBAT texts, CC BY 4.0): sources and attribution in its model card beside it.`,
+        ]
+      : []),
     '',
     '## Metrics',
     '',
     'Mention-level, exact boundaries and type (strict) and overlap (lenient), on the development split:',
-    '`dev` is the part early stopping and tuning looked at, `heldout` the part never looked at.',
+    '`dev` is the part early stopping, tuning and calibration looked at, `heldout` the part never looked at.',
+    'ECE: expected calibration error of the mention probabilities, 15 equal-width bins, a mention counting',
+    'as correct when it is strictly in gold; in parentheses, the raw probabilities (temperature 1, no Platt scaling).',
     '',
-    '| split | documents | strict P | strict R | strict F1 | lenient F1 |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| split | documents | strict P | strict R | strict F1 | lenient F1 | ECE (uncalibrated) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     '## Known limits',
     '',
     '- Trained on one corpus and its annotation guidelines: other text (clinical notes, other entity definitions) scores lower.',
     "- Tokens are Clinote's: a gold boundary inside a token cannot be found.",
-    '- No calibrated probability yet: every mention has score 1.',
+    `- Every mention has a probability: the marginal of its exact span (forward-backward over the scores divided by the temperature ${m.inference.temperature ?? 1}${m.inference.platt ? `, then Platt scaling a = ${m.inference.platt.a}, b = ${m.inference.platt.b}` : ''}), fitted on the tuned part of dev; ECE (15 bins) in the manifest's metrics. The held-out part is small: its ECE is noisy. It is the \`probability\` of each mention the model returns.`,
     ...limits.map((l) => `- ${l}`),
     '',
   ].join('\n');
@@ -163,11 +227,15 @@ export function saveNerModel(dir: string, trained: TrainedNer, meta: NerArtifact
       abbreviations: f.abbreviations,
       consistency: f.consistency,
       ...(f.ngrams ? { ngrams: f.ngrams } : {}),
+      ...(meta.clusters ? { clusters: { ...meta.clusters } } : {}),
       ...(meta.pack ? { pack: { ...meta.pack } } : {}),
     },
-    inference: { abbreviationPropagation: model.abbreviationPropagation },
+    inference: {
+      abbreviationPropagation: model.abbreviationPropagation,
+      temperature: model.temperature,
+      ...(model.platt ? { platt: { ...model.platt } } : {}),
+    },
     hyperparameters: {
-      algorithm: 'averaged-perceptron',
       ...trained.hyperparameters,
       ...(meta.extraHyperparameters ?? {}),
     },

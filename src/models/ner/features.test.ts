@@ -115,3 +115,47 @@ describe('Featurizer', () => {
     expect(fnv1a('a')).toBe(0xe40c292c);
   });
 });
+
+describe('word features hashed without building strings', () => {
+  /** The definition: fnv1a of `name=value` strings, in this order. */
+  function byStrings(text: string, affixes: number, g: number): number[] {
+    const lower = text.toLowerCase();
+    const feats = [`w=${text}`, `l=${lower}`, `sh=${wordShape(text, false)}`, `ss=${wordShape(text, true)}`];
+    const n = lower.length;
+    for (let k = 1; k <= affixes && k <= n; k++)
+      feats.push(`p${k}=${lower.slice(0, k)}`, `s${k}=${lower.slice(n - k)}`);
+    if (g > 0 && n > g) {
+      const padded = `^${lower}$`;
+      for (let k = 0; k + g <= padded.length; k++) feats.push(`g=${padded.slice(k, k + g)}`);
+    }
+    if (/[0-9]/.test(text)) feats.push('f=digit');
+    if (text.includes('-')) feats.push('f=hyphen');
+    if (/^[A-Z]+$/.test(text)) feats.push('f=caps');
+    else if (/^[A-Z][a-z]/.test(text)) feats.push('f=init');
+    if (/.[A-Z]/.test(text)) feats.push('f=mixed');
+    feats.push(`len=${Math.min(n, 12)}`);
+    return feats.map((f) => fnv1a(f));
+  }
+
+  it.each([
+    'Hello',
+    'a',
+    'abcd',
+    'BRCA1',
+    'non-Hodgkin',
+    'İstanbul',
+    'ÉCOLE',
+    'supercalifragilistic',
+    '(',
+    '3.5',
+  ])('%s gives the hashes of the concatenated strings', (word) => {
+    for (const [affixes, g] of [
+      [4, 3],
+      [2, 0],
+      [6, 4],
+    ] as const) {
+      const f = new Featurizer({ ...DEFAULT_FEATURES, affixes, ngrams: g });
+      expect([...f.word(word).own]).toEqual(byStrings(word, affixes, g));
+    }
+  });
+});

@@ -16,6 +16,7 @@
  * The word-level part is cached per distinct word. `FEATURES_VERSION` changes when the templates do:
  * it is recorded in a model's manifest, and a model of another version is refused.
  */
+import type { ClassLookup } from '../clusters/index.js';
 import { fnv1a, mix } from '../hash.js';
 import type { NerInput, NerToken } from './types.js';
 
@@ -36,6 +37,11 @@ export interface FeatureConfig {
   readonly consistency: boolean;
   /** Character n-grams of the lower-cased word (with `^`/`$` at its ends): n, or 0 for none. */
   readonly ngrams?: number;
+  /**
+   * Word classes (`src/models/clusters`): the class id at each level of the word and of its
+   * neighbours at -1 and +1. Not part of the manifest's feature settings: the manifest names the file.
+   */
+  readonly classes?: ClassLookup;
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {
@@ -73,6 +79,8 @@ export interface WordInfo {
   readonly own: Uint32Array;
   readonly lower: number;
   readonly shortShape: number;
+  /** Hashes of the word's class at each level (empty without classes or for an unknown word). */
+  readonly classes?: Uint32Array;
   /** The model's summed word-level weights (set by the model that owns this featurizer). */
   vector?: Float64Array;
 }
@@ -86,6 +94,9 @@ const S_BG1 = salt('bg-1');
 const S_BG2 = salt('bg+1');
 const S_SH_PREV = salt('sh-1');
 const S_SH_NEXT = salt('sh+1');
+const S_CLASS = [0, 1, 2, 3, 4, 5].map((l) => salt(`class${l}`));
+const S_CLASS_PREV = salt('class-1');
+const S_CLASS_NEXT = salt('class+1');
 const S_DICT = salt('d0');
 const S_DICT_PREV = salt('d-1');
 const S_DICT_NEXT = salt('d+1');
@@ -103,6 +114,57 @@ const F_SECOND = salt('pos-second');
 const F_LAST = salt('pos-last');
 const F_FIRST_SENT = salt('sent-first');
 const F_FIRST_SENT_W = salt('sent-first-w');
+
+/** fnv1a over the code units `from..to` of a string, from `seed`. */
+function fnvRange(s: string, from: number, to: number, seed: number): number {
+  let h = seed;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+const H_W = fnv1a('w=');
+const H_L = fnv1a('l=');
+const H_SH = fnv1a('sh=');
+const H_SS = fnv1a('ss=');
+const H_P = [0, 1, 2, 3, 4, 5, 6].map((k) => fnv1a(`p${k}=`));
+const H_S = [0, 1, 2, 3, 4, 5, 6].map((k) => fnv1a(`s${k}=`));
+const H_G = fnv1a('g=');
+const H_DIGIT = fnv1a('f=digit');
+const H_HYPHEN = fnv1a('f=hyphen');
+const H_CAPS = fnv1a('f=caps');
+const H_INIT = fnv1a('f=init');
+const H_MIXED = fnv1a('f=mixed');
+const H_LEN = Array.from({ length: 13 }, (_, k) => fnv1a(`len=${k}`));
+
+/** fnv1a of dictionary tags, and of their types (`B-problem` -> fnv1a('problem')): few distinct values. */
+const tagHashes = new Map<string, number>();
+const typeHashes = new Map<string, number>();
+function tagHash(tag: string): number {
+  let h = tagHashes.get(tag);
+  if (h === undefined) {
+    h = fnv1a(tag);
+    if (tagHashes.size < 10_000) tagHashes.set(tag, h);
+  }
+  return h;
+}
+function typeHash(tag: string): number {
+  let h = typeHashes.get(tag);
+  if (h === undefined) {
+    h = fnv1a(tag.slice(2));
+    if (typeHashes.size < 10_000) typeHashes.set(tag, h);
+  }
+  return h;
+}
+
+/** Slots of a word's class features seen from a neighbour (`salt`: -1 or +1). */
+function classSlots(salt: number, info: WordInfo, mask: number): number[] {
+  const out: number[] = [];
+  const c = info.classes;
+  if (c) for (let l = 0; l < c.length; l++) out.push(mix(salt, c[l] as number) & mask);
+  return out;
+}
 
 /** An abbreviation defined in the document: SF -> its long form's tokens. */
 export interface Abbreviation {
@@ -180,26 +242,44 @@ export class Featurizer {
     const lower = text.toLowerCase();
     const shape = wordShape(text, false);
     const short = wordShape(text, true);
-    const feats: string[] = [`w=${text}`, `l=${lower}`, `sh=${shape}`, `ss=${short}`];
+    // hashed as fnv1a(`name=value`), computed from the name's hash on the value's code units (FNV-1a
+    // is sequential): the same numbers as hashing the concatenated strings, without building them
     const n = lower.length;
+    const own: number[] = [fnv1a(text, H_W), fnv1a(lower, H_L), fnv1a(shape, H_SH), fnv1a(short, H_SS)];
     for (let k = 1; k <= this.config.affixes && k <= n; k++) {
-      feats.push(`p${k}=${lower.slice(0, k)}`, `s${k}=${lower.slice(n - k)}`);
+      own.push(fnvRange(lower, 0, k, H_P[k] as number), fnvRange(lower, n - k, n, H_S[k] as number));
     }
     const g = this.config.ngrams ?? 0;
     if (g > 0 && n > g) {
-      const padded = `^${lower}$`;
-      for (let k = 0; k + g <= padded.length; k++) feats.push(`g=${padded.slice(k, k + g)}`);
+      // n-grams of `^lower$`
+      for (let k = 0; k + g <= n + 2; k++) {
+        let h = H_G;
+        for (let j = k; j < k + g; j++) {
+          h ^= j === 0 ? 94 : j === n + 1 ? 36 : lower.charCodeAt(j - 1);
+          h = Math.imul(h, 0x01000193);
+        }
+        own.push(h >>> 0);
+      }
     }
-    if (/[0-9]/.test(text)) feats.push('f=digit');
-    if (text.includes('-')) feats.push('f=hyphen');
-    if (/^[A-Z]+$/.test(text)) feats.push('f=caps');
-    else if (/^[A-Z][a-z]/.test(text)) feats.push('f=init');
-    if (/.[A-Z]/.test(text)) feats.push('f=mixed');
-    feats.push(`len=${Math.min(n, 12)}`);
+    if (/[0-9]/.test(text)) own.push(H_DIGIT);
+    if (text.includes('-')) own.push(H_HYPHEN);
+    if (/^[A-Z]+$/.test(text)) own.push(H_CAPS);
+    else if (/^[A-Z][a-z]/.test(text)) own.push(H_INIT);
+    if (/.[A-Z]/.test(text)) own.push(H_MIXED);
+    own.push(H_LEN[Math.min(n, 12)] as number);
+    const ids = this.config.classes?.get(text);
+    const classes = new Uint32Array(ids ? ids.length : 0);
+    if (ids) {
+      for (let l = 0; l < ids.length; l++) {
+        classes[l] = mix(S_CLASS[l] as number, ids[l] as number);
+        own.push(classes[l] as number);
+      }
+    }
     const info: WordInfo = {
-      own: Uint32Array.from(feats, (f) => fnv1a(f)),
+      own: Uint32Array.from(own),
       lower: fnv1a(lower),
       shortShape: fnv1a(short),
+      classes,
     };
     if (this.#cache.size > 500_000) this.#cache = new Map();
     this.#cache.set(text, info);
@@ -216,8 +296,8 @@ export class Featurizer {
     own: number[];
     before: number[];
     after: number[];
-    shPrev: number;
-    shNext: number;
+    shPrev: number[];
+    shNext: number[];
   } {
     const mask = this.#mask;
     const before: number[] = [];
@@ -230,8 +310,8 @@ export class Featurizer {
       own: Array.from(info.own, (h) => h & mask),
       before,
       after,
-      shPrev: mix(S_SH_PREV, info.shortShape) & mask,
-      shNext: mix(S_SH_NEXT, info.shortShape) & mask,
+      shPrev: [mix(S_SH_PREV, info.shortShape) & mask, ...classSlots(S_CLASS_PREV, info, mask)],
+      shNext: [mix(S_SH_NEXT, info.shortShape) & mask, ...classSlots(S_CLASS_NEXT, info, mask)],
     };
   }
 
@@ -242,7 +322,8 @@ export class Featurizer {
     const n = tokens.length;
     const mask = this.#mask;
     words ??= tokens.map((t) => this.word(t.text));
-    const dictH = dict.map((d) => fnv1a(d));
+    const dictH = new Uint32Array(n);
+    for (let i = 0; i < n; i++) dictH[i] = tagHash(dict[i] as string);
     // abbreviations: per token, the definition whose short form it is; long-form tokens
     const sfOf = new Map<string, { type: number; last: number }>();
     const inLong = new Uint8Array(n);
@@ -260,20 +341,14 @@ export class Featurizer {
         }
       }
     }
-    // document consistency: the last dictionary type of this lower-cased word so far
-    // features go into a growing buffer (no per-feature allocation)
+    // features go into a reused buffer, grown per token (no per-feature allocation or call)
     let buf = this.#buffer;
     let len = 0;
-    const put = (x: number): void => {
-      if (len === buf.length) {
-        const bigger = new Int32Array(buf.length * 2);
-        bigger.set(buf);
-        buf = bigger;
-      }
-      buf[len++] = x;
-    };
+    // document consistency: the last dictionary type of this lower-cased word so far
     const seen = new Map<number, number>();
     const offsets = new Int32Array(n + 1);
+    const window = c.window;
+    const S_BEFORE = S_WORD as readonly number[];
 
     let sentStart = 0;
     let sentEnd = 0;
@@ -286,61 +361,69 @@ export class Featurizer {
         while (sentEnd < n && (tokens[sentEnd] as NerToken).sentence === t.sentence) sentEnd++;
       }
       const w = words[i] as WordInfo;
+      const need = len + 32 + (wordLevel ? w.own.length + 2 * window + 14 : 0);
+      if (need > buf.length) {
+        const bigger = new Int32Array(Math.max(need, buf.length * 2));
+        bigger.set(buf.subarray(0, len));
+        buf = bigger;
+      }
       offsets[i] = len;
-      put(F_BIAS & mask);
+      buf[len++] = F_BIAS & mask;
       const prev = i - 1 < sentStart ? BOS : (words[i - 1] as WordInfo);
       const next = i + 1 >= sentEnd ? EOS : (words[i + 1] as WordInfo);
       if (wordLevel) {
         const own = w.own;
-        for (let k = 0; k < own.length; k++) put((own[k] as number) & mask);
+        for (let k = 0; k < own.length; k++) buf[len++] = (own[k] as number) & mask;
         // neighbours
-        for (let k = 1; k <= c.window; k++) {
+        for (let k = 1; k <= window; k++) {
           const before = i - k < sentStart ? BOS : (words[i - k] as WordInfo);
           const after = i + k >= sentEnd ? EOS : (words[i + k] as WordInfo);
-          put(mix(S_WORD[3 - k] as number, before.lower) & mask);
-          put(mix(S_WORD[2 + k] as number, after.lower) & mask);
+          buf[len++] = mix(S_BEFORE[3 - k] as number, before.lower) & mask;
+          buf[len++] = mix(S_BEFORE[2 + k] as number, after.lower) & mask;
         }
-        put(mix(S_SH_PREV, prev.shortShape) & mask);
-        put(mix(S_SH_NEXT, next.shortShape) & mask);
+        buf[len++] = mix(S_SH_PREV, prev.shortShape) & mask;
+        buf[len++] = mix(S_SH_NEXT, next.shortShape) & mask;
+        for (const x of classSlots(S_CLASS_PREV, prev, mask)) buf[len++] = x;
+        for (const x of classSlots(S_CLASS_NEXT, next, mask)) buf[len++] = x;
       }
-      put(mix(mix(S_BG1, prev.lower), w.lower) & mask);
-      put(mix(mix(S_BG2, w.lower), next.lower) & mask);
+      buf[len++] = mix(mix(S_BG1, prev.lower), w.lower) & mask;
+      buf[len++] = mix(mix(S_BG2, w.lower), next.lower) & mask;
       // position
-      if (i === sentStart) put(F_FIRST & mask);
-      else if (i === sentStart + 1) put(F_SECOND & mask);
-      if (i === sentEnd - 1) put(F_LAST & mask);
+      if (i === sentStart) buf[len++] = F_FIRST & mask;
+      else if (i === sentStart + 1) buf[len++] = F_SECOND & mask;
+      if (i === sentEnd - 1) buf[len++] = F_LAST & mask;
       if (t.sentence === firstSentence) {
-        put(F_FIRST_SENT & mask);
-        put(mix(F_FIRST_SENT_W, w.lower) & mask);
+        buf[len++] = F_FIRST_SENT & mask;
+        buf[len++] = mix(F_FIRST_SENT_W, w.lower) & mask;
       }
       // dictionary
       if (c.dictionary) {
         const d0 = dictH[i] as number;
         const dp = i > sentStart ? (dictH[i - 1] as number) : BOS.lower;
         const dn = i + 1 < sentEnd ? (dictH[i + 1] as number) : EOS.lower;
-        put(mix(S_DICT, d0) & mask);
-        put(mix(S_DICT_PREV, dp) & mask);
-        put(mix(S_DICT_NEXT, dn) & mask);
-        put(mix(mix(S_DICT_SHAPE, d0), w.shortShape) & mask);
-        put(mix(mix(S_DICT_PAIR, d0), dn) & mask);
+        buf[len++] = mix(S_DICT, d0) & mask;
+        buf[len++] = mix(S_DICT_PREV, dp) & mask;
+        buf[len++] = mix(S_DICT_NEXT, dn) & mask;
+        buf[len++] = mix(mix(S_DICT_SHAPE, d0), w.shortShape) & mask;
+        buf[len++] = mix(mix(S_DICT_PAIR, d0), dn) & mask;
       }
       if (c.abbreviations) {
-        const sf = sfOf.get(t.text);
+        const sf = sfOf.size > 0 ? sfOf.get(t.text) : undefined;
         if (sf) {
-          put(F_ABBR_SF & mask);
-          put(mix(S_ABBR_TYPE, sf.type) & mask);
-          put(mix(S_ABBR_LAST, sf.last) & mask);
+          buf[len++] = F_ABBR_SF & mask;
+          buf[len++] = mix(S_ABBR_TYPE, sf.type) & mask;
+          buf[len++] = mix(S_ABBR_LAST, sf.last) & mask;
         }
-        if (inLong[i]) put(F_ABBR_LF & mask);
+        if (inLong[i]) buf[len++] = F_ABBR_LF & mask;
       }
       if (c.consistency) {
-        const before = seen.get(w.lower);
+        const before = seen.size > 0 ? seen.get(w.lower) : undefined;
         if (before !== undefined) {
-          put(mix(S_DOC, before) & mask);
-          put(mix(mix(S_DOC_SELF, before), dictH[i] as number) & mask);
+          buf[len++] = mix(S_DOC, before) & mask;
+          buf[len++] = mix(mix(S_DOC_SELF, before), dictH[i] as number) & mask;
         }
         const d = dict[i] as string;
-        if (d !== 'O') seen.set(w.lower, fnv1a(d.slice(2)));
+        if (d !== 'O') seen.set(w.lower, typeHash(d));
       }
     }
     offsets[n] = len;

@@ -85,7 +85,7 @@ export function emissionScratch(size: number): Float64Array {
 }
 
 /**
- * Viterbi over `n` tokens whose emission scores are `emit[k * L + y]`, writing labels into
+ * Viterbi over `n` tokens whose emission scores are `emit[offset + k * L + y]`, writing labels into
  * `out[start..start + n)`. Returns the best path's score.
  */
 export function viterbiScores(
@@ -94,6 +94,7 @@ export function viterbiScores(
   n: number,
   start: number,
   out: Int32Array,
+  offset = 0,
 ): number {
   const { L, transitions: T, allowed } = model;
   if (n <= 0) return 0;
@@ -101,7 +102,7 @@ export function viterbiScores(
   scratch.ensure(n * L);
   const { scores, back } = scratch;
   for (let y = 0; y < L; y++) {
-    scores[y] = allowed[y] ? (T[y] as number) + (emit[y] as number) : Number.NEGATIVE_INFINITY;
+    scores[y] = allowed[y] ? (T[y] as number) + (emit[offset + y] as number) : Number.NEGATIVE_INFINITY;
     back[y] = -1;
   }
   for (let k = 1; k < n; k++) {
@@ -119,7 +120,7 @@ export function viterbiScores(
           arg = p;
         }
       }
-      scores[base + y] = best + (emit[base + y] as number);
+      scores[base + y] = best + (emit[offset + base + y] as number);
       back[base + y] = arg;
     }
   }

@@ -19,7 +19,11 @@ describe('trainNer on a tiny synthetic corpus', () => {
   it('labels an unseen sentence made of known parts', () => {
     const ex = synthetic('u', 'Patients with [colon cancer] took {metformin} .');
     const spans = trained.model.predict(ex);
-    expect(spans).toEqual(ex.gold);
+    expect(spans.map(({ start, end, type }) => ({ start, end, type }))).toEqual(ex.gold);
+    for (const s of spans) {
+      expect(s.probability).toBeGreaterThan(0);
+      expect(s.probability).toBeLessThanOrEqual(1);
+    }
   });
 
   it('is deterministic: two trainings give the same bytes; another seed may not', () => {
@@ -48,6 +52,14 @@ describe('trainNer on a tiny synthetic corpus', () => {
 describe('the fast decoding path', () => {
   it('gives the labels of plain Viterbi over all features', async () => {
     const { decode } = await import('./perceptron.js');
+    for (const window of [0, 1, 2]) {
+      const t = trainNer(SYNTHETIC_TRAIN, [], { ...options, epochs: 3, features: { bits: 12, window } });
+      for (const ex of SYNTHETIC_TRAIN) {
+        expect([...t.model.tags(ex)]).toEqual([
+          ...decode(t.model, ex.tokens, t.model.featurizer.features(ex)),
+        ]);
+      }
+    }
     const trained = trainNer(SYNTHETIC_TRAIN, [], { ...options, features: { bits: 12 } });
     const m = trained.model;
     for (const ex of [

@@ -6,15 +6,25 @@
  */
 import { ClinoteError } from '../../errors/error.js';
 import { mulberry32, shuffle } from '../prng.js';
+import { calibrateModel } from './calibration.js';
+import { type CrfOptions, CrfTrainer, DEFAULT_CRF } from './crf.js';
 import { DEFAULT_FEATURES, type DocFeatures, type FeatureConfig, Featurizer } from './features.js';
 import { allowedTransitions, bioLabels, tagsFromSpans } from './labels.js';
 import { NerModel } from './model.js';
 import { PerceptronTrainer, sentenceRanges } from './perceptron.js';
 import type { NerExample, TypedSpan } from './types.js';
 
+export type NerAlgorithm = 'perceptron' | 'crf';
+
 export interface TrainNerOptions {
   /** Entity types to learn, in label order. */
   readonly types: readonly string[];
+  /** The structured averaged perceptron (default) or the linear-chain CRF. */
+  readonly algorithm?: NerAlgorithm;
+  /** Step size and L2 of the CRF. */
+  readonly crf?: Partial<CrfOptions>;
+  /** Fit the temperature of the mention probabilities on the dev documents (default true). */
+  readonly calibrate?: boolean;
   readonly features?: Partial<FeatureConfig>;
   /** Most epochs (default 30). */
   readonly epochs?: number;
@@ -29,7 +39,7 @@ export interface TrainNerOptions {
 
 export interface EpochInfo {
   readonly epoch: number;
-  /** Tokens wrong while training this epoch (the perceptron's loss). */
+  /** Tokens wrong while training this epoch (the perceptron's loss; for the CRF its negative log-likelihood, rounded). */
   readonly errors: number;
   readonly tokens: number;
   /** Strict F1 of the averaged weights on the development documents (NaN without them). */
@@ -52,7 +62,10 @@ export interface TrainedNer {
   readonly features: FeatureConfig;
   readonly epochs: readonly EpochInfo[];
   readonly bestEpoch: number;
-  readonly hyperparameters: { maxEpochs: number; patience: number; epochs: number; bestEpoch: number };
+  readonly algorithm: NerAlgorithm;
+  readonly hyperparameters: Readonly<Record<string, number | string>>;
+  /** Temperature fitted on dev (1 without dev data or with `calibrate: false`). */
+  readonly temperature: number;
 }
 
 /** Precision, recall, F1 from counts. */
@@ -124,7 +137,11 @@ export function trainNer(
       { types: [...options.types] },
     );
   }
+  const algorithm = options.algorithm ?? 'perceptron';
+  const crf = { ...DEFAULT_CRF, ...options.crf };
   const trainer = new PerceptronTrainer(features.bits, L, allowed);
+  const crfTrainer = algorithm === 'crf' ? new CrfTrainer(features.bits, L, allowed) : undefined;
+  let instances = 0;
   const random = mulberry32(options.seed ?? 1);
   const pred = new Int32Array(docs.reduce((m, d) => Math.max(m, d.gold.length), 0));
   const history: EpochInfo[] = [];
@@ -135,11 +152,23 @@ export function trainNer(
     const started = performance.now();
     shuffle(items, random);
     let errors = 0;
-    for (const [d, a, b] of items) {
-      const doc = docs[d] as { f: DocFeatures; gold: Int32Array };
-      errors += trainer.step(doc.f, a, b, doc.gold, pred);
+    if (crfTrainer) {
+      let nll = 0;
+      const N = items.length;
+      for (const [d, a, b] of items) {
+        const doc = docs[d] as { f: DocFeatures; gold: Int32Array };
+        const eta = crf.eta0 / (1 + instances / N);
+        nll += crfTrainer.step(doc.f, a, b, doc.gold, eta, (eta * crf.c2) / N);
+        instances++;
+      }
+      errors = Math.round(nll);
+    } else {
+      for (const [d, a, b] of items) {
+        const doc = docs[d] as { f: DocFeatures; gold: Int32Array };
+        errors += trainer.step(doc.f, a, b, doc.gold, pred);
+      }
     }
-    const avg = trainer.averaged();
+    const avg = crfTrainer ? crfTrainer.weights() : trainer.averaged();
     const model = new NerModel({
       labels,
       features,
@@ -164,7 +193,7 @@ export function trainNer(
     };
     history.push(info);
     options.onEpoch?.(info);
-    if (errors === 0) break;
+    if (errors === 0 && !crfTrainer) break;
     if (dev.length > 0 && epoch - bestEpoch >= patience) break;
   }
   const kept = best as { emission: Float32Array; transitions: Float32Array };
@@ -174,11 +203,22 @@ export function trainNer(
     ...kept,
     abbreviationPropagation: options.abbreviationPropagation ?? false,
   });
+  const fitted = dev.length > 0 && options.calibrate !== false ? calibrateModel(model, dev) : undefined;
+  const temperature = fitted?.temperature ?? 1;
   return {
     model,
     features,
     epochs: history,
     bestEpoch,
-    hyperparameters: { maxEpochs, patience, epochs: history.length, bestEpoch },
+    algorithm,
+    temperature,
+    hyperparameters: {
+      algorithm: algorithm === 'crf' ? 'crf-sgd-l2' : 'averaged-perceptron',
+      maxEpochs,
+      patience,
+      epochs: history.length,
+      bestEpoch,
+      ...(algorithm === 'crf' ? { eta0: crf.eta0, c2: crf.c2 } : {}),
+    },
   };
 }

@@ -16,6 +16,12 @@ export interface TypedSpan {
   readonly type: string;
 }
 
+/** A predicted mention: a span and the probability that it is exactly a mention of its type. */
+export interface Mention extends TypedSpan {
+  /** In [0, 1]: the span's marginal probability under the model (temperature-scaled). */
+  readonly probability: number;
+}
+
 /** One document to label: its tokens and, per token, the dictionary's BIO tag (`O`, `B-problem`, `I-problem`). */
 export interface NerInput {
   readonly tokens: readonly NerToken[];
