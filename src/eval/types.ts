@@ -59,6 +59,8 @@ export interface EvalOptions {
   readonly pipeline?: string;
   /** `ner`: a model directory, scored alone (segmentation + the `ner` component; `pack` goes to it). */
   readonly model?: string;
+  /** `ner --model`: how the model's mentions merge with the dictionary (`model-only` ... or `all`). */
+  readonly merge?: string;
   /** Collect the misses. */
   readonly errors?: boolean;
   /** Stop after N documents (quick runs). */

@@ -12,6 +12,7 @@ import type { ImportOptions } from './importers/types.js';
 import { ABBREVIATIONS_RESOURCE, loadAbbreviations } from './normalize/index.js';
 import { type CompileResult, compilePack, type PackSource } from './pack/compile.js';
 import { DEFAULT_KEYS } from './pack/default-keys.js';
+import { conceptFilter, readIcd10cmCodeSet } from './pack/filters.js';
 import type { PackManifest } from './pack/format.js';
 import type { Abbreviation, AbbreviationSense } from './pack/keys.js';
 import { loadPack, readManifest, readPackFile } from './pack/load.js';
@@ -20,6 +21,11 @@ import { type ImportStats, newStats, type SourceConcept } from './types.js';
 export interface VocabBuildOptions {
   /** ICD-10-CM order file (CSV or the CMS fixed-width text). */
   readonly icd10cm?: string;
+  /**
+   * ICD-10-CM order file whose codes every other source's ICD-10-CM codes are checked against
+   * (./pack/filters.ts). Default: `icd10cm`; without either, codes are not checked.
+   */
+  readonly icd10cmCodeSet?: string;
   /** ICD-10-CM index files (alphabetic index, drug table, neoplasm table XML). */
   readonly icd10cmIndex?: readonly string[];
   /** OBO ontologies (DOID, HPO; .obo or .obo.gz). */
@@ -156,7 +162,11 @@ export async function vocabCompile(
       : abbreviationsFromTsv(readText(options.abbreviations ?? resourcePath(ABBREVIATIONS_RESOURCE)));
   const name = options.name ?? (resolve(options.out).split(/[\\/]/).pop() ?? 'pack').replace(/\.[^.]*$/, '');
   const sourceTimes: { name: string; ms: number }[] = [];
+  // ICD-10-CM codes of every other source are checked against the code set of the build (./pack/filters.ts)
+  const codeSetPath = options.icd10cmCodeSet ?? options.icd10cm;
+  const icd10cm = codeSetPath !== undefined ? await readIcd10cmCodeSet(codeSetPath) : undefined;
   const result = await compilePack(sources, {
+    conceptFilter: conceptFilter(icd10cm ? { icd10cm } : {}),
     name,
     keys: DEFAULT_KEYS,
     abbreviations,

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { positiveInt } from '../options.js';
 import type { CliCommand } from '../types.js';
 
@@ -7,6 +8,7 @@ interface EvalCliOptions {
   readonly pack?: string;
   readonly pipeline?: string;
   readonly model?: string;
+  readonly merge?: string;
   readonly json?: boolean;
   readonly errors?: boolean;
   readonly limit?: number;
@@ -23,7 +25,16 @@ export const evalCommand: CliCommand = {
       .option('--preset <name>', 'corpus preset, e.g. ncbi-disease')
       .option('--pack <pack>', 'terminology pack')
       .option('-p, --pipeline <config>', 'pipeline config JSON')
-      .option('--model <dir>', 'ner: score a trained model alone (segmentation + the ner component)')
+      .option(
+        '--model <dir>',
+        'ner: score a trained model (segmentation + the ner component, linked to --pack)',
+      )
+      .addOption(
+        new Option(
+          '--merge <policy>',
+          'ner --model: merge the model with the dictionary (--pack); all = every policy and the dictionary alone',
+        ).choices(['model-only', 'model-first', 'dictionary-first', 'union', 'all']),
+      )
       .option('--json', 'print the report as JSON')
       .option('--errors', 'list the misses (they quote corpus text)')
       .option('--limit <n>', 'stop after N documents', positiveInt)
@@ -38,6 +49,7 @@ export const evalCommand: CliCommand = {
           ...(pack !== undefined && pack !== '' ? { pack } : {}),
           ...(options.pipeline !== undefined ? { pipeline: options.pipeline } : {}),
           ...(options.model !== undefined ? { model: options.model } : {}),
+          ...(options.merge !== undefined ? { merge: options.merge } : {}),
           ...(options.errors ? { errors: true } : {}),
           ...(options.limit !== undefined ? { limit: options.limit } : {}),
         });

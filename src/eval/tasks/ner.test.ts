@@ -11,7 +11,18 @@ import { createPipelineSync } from '../../pipeline/pipeline.js';
 import { fileResourceContext } from '../../resources.js';
 import type { GoldDoc } from '../gold.js';
 import { NER_PRESETS, type NerPreset, presetMaps } from '../presets.js';
-import { conllGold, evalPipelineConfig, nerPreset, normalizationAccuracy, runNer, scoreNer } from './ner.js';
+import {
+  conllGold,
+  dictionaryPipelineConfig,
+  evalPipelineConfig,
+  modelPipelineConfig,
+  nerPreset,
+  normalizationAccuracy,
+  pubtatorDocsFor,
+  runNer,
+  scoreNer,
+  tunedCut,
+} from './ner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clinote-ner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -290,5 +301,145 @@ describe('runNer on a brat directory (a pipeline without concepts)', () => {
     await expect(runNer({ data: empty, preset: 'chia' })).rejects.toMatchObject({
       code: 'CLINOTE_E_EVAL_DATA_MALFORMED',
     });
+  });
+});
+
+// Synthetic abstracts written for these tests, laid out like the NCBI corpus (conll/ beside original/).
+const ABSTRACTS: { id: string; title: string; abstract: string; mentions: [string, string][] }[] = [
+  {
+    id: '101',
+    title: 'Gout in adults.',
+    abstract: 'Gout and asthma were seen.',
+    mentions: [
+      ['Gout', 'D000011'],
+      ['asthma', 'D000012'],
+    ],
+  },
+  {
+    id: '102',
+    title: 'Asthma in children.',
+    abstract: 'Asthma is common.',
+    mentions: [['Asthma', 'D000012']],
+  },
+  {
+    id: '103',
+    title: 'Pneumonia after surgery.',
+    abstract: 'Pneumonia and gout and asthma occurred.',
+    mentions: [
+      ['Pneumonia', 'OMIM:100001'],
+      ['gout', 'D000011'],
+      ['asthma', 'D000012'],
+    ],
+  },
+];
+
+function conllOf(docs: typeof ABSTRACTS): string {
+  const lines: string[] = [];
+  for (const d of docs) {
+    for (const sentence of [d.title, d.abstract]) {
+      const names = new Set(d.mentions.map(([m]) => m));
+      for (const tok of sentence.match(/\w+|[^\s\w]/g) ?? [])
+        lines.push(`${tok}\t${names.has(tok) ? 'B-Disease' : 'O'}`);
+      lines.push('');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function pubtatorOf(docs: typeof ABSTRACTS): string {
+  const out: string[] = [];
+  for (const d of docs) {
+    const text = `${d.title} ${d.abstract}`;
+    out.push(`${d.id}|t|${d.title}`, `${d.id}|a|${d.abstract}`);
+    let from = 0;
+    for (const [m, id] of d.mentions) {
+      const start = text.indexOf(m, from);
+      from = start + m.length;
+      out.push(`${d.id}\t${start}\t${start + m.length}\t${m}\tSpecificDisease\t${id}`);
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+describe('ner normalization follows --data', () => {
+  const root = join(dir, 'ncbi');
+  mkdirSync(join(root, 'conll'), { recursive: true });
+  mkdirSync(join(root, 'original'), { recursive: true });
+  writeFileSync(join(root, 'original', 'corpus.txt'), pubtatorOf(ABSTRACTS));
+  const one = join(root, 'conll', 'one.tsv');
+  const two = join(root, 'conll', 'two.tsv');
+  const none = join(root, 'conll', 'none.tsv');
+  writeFileSync(one, conllOf(ABSTRACTS.slice(0, 2)));
+  writeFileSync(two, conllOf(ABSTRACTS.slice(2)));
+  writeFileSync(
+    none,
+    conllOf([{ id: 'x', title: 'Unknown title here.', abstract: 'Gout.', mentions: [['Gout', 'D1']] }]),
+  );
+  const pipelinePath = join(dir, 'dictionary.json');
+  writeFileSync(pipelinePath, JSON.stringify(dictionaryPipelineConfig(undefined)));
+
+  it('pubtatorDocsFor reads the PubTator documents of the given ids beside the data file', () => {
+    expect(pubtatorDocsFor(one, new Set(['101', '103'])).map((d) => d.id)).toEqual(['101', '103']);
+    expect(pubtatorDocsFor(one, new Set(['999']))).toEqual([]);
+  });
+
+  it.each([
+    [one, 2, 3],
+    [two, 1, 3],
+  ])('%s: the documents and mentions of that file only', async (data, documents, mentions) => {
+    const report = await runNer({ data, preset: 'ncbi-disease', pipeline: pipelinePath });
+    expect(report.scores?.documentSource).toBe('pubtator-titles');
+    expect(report.scores?.normalization).toMatchObject({ documents, mentions });
+  });
+
+  it('says so when no PubTator document matches the documents of --data', async () => {
+    const report = await runNer({ data: none, preset: 'ncbi-disease', pipeline: pipelinePath });
+    expect(report.scores?.normalization).toBeUndefined();
+    expect(
+      ((report.scores?.notes ?? []) as string[]).some((n) => n.startsWith('normalization not scored')),
+    ).toBe(true);
+  });
+
+  it('refuses an unknown merge policy with --model', async () => {
+    await expect(
+      runNer({ data: one, preset: 'ncbi-disease', model: 'm', merge: 'both' }),
+    ).rejects.toMatchObject({
+      code: 'CLINOTE_E_CLI_USAGE',
+    });
+  });
+});
+
+describe('model configurations', () => {
+  it('model alone: no concepts component; with a policy: concepts first, the ner component merges', () => {
+    type Cfg = { components: { name: string; options?: Record<string, unknown> }[] };
+    const alone = modelPipelineConfig('dir', 'p.pack', { link: true }) as Cfg;
+    expect(alone.components.map((c) => c.name)).toEqual([
+      'normalize',
+      'sections',
+      'sentences',
+      'tokens',
+      'ner',
+    ]);
+    expect(alone.components[4]?.options).toEqual({ model: 'dir', link: { pack: 'p.pack' } });
+    const merged = modelPipelineConfig('dir', 'p.pack', { link: true, merge: 'model-first' }) as Cfg;
+    expect(merged.components.map((c) => c.name)).toEqual([
+      'normalize',
+      'sections',
+      'sentences',
+      'tokens',
+      'concepts',
+      'ner',
+    ]);
+    expect(merged.components[4]?.options).toEqual({ pack: 'p.pack' });
+    expect(merged.components[5]?.options).toEqual({
+      model: 'dir',
+      link: { pack: 'p.pack' },
+      merge: 'model-first',
+    });
+  });
+
+  it('the tuned part is the first 80% of the documents, as clinote train ner cuts it', () => {
+    expect([1, 5, 100, 101].map(tunedCut)).toEqual([1, 4, 80, 81]);
   });
 });

@@ -3,21 +3,32 @@
  * strict and lenient, per label (see ../presets.ts for the corpora and type mappings).
  *
  *   clinote eval ner --preset ncbi-disease [--data FILE] [--pipeline CONFIG] [--pack PACK] [--limit N]
+ *   clinote eval ner --preset ncbi-disease --model DIR [--pack PACK] [--merge POLICY|all]
  *
- * For `ncbi-disease`, when the PubTator file of the split is present, the normalization accuracy is
- * reported too: of the gold mentions matched (lenient) by a predicted concept, the share whose gold
- * MeSH/OMIM id is among the concept's codes.
+ * For `ncbi-disease`, the normalization accuracy is reported too: of the gold mentions matched
+ * (lenient) by a predicted concept, the share whose gold MeSH/OMIM id is among the concept's codes.
+ * Its gold comes from the PubTator documents of the `--data` file (found beside it, by the ids its
+ * documents were split at), so it follows `--data`.
+ *
+ * With `--model`, the model runs in the `ner` component and links its mentions to PACK (default:
+ * the starter pack); `--merge` merges them with the `concepts` component's matches of PACK
+ * (docs/ner.md). `--merge all` scores every policy and the dictionary alone; each configuration is
+ * scored on all documents, on the first 80% (the part `clinote train ner` tunes on) and on the
+ * last 20% (held out).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { modelDir } from '../../components/ner/index.js';
+import { MERGE_POLICIES, type MergePolicy } from '../../components/ner/merge.js';
 import { readBratDir } from '../../corpora/brat.js';
 import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../../corpora/conll.js';
 import { type PubtatorDocument, readPubtatorFile } from '../../corpora/pubtator.js';
-import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
 import { applyPack, CONCEPTS_COMPONENT, DEFAULT_PIPELINE, readConfigFile } from '../../engine.js';
 import { loadPipelineSync } from '../../engine-sync.js';
 import { ClinoteError, toClinoteError } from '../../errors/error.js';
+import { MANIFEST_FILE, parseManifest } from '../../models/artifact.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { resourcePath } from '../../resources.js';
 import { bratToGold, type GoldDoc, type GoldSpan, mapGold } from '../gold.js';
@@ -55,20 +66,70 @@ export function evalPipelineConfig(options: Pick<EvalOptions, 'pipeline' | 'pack
 }
 
 /**
- * The pipeline that scores a model alone: segmentation, then the `ner` component with the model
- * (and the pack of its dictionary features, when given).
+ * The pipeline that scores a model: segmentation, then the `ner` component with the model. With
+ * `link`, its mentions are linked to `pack` (default: the starter pack); with a `merge` policy other
+ * than `model-only`, the `concepts` component matches `pack` first and the mentions are merged with
+ * its concepts. `featuresPack` is the pack of the model's dictionary features (default: the starter
+ * pack, see `modelFeaturesPack`).
  */
-export function modelPipelineConfig(model: string, pack: string | undefined): unknown {
+export function modelPipelineConfig(
+  model: string,
+  pack: string | undefined,
+  options: { merge?: MergePolicy; link?: boolean; featuresPack?: string } = {},
+): unknown {
+  const merge = options.merge ?? 'model-only';
+  const packOption = pack !== undefined ? { pack } : {};
   return {
-    name: 'ner-model',
+    name: merge === 'model-only' ? 'ner-model' : `ner-model-${merge}`,
     components: [
       { name: 'normalize' },
       { name: 'sections' },
       { name: 'sentences' },
       { name: 'tokens' },
-      { name: 'ner', options: { model, ...(pack !== undefined ? { pack } : {}) } },
+      ...(merge !== 'model-only' ? [{ name: CONCEPTS_COMPONENT, options: packOption }] : []),
+      {
+        name: 'ner',
+        options: {
+          model,
+          ...(options.featuresPack !== undefined ? { pack: options.featuresPack } : {}),
+          ...(options.link ? { link: packOption } : {}),
+          ...(merge !== 'model-only' ? { merge } : {}),
+        },
+      },
     ],
   };
+}
+
+/** The dictionary alone: segmentation, then the `concepts` component with `pack`. */
+export function dictionaryPipelineConfig(pack: string | undefined): unknown {
+  return {
+    name: 'ner-dictionary',
+    components: [
+      { name: 'normalize' },
+      { name: 'sections' },
+      { name: 'sentences' },
+      { name: 'tokens' },
+      { name: CONCEPTS_COMPONENT, options: pack !== undefined ? { pack } : {} },
+    ],
+  };
+}
+
+/**
+ * The pack of a model's dictionary features when `--pack` is given: `pack` when the model was
+ * trained with another pack than the built-in starter pack (its manifest names it), else undefined
+ * (the component's default, the starter pack: a starter-trained model keeps the features it learned
+ * with, and `--pack` only changes what it links and merges with).
+ */
+export function modelFeaturesPack(model: string, pack: string | undefined): string | undefined {
+  if (pack === undefined) return undefined;
+  const dir = modelDir(model);
+  try {
+    const file = isAbsolute(dir) ? join(dir, MANIFEST_FILE) : resourcePath(join(dir, MANIFEST_FILE));
+    const manifest = parseManifest(readFileSync(file, 'utf8'), dir);
+    return manifest.features.dictionary && manifest.features.pack?.name !== 'starter' ? pack : undefined;
+  } catch {
+    return pack; // the component reports a missing or damaged model
+  }
 }
 
 /** Longest text (in characters) of one CoNLL document given to the pipeline; longer ones are split. */
@@ -214,6 +275,8 @@ export interface NerScoring {
   readonly failed: number;
   /** Seconds spent in the pipeline. */
   readonly seconds: number;
+  /** With `cut`: the scores of the first `cut` documents (tuned) and of the others (heldout). */
+  readonly parts?: { readonly tuned: SpanResult; readonly heldout: SpanResult };
 }
 
 /** Run the pipeline on each gold document and score its concepts against the gold spans, by label. */
@@ -221,12 +284,16 @@ export function scoreNer(
   preset: NerPreset,
   docs: readonly GoldDoc[],
   pipeline: Pipeline,
-  options: { errors?: boolean } = {},
+  options: { errors?: boolean; cut?: number } = {},
 ): NerScoring {
   const maps = presetMaps(preset);
   const ignoredGold: Record<string, number> = {};
   const ignoredPred: Record<string, number> = {};
-  const scorer = new SpanScorer({ errors: options.errors === true, types: Object.keys(preset.labels) });
+  const types = Object.keys(preset.labels);
+  const scorer = new SpanScorer({ errors: options.errors === true, types });
+  const cut = options.cut;
+  const parts = cut !== undefined ? [new SpanScorer({ types }), new SpanScorer({ types })] : undefined;
+  let index = 0;
   let failed = 0;
   let seconds = 0;
   for (const g of docs) {
@@ -242,9 +309,54 @@ export function scoreNer(
       pred = predictions(doc, maps.concepts, ignoredPred);
       sentences ??= doc.maybe('sentences');
     }
-    scorer.add({ id: g.id, text: g.text, gold: spans, pred, ...(sentences ? { sentences } : {}) });
+    const item = { id: g.id, text: g.text, gold: spans, pred, ...(sentences ? { sentences } : {}) };
+    scorer.add(item);
+    parts?.[index < (cut as number) ? 0 : 1]?.add(item);
+    index++;
   }
-  return { result: scorer.result(), ignoredGold, ignoredPred, failed, seconds };
+  return {
+    result: scorer.result(),
+    ignoredGold,
+    ignoredPred,
+    failed,
+    seconds,
+    ...(parts ? { parts: { tuned: parts[0]!.result(), heldout: parts[1]!.result() } } : {}),
+  };
+}
+
+/**
+ * The PubTator documents (gold mention ids) of the gold documents: read from the PubTator files
+ * (`*.txt`) in `../original/` and beside `dataPath`, kept when their id is one of `ids` (the ids of
+ * the documents of `--data`, split at PubTator titles). Empty when none match.
+ */
+export function pubtatorDocsFor(dataPath: string, ids: ReadonlySet<string>): PubtatorDocument[] {
+  const out: PubtatorDocument[] = [];
+  const seen = new Set<string>();
+  const dir = dirname(dataPath);
+  for (const d of [join(dir, '..', 'original'), dir]) {
+    let names: string[];
+    try {
+      names = readdirSync(d)
+        .filter((n) => n.endsWith('.txt'))
+        .sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      let docs: PubtatorDocument[];
+      try {
+        docs = readPubtatorFile(join(d, name)).docs;
+      } catch {
+        continue;
+      }
+      for (const doc of docs) {
+        if (!ids.has(doc.id) || seen.has(doc.id)) continue;
+        seen.add(doc.id);
+        out.push(doc);
+      }
+    }
+  }
+  return out;
 }
 
 export interface NormalizationScore {
@@ -298,57 +410,146 @@ export function normalizationAccuracy(
   return { accuracy: total === 0 ? 0 : correct / total, correct, total, mentions, documents: docs.length };
 }
 
+/** Share of the documents (the first ones) that `clinote train ner` tunes on; the rest is held out. */
+export const TUNED_FRACTION = 0.8;
+
+/** Number of documents of the tuned part (as `clinote train ner` cuts its dev set). */
+export function tunedCut(n: number): number {
+  return Math.max(1, Math.min(n, Math.round(n * TUNED_FRACTION)));
+}
+
+const f1s = (r: SpanResult): Record<string, number> => ({
+  strictF1: r.strict.f1,
+  strictP: r.strict.precision,
+  strictR: r.strict.recall,
+  lenientF1: r.lenient.f1,
+});
+
+const accuracyOf = (n: NormalizationScore): Record<string, number> => ({
+  accuracy: n.accuracy,
+  correct: n.correct,
+  total: n.total,
+  mentions: n.mentions,
+});
+
+function sumNormalization(a: NormalizationScore, b: NormalizationScore): NormalizationScore {
+  const correct = a.correct + b.correct;
+  const total = a.total + b.total;
+  return {
+    accuracy: total === 0 ? 0 : correct / total,
+    correct,
+    total,
+    mentions: a.mentions + b.mentions,
+    documents: a.documents + b.documents,
+  };
+}
+
 export async function runNer(options: EvalOptions): Promise<EvalReport> {
   const preset = nerPreset(options.preset);
   const data = resolveData(preset, options.data);
   const notes: string[] = [...(preset.notes ?? [])];
 
-  const { config, packApplied } =
-    options.model !== undefined
-      ? { config: modelPipelineConfig(options.model, options.pack), packApplied: true }
-      : evalPipelineConfig(options);
-  if (options.model !== undefined && options.pipeline !== undefined) {
-    notes.push('--model was given: the model is scored alone and --pipeline is not used');
-  }
-  if (options.pack !== undefined && !packApplied) {
-    notes.push(
-      `--pack was given but the pipeline has no '${CONCEPTS_COMPONENT}' component; the pack was not used`,
-    );
-  }
-  const pipeline = loadPipelineSync({ config });
-  if (!pipeline.layers.includes('concepts')) {
-    notes.push(
-      `pipeline '${pipeline.name}' assigns no 'concepts' layer: there are no predictions (add a concepts component, or pass --pipeline)`,
-    );
+  const configs: { name: string; config: unknown }[] = [];
+  if (options.model !== undefined) {
+    const merge = options.merge ?? 'model-only';
+    if (merge !== 'all' && !(MERGE_POLICIES as readonly string[]).includes(merge)) {
+      throw new ClinoteError(
+        'CLINOTE_E_CLI_USAGE',
+        `--merge must be one of ${[...MERGE_POLICIES, 'all'].join(', ')}`,
+        { merge },
+      );
+    }
+    const policies = merge === 'all' ? [...MERGE_POLICIES] : [merge as MergePolicy];
+    const featuresPack = modelFeaturesPack(options.model, options.pack);
+    for (const p of policies) {
+      configs.push({
+        name: p,
+        config: modelPipelineConfig(options.model, options.pack, {
+          merge: p,
+          link: true,
+          ...(featuresPack !== undefined ? { featuresPack } : {}),
+        }),
+      });
+    }
+    if (merge === 'all') configs.push({ name: 'dictionary', config: dictionaryPipelineConfig(options.pack) });
+    if (options.pipeline !== undefined) {
+      notes.push('--model was given: the model is scored and --pipeline is not used');
+    }
+  } else {
+    if (options.merge !== undefined) notes.push('--merge applies with --model only; it was not used');
+    const { config, packApplied } = evalPipelineConfig(options);
+    if (options.pack !== undefined && !packApplied) {
+      notes.push(
+        `--pack was given but the pipeline has no '${CONCEPTS_COMPONENT}' component; the pack was not used`,
+      );
+    }
+    configs.push({ name: 'pipeline', config });
   }
 
   const gold = loadGold(preset, data, options.limit);
-  const scored = scoreNer(preset, gold.docs, pipeline, { errors: options.errors === true });
-  if (scored.failed > 0) {
-    notes.push(`${scored.failed} document(s) failed in the pipeline and were scored with no predictions`);
+  const cut = tunedCut(gold.docs.length);
+  const tunedIds = new Set(gold.docs.slice(0, cut).map((d) => d.id));
+  const pubtator = preset.normalization ? pubtatorDocsFor(data, new Set(gold.docs.map((d) => d.id))) : [];
+  if (preset.normalization && pubtator.length === 0) {
+    notes.push(
+      'normalization not scored: no PubTator document beside --data has the id of one of its documents',
+    );
   }
 
-  let normalization: Record<string, unknown> | undefined;
-  if (preset.normalization && options.model !== undefined) {
-    normalization = { skipped: 'a model alone gives mentions without codes' };
-  } else if (preset.normalization) {
-    const parts = preset.normalization.pubtator;
-    const path = sharedDataPath(...parts);
-    if (!path) {
-      normalization = { skipped: missingDataMessage(...parts) };
-    } else {
-      const corpus = readPubtatorFile(path);
-      const docs =
-        options.limit !== undefined ? corpus.docs.slice(0, Math.max(0, options.limit)) : corpus.docs;
+  const compare: Record<string, unknown> = {};
+  let primary: { scored: NerScoring; normalization?: Record<string, unknown> } | undefined;
+  for (const { name, config } of configs) {
+    const pipeline = loadPipelineSync({ config });
+    if (!pipeline.layers.includes('concepts')) {
+      notes.push(
+        `pipeline '${pipeline.name}' assigns no 'concepts' layer: there are no predictions (add a concepts component, or pass --pipeline)`,
+      );
+    }
+    const cpu = process.cpuUsage();
+    const scored = scoreNer(preset, gold.docs, pipeline, { errors: options.errors === true, cut });
+    let normalization: Record<string, unknown> | undefined;
+    let normalizationParts: Record<string, unknown> | undefined;
+    if (preset.normalization && pubtator.length > 0) {
       const started = performance.now();
-      const score = normalizationAccuracy(preset, docs, pipeline, preset.normalization.systems);
-      normalization = {
-        ...score,
-        textMismatches: corpus.textMismatches,
-        seconds: (performance.now() - started) / 1000,
+      const systems = preset.normalization.systems;
+      const tuned = normalizationAccuracy(
+        preset,
+        pubtator.filter((d) => tunedIds.has(d.id)),
+        pipeline,
+        systems,
+      );
+      const held = normalizationAccuracy(
+        preset,
+        pubtator.filter((d) => !tunedIds.has(d.id)),
+        pipeline,
+        systems,
+      );
+      const all = sumNormalization(tuned, held);
+      normalization = { ...all, seconds: (performance.now() - started) / 1000 };
+      normalizationParts = {
+        all: accuracyOf(all),
+        tuned: accuracyOf(tuned),
+        heldout: accuracyOf(held),
       };
     }
+    const used = process.cpuUsage(cpu);
+    if (configs.length > 1 || options.model !== undefined) {
+      compare[name] = {
+        all: f1s(scored.result),
+        ...(scored.parts ? { tuned: f1s(scored.parts.tuned), heldout: f1s(scored.parts.heldout) } : {}),
+        ...(normalizationParts ? { normalization: normalizationParts } : {}),
+        seconds: scored.seconds,
+        cpuSeconds: (used.user + used.system) / 1e6,
+      };
+    }
+    if (scored.failed > 0) {
+      notes.push(
+        `${name}: ${scored.failed} document(s) failed in the pipeline and were scored with no predictions`,
+      );
+    }
+    primary ??= { scored, ...(normalization ? { normalization } : {}) };
   }
+  const { scored, normalization } = primary as NonNullable<typeof primary>;
 
   const { result, ignoredGold, ignoredPred } = scored;
   const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
@@ -363,6 +564,12 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
     ignoredGoldTypes: sortedKeys(ignoredGold),
     ignoredConceptTypes: sortedKeys(ignoredPred),
     ...(normalization ? { normalization } : {}),
+    ...(Object.keys(compare).length > 0
+      ? {
+          parts: `tuned = the first ${cut} documents, heldout = the last ${gold.docs.length - cut}`,
+          compare,
+        }
+      : {}),
     ...(notes.length > 0 ? { notes } : {}),
   };
   return {

@@ -62,7 +62,7 @@ export function icd10cmType(code: string): { type: SemanticType; subtype: string
   }
 }
 
-interface Row {
+export interface Row {
   readonly code: string;
   readonly billable: boolean | undefined;
   readonly short: string;
@@ -106,6 +106,11 @@ function parseFlag(s: string | undefined, invert: boolean): boolean | undefined 
   const no = v === '0' || v === '0.0' || v === 'n' || v === 'no' || v === 'false';
   if (!yes && !no) return undefined;
   return invert ? no : yes;
+}
+
+/** The rows of an order file (fixed width or CSV): code, billable flag, titles; null for an unreadable line. */
+export async function* icd10cmRows(path: string): AsyncGenerator<Row | null> {
+  yield* rows(path);
 }
 
 async function* rows(path: string): AsyncGenerator<Row | null> {

@@ -31,6 +31,8 @@ interface Stanza {
   xrefs: string[];
   parents: string[];
   obsolete: boolean;
+  /** Synonyms left out because their synonym type names a gene or protein symbol. */
+  symbolSynonyms: number;
 }
 
 const SCOPES: Record<string, TermKind> = {
@@ -63,8 +65,14 @@ export function parseQuoted(s: string): [string, string] | null {
   return null;
 }
 
-/** A synonym line value: text and term kind, or null when malformed. */
-export function parseSynonym(value: string): { text: string; kind: TermKind } | null {
+/** A synonym type that names a gene or protein symbol (`gene_symbol`, `HGNC symbol`, `protein`). */
+const SYMBOL_TYPE = /gene|symbol|protein/i;
+
+/**
+ * A synonym line value: text and term kind, or null when malformed. `symbol` is true when its
+ * synonym type says it is a gene or protein symbol (the importer leaves it out).
+ */
+export function parseSynonym(value: string): { text: string; kind: TermKind; symbol?: true } | null {
   const q = parseQuoted(value.trim());
   if (!q) return null;
   const [text, rest] = q;
@@ -74,6 +82,9 @@ export function parseSynonym(value: string): { text: string; kind: TermKind } | 
     words[1] !== undefined && !words[1].startsWith('[')
       ? lookup(SYNONYM_TYPES, words[1].toLowerCase())
       : undefined;
+  if (words[1] !== undefined && !words[1].startsWith('[') && SYMBOL_TYPE.test(words[1])) {
+    return { text, kind: scope, symbol: true };
+  }
   return { text, kind: type ?? scope };
 }
 
@@ -115,6 +126,7 @@ async function* stanzas(path: string, header: Record<string, string>): AsyncGene
     xrefs: [],
     parents: [],
     obsolete: false,
+    symbolSynonyms: 0,
   });
   for await (const raw of readLines(path)) {
     const line = raw.trim();
@@ -147,7 +159,8 @@ async function* stanzas(path: string, header: Record<string, string>): AsyncGene
         break;
       case 'synonym': {
         const s = parseSynonym(value);
-        if (s) cur.synonyms.push(s);
+        if (s?.symbol) cur.symbolSynonyms++;
+        else if (s) cur.synonyms.push({ text: s.text, kind: s.kind });
         break;
       }
       case 'xref':
@@ -221,6 +234,11 @@ export async function* importObo(
   for await (const s of stanzas(path, header)) {
     if (s === 'other') continue; // [Typedef], [Instance]
     stats.read++;
+    // synonyms, not terms: counted among the reasons without adding to `skipped`
+    if (s.symbolSynonyms > 0) {
+      stats.skippedReasons['synonym-gene-symbol-type'] =
+        (stats.skippedReasons['synonym-gene-symbol-type'] ?? 0) + s.symbolSynonyms;
+    }
     if (defaults === undefined) {
       defaults = decide(s.id);
       const dataVersion = header['data-version'];

@@ -70,6 +70,11 @@ export interface CompileOptions {
   readonly genericHeads?: boolean;
   /** Called after each source with its stats (progress). */
   readonly onSource?: (stats: ImportStats, ms: number) => void;
+  /**
+   * Applied to every concept before it is compiled (./filters.ts: ICD-10-CM code checks, gene-symbol
+   * synonyms); `count(rule)` adds to the pack's dropped counts under the rule id.
+   */
+  readonly conceptFilter?: (c: SourceConcept, count: (rule: string) => void) => SourceConcept;
 }
 
 export interface CompileResult {
@@ -262,7 +267,12 @@ export async function compilePack(
     return id;
   };
 
-  const addConcept = (c: SourceConcept, sourceNo: number): boolean => {
+  const addConcept = (source: SourceConcept, sourceNo: number): boolean => {
+    if (source.obsolete) {
+      drop('obsolete');
+      return false;
+    }
+    const c = options.conceptFilter && !seenIds.has(source.id) ? options.conceptFilter(source, drop) : source;
     if (c.obsolete) {
       drop('obsolete');
       return false;
