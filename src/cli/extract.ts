@@ -95,8 +95,15 @@ export async function runExtract(
   // --pack, else $CLINOTE_PACK (the components read no environment); the config file is read once
   const envPack = env.CLINOTE_PACK;
   const pack = options.pack ?? (envPack !== undefined && envPack !== '' ? envPack : undefined);
+  // `models:/` references (the model registry, docs/registry.md) are resolved here, once, so that
+  // worker threads get artifact paths; `--pipeline models:/NAME@ALIAS` names a registered pipeline
+  const given = options.pipeline;
+  const raw = given?.startsWith('models:/') ? given : readConfigFile(given ?? resourcePath(DEFAULT_PIPELINE));
+  const config = JSON.stringify(raw).includes('models:/')
+    ? await (await import('../registry/resolve.js')).resolveFromEnv(raw, env)
+    : raw;
   const load: WorkerPipelineOptions = {
-    config: readConfigFile(options.pipeline ?? resourcePath(DEFAULT_PIPELINE)),
+    config,
     ...(pack !== undefined ? { pack } : {}),
     ...(options.maxBytes !== undefined ? { maxNoteBytes: options.maxBytes } : {}),
   };

@@ -172,6 +172,46 @@ export const ServerConfigSchema = Type.Object(
       ),
     ),
     docs: Type.Optional(Type.Boolean({ description: 'Serve /openapi.json and /docs (default true)' })),
+    registry: Type.Optional(
+      Type.Object(
+        {
+          store: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description: 'The registry store (default: `store`, else the default store)',
+            }),
+          ),
+          artifacts: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description: 'The artifact folder (default: beside the SQLite store)',
+            }),
+          ),
+          pollMs: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              description: 'How often aliases and stored deployments are read (default 2000; 0: never)',
+            }),
+          ),
+          windowMs: Type.Optional(
+            Type.Integer({ minimum: 1000, description: 'Online comparison window (default 60000)' }),
+          ),
+          shadowQueueMax: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              description: 'Mirrored notes pending at most; more are dropped and counted (default 256)',
+            }),
+          ),
+        },
+        { additionalProperties: false, description: 'The model registry (docs/registry.md)' },
+      ),
+    ),
+    deployments: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }), Type.Unknown(), {
+        description:
+          'Deployments: champion, canary, shadow (docs/registry.md); requests name one as their pipeline. A deployment stored in the registry with the same name wins',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'https://clinote.dev/schemas/server-config.json' },
 );
@@ -186,6 +226,10 @@ export interface PipelineSpec {
   readonly configPath?: string;
   readonly pack?: string;
   readonly threads: number;
+  /** A registered pipeline (`models:/NAME@ALIAS`, `models:/NAME/VERSION`), resolved when the engine starts. */
+  readonly modelUri?: string;
+  /** The registry that resolves `modelUri` (docs/registry.md). */
+  readonly registry?: { readonly store?: string; readonly artifacts?: string };
 }
 
 /** The config with every default applied. */
@@ -213,6 +257,16 @@ export interface ServerConfig {
   readonly shutdown: { readonly graceMs: number; readonly drainTimeoutMs: number };
   readonly logLevel: string;
   readonly docs: boolean;
+  /** The model registry, when configured (`registry`); deployments need it. */
+  readonly registry?: {
+    readonly store?: string;
+    readonly artifacts?: string;
+    readonly pollMs: number;
+    readonly windowMs: number;
+    readonly shadowQueueMax: number;
+  };
+  /** Deployments by name, as given (validated when the server starts: src/registry/deployment.ts). */
+  readonly deployments?: Readonly<Record<string, unknown>>;
 }
 
 export interface ResolveOptions {
@@ -265,6 +319,14 @@ export function parseServerConfig(
         : {}),
     };
     if (ref === 'builtin:default') return { ...base, config: undefined };
+    if (typeof ref === 'string' && ref.startsWith('models:/')) {
+      const store = c.registry?.store ?? c.store;
+      const registry = {
+        ...(store !== undefined ? { store } : {}),
+        ...(c.registry?.artifacts !== undefined ? { artifacts: c.registry.artifacts } : {}),
+      };
+      return { ...base, config: undefined, modelUri: ref, registry };
+    }
     if (typeof ref === 'string') {
       const path = isAbsolute(ref) ? ref : resolve(baseDir, ref);
       return { ...base, config: undefined, configPath: path };
@@ -273,7 +335,15 @@ export function parseServerConfig(
   });
   const names = pipelines.map((p) => p.name);
   const defaultPipeline = c.defaultPipeline ?? (names.includes('default') ? 'default' : (names[0] as string));
-  if (!names.includes(defaultPipeline)) throw invalid(source, ['defaultPipeline: not one of pipelines']);
+  const deployments = c.deployments ?? {};
+  const clash = Object.keys(deployments).filter((d) => names.includes(d));
+  if (clash.length > 0 && c.pipelines !== undefined)
+    throw invalid(
+      source,
+      clash.map((d) => `deployments.${d}: a pipeline has the same name`),
+    );
+  if (!names.includes(defaultPipeline) && !Object.hasOwn(deployments, defaultPipeline))
+    throw invalid(source, ['defaultPipeline: not one of pipelines']);
   return {
     host: c.host ?? '127.0.0.1',
     port: c.port ?? 8080,
@@ -298,6 +368,24 @@ export function parseServerConfig(
     shutdown: { graceMs: c.shutdown?.graceMs ?? 0, drainTimeoutMs: c.shutdown?.drainTimeoutMs ?? 30_000 },
     logLevel: c.log?.level ?? 'info',
     docs: c.docs ?? true,
+    ...(c.registry !== undefined
+      ? {
+          registry: {
+            ...(c.registry.store !== undefined ? { store: c.registry.store } : {}),
+            ...(c.registry.artifacts !== undefined
+              ? {
+                  artifacts: isAbsolute(c.registry.artifacts)
+                    ? c.registry.artifacts
+                    : resolve(baseDir, c.registry.artifacts),
+                }
+              : {}),
+            pollMs: c.registry.pollMs ?? 2000,
+            windowMs: c.registry.windowMs ?? 60_000,
+            shadowQueueMax: c.registry.shadowQueueMax ?? 256,
+          },
+        }
+      : {}),
+    deployments,
   };
 }
 

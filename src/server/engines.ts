@@ -40,6 +40,25 @@ export function localEngine(pipeline: Pipeline): Engine {
   };
 }
 
+/**
+ * A pipeline given as a registry URI: the registered pipeline's config (models and `models:/`
+ * references resolved to artifact folders on this thread, so worker threads need no registry).
+ */
+async function registeredSpec(spec: PipelineSpec): Promise<PipelineSpec> {
+  const { openRegistry } = await import('../registry/registry.js');
+  const registry = await openRegistry({
+    ...(spec.registry?.store !== undefined ? { url: spec.registry.store } : {}),
+    ...(spec.registry?.artifacts !== undefined ? { artifacts: spec.registry.artifacts } : {}),
+  });
+  try {
+    const config = await registry.pipelineConfig(await registry.resolve(spec.modelUri as string));
+    const { modelUri: _uri, configPath: _path, ...rest } = spec;
+    return { ...rest, config };
+  } finally {
+    await registry.close();
+  }
+}
+
 /** `WorkerPool.run` with the per-note deadline as its 4th argument (taken by the pool once it has one). */
 type PoolRun = (
   notes: readonly NoteInput[],
@@ -55,6 +74,7 @@ export interface EngineOptions {
 
 /** Build the engine of one named pipeline (config errors throw here, before listening). */
 export async function startEngine(spec: PipelineSpec, options: EngineOptions = {}): Promise<Engine> {
+  if (spec.modelUri !== undefined) return startEngine(await registeredSpec(spec), options);
   const load = {
     ...(spec.config !== undefined ? { config: spec.config } : {}),
     ...(spec.configPath !== undefined ? { configPath: spec.configPath } : {}),

@@ -12,6 +12,7 @@
  * | name | what |
  * | --- | --- |
  * | 0001_keys_and_audit | `api_key`, `audit_record` (+ index on tenant, seq), `audit_head` (one row: seq 0, 64 zeros) |
+ * | 0002_registry | `registry_model`, `registry_version`, `registry_alias`, `registry_eval`, `registry_promotion`, `registry_deployment`, `registry_shadow` (src/registry, docs/registry.md) |
  */
 import type { Kysely, Migration } from 'kysely';
 import { GENESIS_HASH } from './chain.js';
@@ -73,6 +74,102 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.dropTable('audit_head').execute();
       await db.schema.dropTable('audit_record').execute();
       await db.schema.dropTable('api_key').execute();
+    },
+  },
+  '0002_registry': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('registry_model')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('policy', 'text')
+        .execute();
+      await db.schema
+        .createTable('registry_version')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('artifact_hash', 'text', (c) => c.notNull())
+        .addColumn('tags', 'text', (c) => c.notNull())
+        .addColumn('lineage', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('registry_version_pk', ['name', 'version'])
+        .execute();
+      await db.schema
+        .createTable('registry_alias')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('alias', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('registry_alias_pk', ['name', 'alias'])
+        .execute();
+      await db.schema
+        .createTable('registry_eval')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('suite', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('f1', 'double precision', (c) => c.notNull())
+        .addColumn('report', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('registry_eval_version')
+        .on('registry_eval')
+        .columns(['name', 'version', 'suite'])
+        .execute();
+      await db.schema
+        .createTable('registry_promotion')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('alias', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('from_version', 'integer')
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('checks', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('audit_seq', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('registry_deployment')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('registry_shadow')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('deployment', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('variant', 'text', (c) => c.notNull())
+        .addColumn('champion', 'text', (c) => c.notNull())
+        .addColumn('candidate', 'text', (c) => c.notNull())
+        .addColumn('champion_ms', 'double precision')
+        .addColumn('candidate_ms', 'double precision')
+        .addColumn('champion_error', 'text')
+        .addColumn('candidate_error', 'text')
+        .addColumn('agreement', 'text', (c) => c.notNull())
+        .addColumn('result', 'text')
+        .execute();
+      await db.schema
+        .createIndex('registry_shadow_deployment_at')
+        .on('registry_shadow')
+        .columns(['deployment', 'at'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      for (const t of [
+        'registry_shadow',
+        'registry_deployment',
+        'registry_promotion',
+        'registry_eval',
+        'registry_alias',
+        'registry_version',
+        'registry_model',
+      ])
+        await db.schema.dropTable(t).execute();
     },
   },
 };

@@ -44,8 +44,97 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** Model registry (src/registry): one row per registered name. */
+export interface RegistryModelTable {
+  name: string;
+  created_at: string;
+  /** The promotion policy (JSON, validated), when one is set. */
+  policy: string | null;
+}
+
+/** One registered version of a name: its artifact (content-addressed) and lineage (JSON). */
+export interface RegistryVersionTable {
+  name: string;
+  version: number;
+  kind: string;
+  artifact_hash: string;
+  /** JSON: tags. */
+  tags: string;
+  /** JSON: training data hashes, parent version, code version, source. */
+  lineage: string;
+  created_at: string;
+}
+
+export interface RegistryAliasTable {
+  name: string;
+  alias: string;
+  version: number;
+  updated_at: string;
+}
+
+/** An evaluation report attached to a version (JSON; corpus document ids and counts, no text). */
+export interface RegistryEvalTable {
+  id: string;
+  name: string;
+  version: number;
+  suite: string;
+  created_at: string;
+  f1: number;
+  report: string;
+}
+
+/** A promotion attempt: its gate checks (JSON), outcome and, when forced, the reason. */
+export interface RegistryPromotionTable {
+  id: string;
+  name: string;
+  alias: string;
+  version: number;
+  from_version: number | null;
+  at: string;
+  outcome: string;
+  checks: string;
+  reason: string | null;
+  audit_seq: Int8 | null;
+}
+
+/** A deployment of the server: champion, canary and shadow (JSON spec), changed without restart. */
+export interface RegistryDeploymentTable {
+  name: string;
+  spec: string;
+  updated_at: string;
+}
+
+/**
+ * A request mirrored to a shadow (or a canary compared with its champion): the variant's result
+ * (PHI-bearing, like stored results: kept in the store only) and the comparison counts.
+ */
+export interface RegistryShadowTable {
+  id: string;
+  deployment: string;
+  at: string;
+  request_id: string;
+  variant: string;
+  champion: string;
+  candidate: string;
+  champion_ms: number | null;
+  candidate_ms: number | null;
+  champion_error: string | null;
+  candidate_error: string | null;
+  /** JSON: agreement counts by type, assertions, codes. */
+  agreement: string;
+  /** JSON: the candidate's result record. */
+  result: string | null;
+}
+
 export interface StoreDatabase {
   api_key: ApiKeyTable;
   audit_record: AuditRecordTable;
   audit_head: AuditHeadTable;
+  registry_model: RegistryModelTable;
+  registry_version: RegistryVersionTable;
+  registry_alias: RegistryAliasTable;
+  registry_eval: RegistryEvalTable;
+  registry_promotion: RegistryPromotionTable;
+  registry_deployment: RegistryDeploymentTable;
+  registry_shadow: RegistryShadowTable;
 }

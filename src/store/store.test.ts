@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isClinoteError } from '../errors/error.js';
-import { GENESIS_HASH, type OpenedStore, openStore, recordHash } from './index.js';
+import { GENESIS_HASH, MIGRATIONS, type OpenedStore, openStore, recordHash } from './index.js';
 import { pgSkipReason, postgresTestBackend, sqliteTestBackend, type TestBackend } from './testing.js';
 import type { AuditEntry } from './types.js';
 
@@ -79,7 +79,8 @@ for (const b of BACKENDS) {
       const again = await openOne();
       expect(again.kind).toBe(b.name);
       const names = await backend.query('select name from clinote_migration order by name');
-      expect(names.map((r) => r.name)).toEqual(['0001_keys_and_audit']);
+      expect(names.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort());
+      expect(names[0]?.name).toBe('0001_keys_and_audit');
     });
 
     it('creates a key whose secret is printed once and stored only as its SHA-256', async () => {
