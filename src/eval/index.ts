@@ -10,6 +10,7 @@ import { ClinoteError } from '../errors/error.js';
 import { assertionsTask } from './tasks/assertions.js';
 import { attributesTask } from './tasks/attributes.js';
 import { bioscopeTask } from './tasks/bioscope.js';
+import { codingTask } from './tasks/coding.js';
 import { negexTask } from './tasks/negex.js';
 import { nerTask } from './tasks/ner.js';
 import { sentencesTask } from './tasks/sentences.js';
@@ -43,6 +44,7 @@ export const EVAL_TASKS: Record<string, EvalTask> = {
   assertions: assertionsTask,
   bioscope: bioscopeTask,
   attributes: attributesTask,
+  coding: codingTask,
 };
 
 /**

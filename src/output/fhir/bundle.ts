@@ -10,6 +10,7 @@
  * gives the same Bundle); every reference is a `urn:uuid:` fullUrl of an entry of the Bundle.
  */
 import { createHash } from 'node:crypto';
+import type {} from '../../coding/schema.js';
 import type { Measurement } from '../../components/measurements/types.js';
 import type { Medication, TimingRepeat as MedicationTiming } from '../../components/medications/types.js';
 import type { Doc } from '../../doc/doc.js';
@@ -274,6 +275,22 @@ class BundleBuilder {
     return coding.length > 0 ? { coding, text: c.text } : { text: c.text };
   }
 
+  /**
+   * Condition.code of an affirmed problem: the ICD-10-CM codes the `coding` component suggests for
+   * the concept when the `codes` layer is there (docs/coding.md), then its other codes.
+   */
+  #conditionCode(c: Concept, i: number): CodeableConcept {
+    const suggested = (this.#doc.maybe('codes') ?? []).filter(
+      (k) => k.status === 'suggested' && k.evidence.concepts.includes(i),
+    );
+    if (suggested.length === 0) return this.#code(c);
+    const coding: Coding[] = [
+      ...suggested.map((k) => codingOf('icd10cm', k.code, k.title)),
+      ...c.codes.filter((k) => k.system !== 'icd10cm').map((k) => codingOf(k.system, k.code, k.display)),
+    ];
+    return { coding, text: c.text };
+  }
+
   #bodySite(c: Concept): CodeableConcept[] | undefined {
     const m = c.modifiers;
     if (!m?.bodySite && !m?.laterality) return undefined;
@@ -309,7 +326,7 @@ class BundleBuilder {
         coding: [{ system: SYSTEM.conditionVerification, code: verification }],
       },
       category: [this.#conditionCategory(c)],
-      code: this.#code(c),
+      code: negated ? this.#code(c) : this.#conditionCode(c, i),
       subject: this.#subject,
     };
     if (!negated) {
