@@ -24,6 +24,7 @@ const LAYERS = {
   terminology: 3,
   corpora: 3,
   components: 4,
+  coding: 4,
   models: 4,
   output: 5,
   'engine.ts': 5,
@@ -41,6 +42,7 @@ const LAYERS = {
   server: 8,
   worker: 8,
   web: 8,
+  ui: 8,
 };
 
 function walk(dir, out = []) {

@@ -2,7 +2,7 @@
  * The one way adapters (CLI, HTTP, workers, benchmarks) build a pipeline: a config (object or JSON
  * file), the default registry of components and the package's resource files.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { registryOf } from './components/loaders.js';
 import { ClinoteError, jsonErrorReason } from './errors/error.js';
 import type { RunHooks } from './pipeline/component.js';
@@ -35,14 +35,23 @@ export interface LoadPipelineOptions {
 export const CONCEPTS_COMPONENT = 'concepts';
 
 /**
- * The config with `options.pack` set on its `concepts` component. `applied` is false when the
- * config has no such component (the caller says so to the user).
+ * The config with `options.pack` set on its `concepts` component (and on the `link` of a `ner`
+ * component that links). `applied` is false when the config has no `concepts` component (the caller
+ * says so to the user).
  */
 export function applyPack(config: unknown, pack: string): { config: unknown; applied: boolean } {
   const components = (config as { components?: unknown } | null)?.components;
   if (!Array.isArray(components)) return { config, applied: false };
   let applied = false;
   const patched = components.map((c: unknown) => {
+    // a `ner` component that links its mentions links them to the same pack (docs/ner.md)
+    if (typeof c === 'object' && c !== null && (c as { name?: unknown }).name === 'ner') {
+      const o = (c as { options?: { link?: unknown } }).options;
+      if (o?.link === true || (typeof o?.link === 'object' && o.link !== null)) {
+        return { ...c, options: { ...o, link: { ...(o.link === true ? {} : (o.link as object)), pack } } };
+      }
+      return c;
+    }
     if (typeof c !== 'object' || c === null || (c as { name?: unknown }).name !== CONCEPTS_COMPONENT)
       return c;
     applied = true;
@@ -53,7 +62,20 @@ export function applyPack(config: unknown, pack: string): { config: unknown; app
   return { config: { ...(config as object), components: patched }, applied };
 }
 
-export function readConfigFile(path: string): unknown {
+/**
+ * The file of a pipeline config given on a command line or in a server config: a path, or the name
+ * of a built-in pipeline (`default`, `ml`, `coding`: `resources/pipelines/NAME.json`) when no file of
+ * that name exists in the working directory.
+ */
+export function pipelineConfigPath(path: string): string {
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(path) || existsSync(path)) return path;
+  const builtIn = resourcePath(`pipelines/${path}.json`);
+  return existsSync(builtIn) ? builtIn : path;
+}
+
+/** Read and parse a pipeline config file (a path, or a built-in pipeline's name). */
+export function readConfigFile(given: string): unknown {
+  const path = pipelineConfigPath(given);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -94,6 +116,33 @@ export function createOptions(options: LoadPipelineOptions, registry: Registry):
   };
 }
 
+/**
+ * Resolves registry references (`models:/NAME@ALIAS`, `models:/NAME/VERSION`): a config that is one
+ * (a registered pipeline) or components whose `model` option is one. Installed by the registry
+ * (src/registry/resolve.ts: `installRegistryResolver`); the engine itself knows no registry.
+ */
+export type ModelUriResolver = (config: unknown) => Promise<unknown>;
+
+let modelUriResolver: ModelUriResolver | undefined;
+
+/** Install (or, with undefined, remove) the resolver of `models:/` references. */
+export function setModelUriResolver(resolver: ModelUriResolver | undefined): void {
+  modelUriResolver = resolver;
+}
+
+const isModelUri = (v: unknown): v is string => typeof v === 'string' && v.startsWith('models:/');
+
+/** The config with its `models:/` references resolved; unchanged when it has none. */
+export async function resolveModelUris(config: unknown): Promise<unknown> {
+  if (!isModelUri(config) && !JSON.stringify(config ?? null).includes('"models:/')) return config;
+  if (!modelUriResolver)
+    throw new ClinoteError(
+      'CLINOTE_E_REGISTRY_URI_UNRESOLVED',
+      'the pipeline config refers to the model registry (models:/...) but no registry is installed in this process',
+    );
+  return modelUriResolver(config);
+}
+
 /** Names of the components a config lists (for loading only those). */
 function componentNames(config: unknown): string[] {
   const components = (config as { components?: unknown } | null)?.components;
@@ -108,7 +157,9 @@ function componentNames(config: unknown): string[] {
  * names are imported; components may build asynchronously.
  */
 export async function loadPipeline(options: LoadPipelineOptions = {}): Promise<Pipeline> {
-  const config = configOf(options);
+  const config = await resolveModelUris(
+    isModelUri(options.configPath) ? configOf({ ...options, config: options.configPath }) : configOf(options),
+  );
   const registry = options.registry ?? (await registryOf(componentNames(config)));
   return createPipeline(config, createOptions(options, registry));
 }

@@ -28,6 +28,8 @@ export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   CLINOTE_E_EVAL_DATA_MISSING: EXIT.unreadable,
   CLINOTE_E_EVAL_DATA_MALFORMED: EXIT.unreadable,
   CLINOTE_E_MODEL_TRAINING_DATA: EXIT.unreadable,
+  CLINOTE_E_CODING_SOURCES_MISSING: EXIT.unreadable,
+  CLINOTE_E_CODING_SOURCE_MALFORMED: EXIT.unreadable,
   // 3: the pipeline config, the registry or a resource is invalid: nothing was processed
   CLINOTE_E_CONFIG_INVALID: EXIT.config,
   CLINOTE_E_CONFIG_UNREADABLE: EXIT.config,
@@ -38,6 +40,7 @@ export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   CLINOTE_E_REGISTRY_DUPLICATE: EXIT.config,
   CLINOTE_E_RESOURCE_INVALID: EXIT.config,
   CLINOTE_E_RESOURCE_NOT_FOUND: EXIT.config,
+  CLINOTE_E_CODING_RULES_INVALID: EXIT.config,
   CLINOTE_E_SERVER_CONFIG_INVALID: EXIT.config,
   CLINOTE_E_DB_NOT_MIGRATED: EXIT.config,
   CLINOTE_E_STORE_SCHEMA_TOO_NEW: EXIT.config,
@@ -46,6 +49,12 @@ export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   CLINOTE_E_MODEL_HASH_MISMATCH: EXIT.config,
   CLINOTE_E_MODEL_TASK_MISMATCH: EXIT.config,
   CLINOTE_E_SERVER_LISTEN_FAILED: EXIT.config,
+  CLINOTE_E_REGISTRY_ARTIFACT_INVALID: EXIT.config,
+  CLINOTE_E_REGISTRY_URI_UNRESOLVED: EXIT.config,
+  CLINOTE_E_REGISTRY_POLICY_INVALID: EXIT.config,
+  CLINOTE_E_REGISTRY_DEPLOYMENT_INVALID: EXIT.config,
+  CLINOTE_E_REGISTRY_NOT_FOUND: EXIT.config,
+  CLINOTE_E_UI_NOT_BUILT: EXIT.config,
   // a pack that cannot be loaded is a resource of the pipeline: nothing was processed (not exit 1,
   // which promises an error record per failure)
   CLINOTE_E_PACK_CORRUPT: EXIT.config,
@@ -62,6 +71,11 @@ export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   CLINOTE_E_DB_URL_MISSING: EXIT.usage,
   CLINOTE_E_STORE_BAD_URL: EXIT.usage,
   CLINOTE_E_MODEL_UNKNOWN_TASK: EXIT.usage,
+  CLINOTE_E_MODEL_TRAIN_OPTION: EXIT.usage,
+  CLINOTE_E_REGISTRY_BAD_URI: EXIT.usage,
+  CLINOTE_E_REGISTRY_BAD_INPUT: EXIT.usage,
+  CLINOTE_E_REGISTRY_UNKNOWN_SUITE: EXIT.usage,
+  // 1: CLINOTE_E_REGISTRY_GATE_FAILED, _NO_POLICY, _NOT_EVALUATED (the command ran; the answer is no)
   // 70: a bug
   CLINOTE_E_INTERNAL: EXIT.internal,
   // 130: interrupted (Ctrl-C)

@@ -172,6 +172,12 @@ export const ConceptCandidateSchema = Type.Object(
     preferred: Type.String({ description: 'Preferred name' }),
     score: Type.Number({ description: 'Score of this sense (higher is more likely)' }),
     codes: Type.Array(CodeSchema, { description: 'Codes of this sense, best first' }),
+    method: Type.Optional(
+      Type.String({
+        description:
+          'How a linked mention found this candidate: `exact`, `variant`, `abbreviation`, `local-abbreviation`, `partial`, `fuzzy` (absent for dictionary matches)',
+      }),
+    ),
   },
   { ...closed, description: 'Another sense of an ambiguous mention' },
 );
@@ -218,6 +224,35 @@ export const ConceptSchema = Type.Object(
     evidence: EvidenceSchema,
   },
   { ...closed, description: 'A coded concept mention' },
+);
+
+// ---------------------------------------------------------------------------------------------
+// classifications (the `classify` component's layer)
+
+export const ClassificationSchema = Type.Object(
+  {
+    ...SpanProperties,
+    target: Literals(['document', 'concept'] as const, {
+      description: '`document`: the whole note ([0, text length)); `concept`: one concept (its offsets)',
+    }),
+    concept: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Index into concepts (target `concept`)' }),
+    ),
+    kind: Type.String({ description: 'What was classified: `assertion`, `specialty`, ... (the model kind)' }),
+    label: Type.String({ description: 'The decided label' }),
+    probability: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: 'Calibrated probability of the label (temperature scaling, docs/classify.md)',
+    }),
+    model: Type.String({ description: 'The model that made it: `name@version`' }),
+    evidence: EvidenceSchema,
+  },
+  {
+    ...closed,
+    description:
+      'A classification of the note or of one concept by a trained classifier, with its probability',
+  },
 );
 
 // ---------------------------------------------------------------------------------------------

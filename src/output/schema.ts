@@ -9,12 +9,14 @@
  * field or a layer to the result adds its schema here, or `src/output/examples.test.ts` fails.
  */
 import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
+import { CodeItemSchema } from '../coding/schema.js';
 import { AssertionSchema } from '../components/assertions/schema.js';
 import { DateMentionSchema } from '../components/dates/types.js';
 import { MeasurementSchema } from '../components/measurements/types.js';
 import { MedicationSchema } from '../components/medications/types.js';
 import { ModifiersSchema } from '../components/modifiers/types.js';
 import {
+  ClassificationSchema,
   ConceptSchema,
   closed,
   FlagSchema,
@@ -119,6 +121,18 @@ export const ResultSchema = Type.Object(
       Type.Array(DateMentionSchema, {
         description:
           'Dates, times, relative dates, durations and ages (the `dates` component; docs/dates.md)',
+      }),
+    ),
+    codes: Type.Optional(
+      Type.Array(CodeItemSchema, {
+        description:
+          'ICD-10-CM codes suggested for the note, sequenced, with evidence; review items last (the `coding` component; docs/coding.md)',
+      }),
+    ),
+    classifications: Type.Optional(
+      Type.Array(ClassificationSchema, {
+        description:
+          'Classifications of the note or of its concepts by trained classifiers, each with its calibrated probability (the `classify` component; docs/classify.md)',
       }),
     ),
   },

@@ -26,14 +26,18 @@ import { ClinoteError, jsonErrorReason } from '../errors/error.js';
 import { errorOutcome } from '../output/fhir/format.js';
 import type { ErrorResult } from '../output/schema.js';
 import type { NoteInput } from '../pipeline/pipeline.js';
+import type { Registry } from '../registry/registry.js';
 import type { Scope, Store } from '../store/types.js';
 import { ANONYMOUS, Authenticator, type Caller } from './auth.js';
 import type { ServerConfig } from './config.js';
+import { Deployments, type Routed } from './deployments.js';
 import { Dispatcher, type Engine, Overloaded } from './dispatcher.js';
 import { notesOfFhir } from './fhir-input.js';
 import { ServerMetrics } from './metrics.js';
 import { serverError, toProblem } from './problem.js';
+import { registryRoutes } from './registry-routes.js';
 import { type TraceContext, traceOf, traceparent } from './trace.js';
+import { uiPlugin } from './ui.js';
 
 /** A named pipeline the server loaded. */
 export interface LoadedPipeline {
@@ -58,6 +62,11 @@ export interface CreateServerOptions {
   readonly processMetrics?: boolean;
   /** Server version for `GET /v2`. */
   readonly version?: string;
+  /**
+   * The model registry (deployments, /v1/registry/...). Default: opened from `config.registry` when
+   * set or when there are deployments, else built on `store` when it is a real store.
+   */
+  readonly registry?: Registry;
 }
 
 export interface ClinoteServer {
@@ -66,6 +75,8 @@ export interface ClinoteServer {
   readonly state: ServerState;
   readonly metrics: ServerMetrics;
   readonly pipelines: ReadonlyMap<string, LoadedPipeline>;
+  /** The deployments (champion, canary, shadow), when a registry is open (docs/registry.md). */
+  readonly deployments: Deployments | undefined;
   /** Readiness false, wait `graceMs`, stop taking connections, drain in-flight requests, close. */
   shutdown(): Promise<void>;
 }
@@ -89,6 +100,8 @@ interface RequestContext {
   bytes: number;
   readonly codes: Set<string>;
   pipeline: LoadedPipeline | undefined;
+  /** The deployment route of the request (docs/registry.md). */
+  served: Routed | undefined;
 }
 
 declare module 'fastify' {
@@ -251,11 +264,8 @@ export async function createServer(
     : undefined;
 
   const pipelines = new Map<string, LoadedPipeline>();
-  for (const spec of config.pipelines) {
-    const engine = options.engines.get(spec.name);
-    if (!engine) throw new ClinoteError('CLINOTE_E_INTERNAL', `no engine for pipeline '${spec.name}'`);
-    const name = spec.name;
-    const dispatcher = new Dispatcher(engine, {
+  const newDispatcher = (name: string, engine: Engine): Dispatcher =>
+    new Dispatcher(engine, {
       maxBatchNotes: config.batching.maxBatchNotes,
       maxDelayMs: config.batching.maxDelayMs,
       maxQueuedNotes: config.limits.maxQueuedNotes,
@@ -273,7 +283,66 @@ export async function createServer(
         metrics.batchSize.observe({ pipeline: name }, notes);
       },
     });
-    pipelines.set(name, { name, engine, dispatcher });
+  for (const spec of config.pipelines) {
+    const engine = options.engines.get(spec.name);
+    if (!engine) throw new ClinoteError('CLINOTE_E_INTERNAL', `no engine for pipeline '${spec.name}'`);
+    const name = spec.name;
+    pipelines.set(name, { name, engine, dispatcher: newDispatcher(name, engine) });
+  }
+
+  // ---- the model registry and the deployments (docs/registry.md)
+  let registry = options.registry;
+  let ownRegistry = false;
+  if (!registry && (config.registry !== undefined || Object.keys(config.deployments ?? {}).length > 0)) {
+    const { openRegistry } = await import('../registry/registry.js');
+    const url = config.registry?.store ?? config.store;
+    registry = await openRegistry({
+      ...(url !== undefined ? { url } : {}),
+      ...(config.registry?.artifacts !== undefined ? { artifacts: config.registry.artifacts } : {}),
+    });
+    ownRegistry = true;
+  } else if (!registry && options.store && 'db' in options.store && 'location' in options.store) {
+    const { Registry: RegistryClass } = await import('../registry/registry.js');
+    const { ArtifactStore, defaultArtifactRoot } = await import('../registry/artifacts.js');
+    registry = new RegistryClass(
+      options.store as import('../store/index.js').OpenedStore,
+      new ArtifactStore(defaultArtifactRoot(config.store)),
+    );
+  }
+  let deployments: Deployments | undefined;
+  let warnLater = (_what: string, _code: string): void => {};
+  if (registry) {
+    const { startEngine } = await import('./engines.js');
+    deployments = new Deployments({
+      registry,
+      configured: config.deployments ?? {},
+      metrics: metrics.registry,
+      requestTimeoutMs: config.limits.requestTimeoutMs,
+      ...(config.registry !== undefined
+        ? {
+            pollMs: config.registry.pollMs,
+            windowMs: config.registry.windowMs,
+            shadowQueueMax: config.registry.shadowQueueMax,
+          }
+        : {}),
+      // background failures (a variant that does not load, a store write): codes only, once the logger exists
+      warn: (what, code) => warnLater(what, code),
+      async load(label, pipelineConfig, threads) {
+        const engine = await startEngine({
+          name: label,
+          config: pipelineConfig,
+          threads: threads ?? config.pipelines[0]?.threads ?? 1,
+        });
+        return { name: label, engine, dispatcher: newDispatcher(label, engine) };
+      },
+    });
+    try {
+      await deployments.start();
+    } catch (e) {
+      await deployments.close().catch(() => {});
+      if (ownRegistry) await registry.close().catch(() => {});
+      throw e;
+    }
   }
 
   const logStream = options.logStream;
@@ -313,6 +382,7 @@ export async function createServer(
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  warnLater = (what, code) => app.log.warn({ code }, what);
 
   // ---- body parsers: ours, so that a parse error never quotes the body
   app.removeAllContentTypeParsers();
@@ -377,6 +447,7 @@ export async function createServer(
       bytes: 0,
       codes: new Set(),
       pipeline: undefined,
+      served: undefined,
     };
     const rc = routeConfig(req);
     if (!rc.scope) return;
@@ -400,6 +471,13 @@ export async function createServer(
     }
   });
   app.addHook('onSend', async (req, reply) => {
+    const served = req.clinote?.served;
+    if (served) {
+      // the version that served the request (its results' pipeline.name is NAME/VERSION too)
+      void reply.header('x-clinote-deployment', served.deployment);
+      void reply.header('x-clinote-model-version', served.label);
+      void reply.header('x-clinote-variant', served.role);
+    }
     if (req.clinote) void reply.header('traceparent', traceparent(req.clinote.trace));
     void reply.header('x-request-id', req.id);
   });
@@ -410,6 +488,7 @@ export async function createServer(
     const status = reply.statusCode;
     const tenant = tenantOf(req);
     const ms = ctx ? performance.now() - ctx.start : reply.elapsedTime;
+    ctx?.served?.release();
     metrics.requests.inc({ route, method: req.method, status: String(status), tenant });
     metrics.latency.observe({ route, method: req.method, status: String(status) }, ms / 1000);
     const codes = ctx ? [...ctx.codes] : [];
@@ -469,8 +548,22 @@ export async function createServer(
   }
 
   // ---- helpers of the extraction routes
-  const pipelineOf = (name: string | undefined): LoadedPipeline => {
-    const p = pipelines.get(name ?? config.defaultPipeline);
+  const pipelineOf = (name: string | undefined, req?: FastifyRequest): LoadedPipeline => {
+    const wanted = name ?? config.defaultPipeline;
+    if (req && deployments?.has(wanted)) {
+      // a deployment: champion or canary (sticky by the hashed routing key), the version fixed for the request
+      const key = req.headers[deployments.routingHeader(wanted)];
+      const routed = deployments.route(
+        wanted,
+        typeof key === 'string' && key !== '' ? key : undefined,
+        String(req.id),
+      );
+      if (routed) {
+        req.clinote.served = routed;
+        return routed.loaded;
+      }
+    }
+    const p = pipelines.get(wanted);
     // the requested name is not echoed (it is input)
     if (!p) {
       throw serverError(
@@ -512,9 +605,12 @@ export async function createServer(
     deadline: number,
     force = false,
   ): Promise<BatchRecord[]> => {
+    const t0 = performance.now();
     try {
       return p.dispatcher.submit(notes, records, deadline, force).then((out) => {
         count(req, p, notes, out);
+        const served = req.clinote.served;
+        if (served && served.loaded === p) served.observe(notes, records, out, performance.now() - t0);
         return out;
       });
     } catch (e) {
@@ -568,7 +664,7 @@ export async function createServer(
       const body = req.body as Static<typeof ExtractBody>;
       const q = req.query as Static<typeof FormatQuery>;
       const fields = typeof body === 'string' ? { text: body } : body;
-      const p = pipelineOf(fields.pipeline ?? q.pipeline);
+      const p = pipelineOf(fields.pipeline ?? q.pipeline, req);
       req.clinote.pipeline = p;
       const note: NoteInput = {
         id: fields.id ?? 'note',
@@ -603,7 +699,7 @@ export async function createServer(
     },
     async (req, reply) => {
       const q = req.query as Static<typeof FormatQuery>;
-      const p = pipelineOf(q.pipeline);
+      const p = pipelineOf(q.pipeline, req);
       req.clinote.pipeline = p;
       const fhir = q.format === 'fhir';
       const lines = (req.body as string).split('\n');
@@ -720,7 +816,7 @@ export async function createServer(
     },
     async (req, reply) => {
       const q = req.query as { pipeline?: string };
-      const p = pipelineOf(q.pipeline);
+      const p = pipelineOf(q.pipeline, req);
       req.clinote.pipeline = p;
       const body = req.body as { resourceType: string };
       const notes = notesOfFhir(body);
@@ -958,6 +1054,15 @@ export async function createServer(
     );
   }
 
+  // ---- the web UI (docs/ui.md): public pages; the page's API calls send the user's key
+  await app.register(uiPlugin);
+
+  // ---- the model registry and deployments (docs/registry.md)
+  registryRoutes(app as unknown as FastifyInstance, {
+    registry: () => registry,
+    deployments: () => deployments,
+  });
+
   if (config.docs) {
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }
@@ -975,6 +1080,7 @@ export async function createServer(
       const drained = (async () => {
         await app.close(); // stops accepting; waits for in-flight requests
         await Promise.all([...pipelines.values()].map((p) => p.dispatcher.idle()));
+        await Promise.all((deployments?.running() ?? []).map((p) => p.dispatcher.idle()));
       })();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -985,10 +1091,12 @@ export async function createServer(
       ]);
       if (timer) clearTimeout(timer);
       await Promise.all([...pipelines.values()].map((p) => p.engine.close()));
+      await deployments?.close().catch(() => {});
+      if (ownRegistry) await registry?.close().catch(() => {});
       await options.store?.audit.flush().catch(() => {});
     })();
     return shutting;
   };
 
-  return { app, config, state, metrics, pipelines, shutdown };
+  return { app, config, state, metrics, pipelines, deployments, shutdown };
 }

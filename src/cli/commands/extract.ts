@@ -21,7 +21,10 @@ export const extractCommand: CliCommand = {
         ).choices(formatNames()),
       )
       .option('-o, --out <file>', 'write the output to a file (default: stdout)')
-      .option('-p, --pipeline <config>', 'pipeline config JSON (default: resources/pipelines/default.json)')
+      .option(
+        '-p, --pipeline <config>',
+        'pipeline config JSON, a built-in pipeline name (default, ml, coding) or models:/NAME@ALIAS (default: default)',
+      )
       .option(
         '--pack <pack>',
         'terminology pack for the concepts component (default: $CLINOTE_PACK, else the built-in starter pack)',

@@ -7,11 +7,15 @@
  */
 import type { CliCommand } from '../types.js';
 import { auditCommand } from './audit.js';
+import { codeCommand } from './code.js';
+import { compareCommand } from './compare.js';
 import { componentsCommand } from './components.js';
 import { dbCommand } from './db.js';
 import { evalCommand } from './eval.js';
+import { experimentsCommand } from './experiments.js';
 import { extractCommand } from './extract.js';
 import { keysCommand } from './keys.js';
+import { registryCommand } from './registry.js';
 import { resultsCommand } from './results.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
@@ -26,6 +30,7 @@ export const COMMANDS: readonly CliCommand[] = [
   keysCommand,
   auditCommand,
   evalCommand,
+  codeCommand,
   trainCommand,
   componentsCommand,
   vocabCommand,
@@ -34,4 +39,7 @@ export const COMMANDS: readonly CliCommand[] = [
   workerCommand,
   runsCommand,
   resultsCommand,
+  registryCommand,
+  compareCommand,
+  experimentsCommand,
 ];
