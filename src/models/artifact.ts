@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { ClinoteError } from '../errors/error.js';
 import { schemaIssues } from '../pipeline/config.js';
 
@@ -17,7 +17,8 @@ export const WEIGHTS_FILE = 'weights.bin';
 export const CARD_FILE = 'model-card.md';
 
 const closed = { additionalProperties: false } as const;
-const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+/** A SHA-256 in lower-case hex. */
+export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 
 const PRFSchema = Type.Object(
   {
@@ -31,7 +32,8 @@ const PRFSchema = Type.Object(
   closed,
 );
 
-const DataFileSchema = Type.Object(
+/** A training or development file of a model: its name, SHA-256 and size. */
+export const DataFileSchema = Type.Object(
   {
     name: Type.String({
       description: 'File name (relative to the shared data dir when it comes from there)',
@@ -222,6 +224,21 @@ export function canonicalJson(value: unknown): string {
 
 /** Parse and validate manifest text; `where` names the model in messages. */
 export function parseManifest(text: string, where: string): ModelManifest {
+  return parseTaskManifest(text, where, 'ner', ModelManifestSchema, 'the schema');
+}
+
+/**
+ * Parse the manifest text of a model of `task` and validate it against `schema`: not JSON, or a
+ * newer format version, or a schema mismatch is CLINOTE_E_MODEL_MANIFEST_INVALID; a model of another
+ * task is CLINOTE_E_MODEL_TASK_MISMATCH. Shared by every kind of model directory.
+ */
+export function parseTaskManifest<S extends TSchema>(
+  text: string,
+  where: string,
+  task: string,
+  schema: S,
+  schemaName: string,
+): Static<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -241,22 +258,22 @@ export function parseManifest(text: string, where: string): ModelManifest {
       { path: where },
     );
   }
-  const task = (value as { task?: unknown } | null)?.task;
-  if (typeof task === 'string' && task !== 'ner') {
-    throw new ClinoteError('CLINOTE_E_MODEL_TASK_MISMATCH', `${where}: a '${task}' model, not 'ner'`, {
+  const given = (value as { task?: unknown } | null)?.task;
+  if (typeof given === 'string' && given !== task) {
+    throw new ClinoteError('CLINOTE_E_MODEL_TASK_MISMATCH', `${where}: a '${given}' model, not '${task}'`, {
       path: where,
-      task,
+      task: given,
     });
   }
-  const issues = schemaIssues(ModelManifestSchema, value);
+  const issues = schemaIssues(schema, value);
   if (issues.length > 0) {
     throw new ClinoteError(
       'CLINOTE_E_MODEL_MANIFEST_INVALID',
-      `${where}: manifest.json does not match the schema: ${issues.slice(0, 5).join('; ')}`,
+      `${where}: manifest.json does not match ${schemaName}: ${issues.slice(0, 5).join('; ')}`,
       { path: where, issues: issues.slice(0, 20) },
     );
   }
-  return value as ModelManifest;
+  return value as Static<S>;
 }
 
 /** Check the weights' bytes against the manifest (size and SHA-256). */
@@ -279,7 +296,7 @@ export function checkWeights(manifest: ModelManifest, bytes: Uint8Array, where: 
 }
 
 /** Read a file of a model directory; CLINOTE_E_MODEL_NOT_FOUND when it cannot be read. */
-function readModelFile(dir: string, file: string): Buffer {
+export function readModelFile(dir: string, file: string): Buffer {
   try {
     return readFileSync(join(dir, file));
   } catch (e) {

@@ -2,4 +2,5 @@
 export * from './ece.js';
 export * from './png.js';
 export * from './reliability.js';
+export * from './search.js';
 export * from './temperature.js';

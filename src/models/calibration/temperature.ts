@@ -5,6 +5,7 @@
  * in log T: a golden-section search over log T in [0.01, 100] finds the minimum.
  */
 import { ClinoteError } from '../../errors/error.js';
+import { goldenSectionMin } from './search.js';
 
 /** Mean negative log-likelihood of `labels` under softmax(logits / temperature). */
 export function temperatureNll(
@@ -35,27 +36,5 @@ export function fitTemperature(logits: readonly Float64Array[], labels: readonly
   }
   if (logits.length === 0) return 1;
   const f = (u: number): number => temperatureNll(logits, labels, Math.exp(u));
-  let a = Math.log(0.01);
-  let b = Math.log(100);
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let c = b - phi * (b - a);
-  let d = a + phi * (b - a);
-  let fc = f(c);
-  let fd = f(d);
-  for (let i = 0; i < 80 && b - a > 1e-7; i++) {
-    if (fc <= fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - phi * (b - a);
-      fc = f(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + phi * (b - a);
-      fd = f(d);
-    }
-  }
-  return Math.exp((a + b) / 2);
+  return Math.exp(goldenSectionMin(f, Math.log(0.01), Math.log(100), { maxIterations: 80, tolerance: 1e-7 }));
 }

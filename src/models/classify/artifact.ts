@@ -8,7 +8,7 @@
  * number R of slots with a non-zero weight; R uint32 slot indices in increasing order; R x L float32
  * weights (row by row); L float32 biases. A slot no feature reached costs nothing.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClinoteError } from '../../errors/error.js';
 import { schemaIssues } from '../../pipeline/config.js';
@@ -18,6 +18,8 @@ import {
   MANIFEST_FILE,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
+  parseTaskManifest,
+  readModelFile,
   sha256,
   WEIGHTS_FILE,
 } from '../artifact.js';
@@ -167,55 +169,9 @@ export function writeClassifierDir(
   return manifest;
 }
 
-function readFile(dir: string, file: string): Buffer {
-  try {
-    return readFileSync(join(dir, file));
-  } catch (e) {
-    throw new ClinoteError(
-      'CLINOTE_E_MODEL_NOT_FOUND',
-      `model '${dir}': cannot read ${file}`,
-      { path: join(dir, file) },
-      { cause: e },
-    );
-  }
-}
-
 /** Parse and check classifier manifest text: JSON, task, format version, schema. */
 export function parseClassifierManifest(text: string, where: string): ClassifierManifest {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ClinoteError(
-      'CLINOTE_E_MODEL_MANIFEST_INVALID',
-      `${where}: manifest.json is not valid JSON`,
-      { path: where },
-      { cause: e },
-    );
-  }
-  const v = (value ?? {}) as { task?: unknown; formatVersion?: unknown };
-  if (typeof v.task === 'string' && v.task !== 'classify') {
-    throw new ClinoteError('CLINOTE_E_MODEL_TASK_MISMATCH', `${where}: a '${v.task}' model, not 'classify'`, {
-      path: where,
-      task: v.task,
-    });
-  }
-  if (typeof v.formatVersion === 'number' && v.formatVersion > MODEL_FORMAT_VERSION) {
-    throw new ClinoteError(
-      'CLINOTE_E_MODEL_MANIFEST_INVALID',
-      `${where}: model format version ${v.formatVersion} is newer than this Clinote reads (${MODEL_FORMAT_VERSION})`,
-      { path: where },
-    );
-  }
-  const issues = schemaIssues(ClassifierManifestSchema, value);
-  if (issues.length > 0) {
-    throw new ClinoteError(
-      'CLINOTE_E_MODEL_MANIFEST_INVALID',
-      `${where}: manifest.json does not match the classifier schema: ${issues.slice(0, 5).join('; ')}`,
-      { path: where, issues: issues.slice(0, 20) },
-    );
-  }
-  const m = value as ClassifierManifest;
+  const m = parseTaskManifest(text, where, 'classify', ClassifierManifestSchema, 'the classifier schema');
   if (m.thresholds && m.thresholds.length !== m.labels.length) {
     throw new ClinoteError(
       'CLINOTE_E_MODEL_MANIFEST_INVALID',
@@ -294,7 +250,7 @@ export function classifierFromFiles(
 
 /** Read and check a classifier directory; `expectedKind` also checks `kind`. */
 export function readClassifierDir(dir: string, expectedKind?: string): ClassifierFiles {
-  const text = readFile(dir, MANIFEST_FILE).toString('utf8');
-  const bytes = new Uint8Array(readFile(dir, WEIGHTS_FILE));
+  const text = readModelFile(dir, MANIFEST_FILE).toString('utf8');
+  const bytes = new Uint8Array(readModelFile(dir, WEIGHTS_FILE));
   return classifierFromFiles(text, bytes, dir, expectedKind);
 }

@@ -1,23 +1,11 @@
 /** The manifest of a classifier directory: its TypeBox schema and type. */
 import { type Static, Type } from '@sinclair/typebox';
-import { MODEL_FORMAT, WEIGHTS_FILE } from '../artifact.js';
+import { DataFileSchema, MODEL_FORMAT, Sha256, WEIGHTS_FILE } from '../artifact.js';
 
 const closed = { additionalProperties: false } as const;
-const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 
 /** Version of the feature extractors' output; a model of another version must be trained again. */
 export const CLASSIFY_FEATURES_VERSION = 1;
-
-const DataFileSchema = Type.Object(
-  {
-    name: Type.String({
-      description: 'File name (relative to the shared data dir when it comes from there)',
-    }),
-    sha256: Sha256,
-    bytes: Type.Integer({ minimum: 0 }),
-  },
-  closed,
-);
 
 const SplitMetricsSchema = Type.Object(
   {

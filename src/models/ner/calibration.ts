@@ -4,6 +4,7 @@
  * of "this predicted mention is strictly correct", minimised over log T by golden-section search).
  * Viterbi's labels do not depend on the temperature: only the probabilities move.
  */
+import { goldenSectionMin } from '../calibration/search.js';
 import type { NerModel } from './model.js';
 import { platt } from './platt.js';
 
@@ -75,30 +76,9 @@ export function fitTemperature(model: NerModel, examples: readonly NerExample[])
   };
   model.temperature = 1;
   if (mentionCalibration(model, examples).length === 0) return 1;
-  let lo = Math.log(0.01);
-  let hi = Math.log(1000);
-  const g = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - g * (hi - lo);
-  let x2 = lo + g * (hi - lo);
-  let f1 = loss(x1);
-  let f2 = loss(x2);
-  for (let i = 0; i < 30; i++) {
-    if (f1 <= f2) {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - g * (hi - lo);
-      f1 = loss(x1);
-    } else {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + g * (hi - lo);
-      f2 = loss(x2);
-    }
-  }
+  const best = goldenSectionMin(loss, Math.log(0.01), Math.log(1000), { maxIterations: 30 });
   // rounded so that the manifest holds a short, stable number
-  const t = Number(Math.exp((lo + hi) / 2).toFixed(4));
+  const t = Number(Math.exp(best).toFixed(4));
   model.temperature = t;
   return t;
 }
