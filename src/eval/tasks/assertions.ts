@@ -22,7 +22,8 @@ import {
   type ContextEngine,
   defaultContextEngine,
 } from '../../components/assertions/index.js';
-import { type BratDocument, type BratEntity, entityAttributes, readBratDir } from '../../corpora/brat.js';
+import { type BratDocument, type BratEntity, readBratDir } from '../../corpora/brat.js';
+import { chiaNegated, goldTargets, maccrobatNegated } from '../../corpora/negation.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
 import { DEFAULT_PIPELINE, readConfigFile } from '../../engine.js';
@@ -35,6 +36,8 @@ import { pickPreset, resolveEvalData } from '../resolve.js';
 import type { EvalErrorItem, EvalOptions, EvalReport, EvalTask } from '../types.js';
 import { type BinaryScore, binaryScore } from './negex.js';
 
+export { chiaNegated, maccrobatNegated };
+
 export interface AssertionPreset {
   readonly name: string;
   readonly description: string;
@@ -45,37 +48,6 @@ export interface AssertionPreset {
   /** Which targets are negated: ids of entities of the document. */
   negated(doc: BratDocument): Set<string>;
   readonly notes?: readonly string[];
-}
-
-/** MACCROBAT: negated entities are triggers of events with `POLARITY NEG`. */
-export function maccrobatNegated(doc: BratDocument): Set<string> {
-  const out = new Set<string>();
-  for (const [id, attrs] of entityAttributes(doc)) if (attrs.POLARITY === 'NEG') out.add(id);
-  return out;
-}
-
-/** Chia: entities that are `Arg1` of `Has_negation`, and entities inside a negated `Scope`. */
-export function chiaNegated(doc: BratDocument): Set<string> {
-  const byId = new Map(doc.entities.map((e) => [e.id, e]));
-  const out = new Set<string>();
-  for (const r of doc.relations) {
-    if (r.type !== 'Has_negation') continue;
-    const arg = r.args.find((a) => a.role === 'Arg1');
-    const e = arg ? byId.get(arg.ref) : undefined;
-    if (!e) continue;
-    if (e.type === 'Scope') {
-      for (const x of doc.entities) {
-        if (x.id !== e.id && x.type !== 'Scope' && within(x, e)) out.add(x.id);
-      }
-    } else {
-      out.add(e.id);
-    }
-  }
-  return out;
-}
-
-function within(x: BratEntity, scope: BratEntity): boolean {
-  return x.fragments.every((f) => scope.fragments.some((s) => s.start <= f.start && f.end <= s.end));
 }
 
 export const ASSERTION_PRESETS: Readonly<Record<string, AssertionPreset>> = {
@@ -146,26 +118,7 @@ export function goldConcepts(
   doc: BratDocument,
   preset: AssertionPreset,
 ): { concept: Concept; entity: BratEntity }[] {
-  const out: { concept: Concept; entity: BratEntity }[] = [];
-  for (const e of doc.entities) {
-    const type = Object.hasOwn(preset.types, e.type) ? preset.types[e.type] : undefined;
-    if (type === undefined || e.end <= e.start || e.end > doc.text.length) continue;
-    out.push({
-      entity: e,
-      concept: {
-        start: e.start,
-        end: e.end,
-        text: doc.text.slice(e.start, e.end),
-        type,
-        codes: [],
-        matched: { term: e.text, source: `gold:${e.type}` },
-        score: 1,
-        evidence: { component: 'eval-assertions', rule: e.id },
-      },
-    });
-  }
-  out.sort((a, b) => a.concept.start - b.concept.start || a.concept.end - b.concept.end);
-  return out;
+  return goldTargets(doc, preset.types, 'eval-assertions');
 }
 
 export interface AssertionScoring {

@@ -20,7 +20,8 @@ import { normalizeComponent } from '../../components/normalize/index.js';
 import { sectionsComponent } from '../../components/sections/index.js';
 import { sentencesComponent } from '../../components/sentences/index.js';
 import { tokensComponent } from '../../components/tokens/index.js';
-import { type BratDocument, type BratEntity, entityAttributes } from '../../corpora/brat.js';
+import type { BratDocument, BratEntity } from '../../corpora/brat.js';
+import { goldTargets as bratGoldTargets, chiaNegated, maccrobatNegated } from '../../corpora/negation.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept } from '../../doc/types.js';
 import { createPipelineSync, type Pipeline } from '../../pipeline/pipeline.js';
@@ -44,32 +45,7 @@ export interface CorpusSpec {
   unit(id: string): string;
 }
 
-/** MACCROBAT: triggers of events with POLARITY NEG. UNCERTAIN, MAYBE_NEG and MAYBE_POS are not negated. */
-export function maccrobatNegated(doc: BratDocument): Set<string> {
-  const out = new Set<string>();
-  for (const [id, attrs] of entityAttributes(doc)) if (attrs.POLARITY === 'NEG') out.add(id);
-  return out;
-}
-
-function within(x: BratEntity, scope: BratEntity): boolean {
-  return x.fragments.every((f) => scope.fragments.some((s) => s.start <= f.start && f.end <= s.end));
-}
-
-/** Chia: `Arg1` of `Has_negation` (the Negation's target), or inside a Scope that is. */
-export function chiaNegated(doc: BratDocument): Set<string> {
-  const byId = new Map(doc.entities.map((e) => [e.id, e]));
-  const out = new Set<string>();
-  for (const r of doc.relations) {
-    if (r.type !== 'Has_negation') continue;
-    const arg = r.args.find((a) => a.role === 'Arg1');
-    const e = arg ? byId.get(arg.ref) : undefined;
-    if (!e) continue;
-    if (e.type === 'Scope') {
-      for (const x of doc.entities) if (x.id !== e.id && x.type !== 'Scope' && within(x, e)) out.add(x.id);
-    } else out.add(e.id);
-  }
-  return out;
-}
+export { chiaNegated, maccrobatNegated };
 
 export const CORPORA: Readonly<Record<AssertionCorpus, CorpusSpec>> = {
   maccrobat: {
@@ -146,26 +122,7 @@ export function segmentation(): Pipeline {
 
 /** The gold targets of a document as concepts (sorted by offsets), with their entities. */
 export function goldTargets(doc: BratDocument, spec: CorpusSpec): { concept: Concept; entity: BratEntity }[] {
-  const out: { concept: Concept; entity: BratEntity }[] = [];
-  for (const e of doc.entities) {
-    const type = Object.hasOwn(spec.types, e.type) ? spec.types[e.type] : undefined;
-    if (type === undefined || e.end <= e.start || e.end > doc.text.length) continue;
-    out.push({
-      entity: e,
-      concept: {
-        start: e.start,
-        end: e.end,
-        text: doc.text.slice(e.start, e.end),
-        type,
-        codes: [],
-        matched: { term: e.text, source: `gold:${e.type}` },
-        score: 1,
-        evidence: { component: 'assertion-data', rule: e.id },
-      },
-    });
-  }
-  out.sort((a, b) => a.concept.start - b.concept.start || a.concept.end - b.concept.end);
-  return out;
+  return bratGoldTargets(doc, spec.types, 'assertion-data');
 }
 
 /** The examples of one document (none when it has no target or cannot be segmented). */
