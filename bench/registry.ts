@@ -4,7 +4,7 @@
  *
  *   npx esbuild bench/registry.ts src/batch/worker.ts --bundle --platform=node --format=esm \
  *     --target=node20 --packages=external --outdir=.tmp/reg --entry-names=[name] \
- *     && node .tmp/reg/registry.js [--rate 200] [--duration 20] [--rounds 2] [--threads 1] [--shadow learned|rules] [--json]
+ *     && node .tmp/reg/registry.js [--rate 200] [--duration 20] [--rounds 2] [--threads 1] [--shadow learned|rules] [--sample 1] [--json]
  *
  * Registers the rule pipeline (version 1), the learned pipeline (the shipped NCBI-disease model) as
  * version 2 (champion) and again as version 3 (a challenger) in a temporary SQLite store, then, per
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '16' },
     json: { type: 'boolean', default: false },
     shadow: { type: 'string', default: 'learned' },
+    sample: { type: 'string', default: '1' },
     serve: { type: 'string' },
   },
 });
@@ -52,7 +53,13 @@ function cpuMs(pid: number): number {
 
 // ---- child: the server
 if (args.serve !== undefined) {
-  const o = JSON.parse(args.serve) as { store: string; artifacts: string; shadow: boolean; threads: number };
+  const o = JSON.parse(args.serve) as {
+    store: string;
+    artifacts: string;
+    shadow: boolean;
+    threads: number;
+    sample: number;
+  };
   const config = parseServerConfig({
     host: '127.0.0.1',
     port: 0,
@@ -64,7 +71,7 @@ if (args.serve !== undefined) {
     deployments: {
       ner: {
         champion: 'models:/ner@champion',
-        ...(o.shadow ? { shadow: { model: 'models:/ner@shadow', sample: 1 } } : {}),
+        ...(o.shadow ? { shadow: { model: 'models:/ner@shadow', sample: o.sample } } : {}),
         threads: o.threads,
       },
     },
@@ -147,7 +154,13 @@ async function main(): Promise<void> {
     for (let round = 0; round < Number(args.rounds); round++) {
       for (const shadow of [false, true]) {
         const before = (await registry.shadowRows('ner')).length;
-        const { child, port } = await startChild({ store, artifacts, shadow, threads });
+        const { child, port } = await startChild({
+          store,
+          artifacts,
+          shadow,
+          threads,
+          sample: Number(args.sample),
+        });
         let i = 0;
         // warm-up: 3 s at the rate
         await autocannon({
@@ -194,7 +207,7 @@ async function main(): Promise<void> {
     const p99On = median(of('with shadow').map((r) => r.p99));
     const summary = {
       schema: 'clinote-bench-registry/1',
-      command: `node .tmp/reg/registry.js --rate ${rate} --duration ${duration} --rounds ${args.rounds} --threads ${threads} --connections ${args.connections} --shadow ${args.shadow}`,
+      command: `node .tmp/reg/registry.js --rate ${rate} --duration ${duration} --rounds ${args.rounds} --threads ${threads} --connections ${args.connections} --shadow ${args.shadow} --sample ${args.sample}`,
       machine: { cores: availableParallelism(), loadavg1: Math.round(loadavg()[0]! * 100) / 100 },
       rate,
       duration,
