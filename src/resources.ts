@@ -34,6 +34,23 @@ export function packageRoot(): string {
   throw new Error('cannot find the clinote package root');
 }
 
+let version: string | undefined;
+
+/** The package's version (from its package.json; `0.0.0` when it cannot be read). Read once. */
+export function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+        version?: string;
+      };
+      version = pkg.version ?? '0.0.0';
+    } catch {
+      version = '0.0.0';
+    }
+  }
+  return version;
+}
+
 export function resourcePath(path: string): string {
   return isAbsolute(path) ? path : resolve(packageRoot(), 'resources', path);
 }

@@ -5,11 +5,9 @@
  * Errors: usage → CLINOTE_E_CLI_USAGE (64); ClinoteError → its exit code (`exitCodeOf`,
  * ./exit-codes.ts); anything else → CLINOTE_E_INTERNAL (70). Stacks only with CLINOTE_DEBUG=1.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ClinoteError } from '../errors/error.js';
-import { packageRoot } from '../resources.js';
+import { packageVersion } from '../resources.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import type { CliContext, CliIO } from './types.js';
@@ -17,21 +15,9 @@ import type { CliContext, CliIO } from './types.js';
 export { EXIT } from './exit-codes.js';
 export type { CliCommand, CliContext, CliIO } from './types.js';
 
-let version: string | undefined;
-
 /** The package version. */
 export function clinoteVersion(): string {
-  if (version === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
-        version?: string;
-      };
-      version = pkg.version ?? '0.0.0';
-    } catch {
-      version = '0.0.0';
-    }
-  }
-  return version;
+  return packageVersion();
 }
 
 function createContext(io: CliIO): CliContext {

@@ -6,6 +6,30 @@
 import type { Concept } from '../doc/types.js';
 import { type BratDocument, type BratEntity, entityAttributes } from './brat.js';
 
+/** MACCROBAT entity types that are assertion targets, and the Clinote concept type each becomes. */
+export const MACCROBAT_TARGET_TYPES: Readonly<Record<string, string>> = {
+  Sign_symptom: 'problem',
+  Disease_disorder: 'problem',
+  Diagnostic_procedure: 'procedure',
+  Therapeutic_procedure: 'procedure',
+  Medication: 'medication',
+  Lab_value: 'lab',
+  Clinical_event: 'problem',
+  Activity: 'problem',
+  Outcome: 'problem',
+  Other_event: 'problem',
+};
+
+/** Chia entity types that are assertion targets, and the Clinote concept type each becomes. */
+export const CHIA_TARGET_TYPES: Readonly<Record<string, string>> = {
+  Condition: 'problem',
+  Observation: 'problem',
+  Drug: 'medication',
+  Procedure: 'procedure',
+  Measurement: 'lab',
+  Device: 'device',
+};
+
 /** MACCROBAT: triggers of events with `POLARITY NEG`. UNCERTAIN, MAYBE_NEG and MAYBE_POS are not negated. */
 export function maccrobatNegated(doc: BratDocument): Set<string> {
   const out = new Set<string>();

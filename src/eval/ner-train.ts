@@ -14,7 +14,7 @@ import { missingDataMessage, sharedDataDir, sharedDataPath } from '../data.js';
 import { Doc } from '../doc/doc.js';
 import { loadPipelineSync } from '../engine-sync.js';
 import { ClinoteError } from '../errors/error.js';
-import { type ModelManifest, sha256 } from '../models/artifact.js';
+import { type ModelManifest, manifestCreatedTime, sha256 } from '../models/artifact.js';
 import { parseWordClasses } from '../models/clusters/index.js';
 import { readClassesFile, saveNerModel } from '../models/ner/artifact.js';
 import { expectedCalibrationError, mentionCalibration } from '../models/ner/calibration.js';
@@ -24,7 +24,7 @@ import type { NerModel } from '../models/ner/model.js';
 import { type EpochInfo, type NerAlgorithm, trainNer } from '../models/ner/train.js';
 import type { NerExample, TypedSpan } from '../models/ner/types.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { fileResourceContext, packageRoot } from '../resources.js';
+import { fileResourceContext, packageVersion } from '../resources.js';
 import { Matcher } from '../terminology/matcher/index.js';
 import { DEFAULT_KEYS } from '../terminology/pack/default-keys.js';
 import type { GoldDoc } from './gold.js';
@@ -201,22 +201,6 @@ export function scoreExamples(
   return { strict: r.strict, lenient: r.lenient };
 }
 
-function codeVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
-      .version;
-  } catch {
-    return '0.0.0';
-  }
-}
-
-function createdTime(option: string | undefined): string {
-  if (option !== undefined) return option;
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
-  return new Date().toISOString();
-}
-
 const f3 = (x: number): string => x.toFixed(3);
 
 /** CPU seconds (user + system) of this process since `start`. */
@@ -321,7 +305,7 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
       dev: { documents: tune.length, ...tuneScores },
       ...(heldScores ? { heldout: { documents: held.length, ...heldScores } } : {}),
     },
-    code: { package: 'clinote', version: codeVersion() },
+    code: { package: 'clinote', version: packageVersion() },
     pack: maker.pack,
     ...(classes && classesText !== undefined
       ? {
@@ -332,7 +316,7 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
           },
         }
       : {}),
-    created: createdTime(options.created),
+    created: manifestCreatedTime(options.created),
     extraHyperparameters: {
       devFraction: fraction,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),

@@ -158,6 +158,17 @@ export const ModelManifestSchema = Type.Object(
 
 export type ModelManifest = Static<typeof ModelManifestSchema>;
 
+/**
+ * The `created` time of a model manifest: the one given, else SOURCE_DATE_EPOCH (seconds; for
+ * reproducible builds: the same data, seed and options then give the same manifest bytes), else now.
+ */
+export function manifestCreatedTime(given?: string): string {
+  if (given !== undefined) return given;
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  return new Date().toISOString();
+}
+
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

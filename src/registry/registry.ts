@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { modelDir } from '../components/ner/index.js';
 import { ClinoteError } from '../errors/error.js';
-import { packageRoot, resourcePath } from '../resources.js';
+import { packageRoot, packageVersion, resourcePath } from '../resources.js';
 import type { OpenedStore } from '../store/index.js';
 import type { AuditRecord } from '../store/types.js';
 import { ArtifactStore, defaultArtifactRoot, readFolder, sha256Hex } from './artifacts.js';
@@ -138,10 +138,7 @@ const json = <T>(text: string | null, fallback: T): T => (text === null ? fallba
 /** The package's version and, when the repository is at hand, its git commit (read from .git, no command). */
 export function codeVersion(): Lineage['code'] {
   const root = packageRoot();
-  let version = '0.0.0';
-  try {
-    version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {}
+  const version = packageVersion();
   let commit: string | undefined;
   try {
     const head = readFileSync(join(root, '.git', 'HEAD'), 'utf8').trim();

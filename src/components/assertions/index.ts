@@ -175,17 +175,8 @@ export function assertConcepts(
   };
 
   return concepts.map((c) => {
-    let si = c.sentence ?? -1;
-    if (si < 0 || si >= sentences.length) {
-      const k = lastStartingAtOrBefore(sentences, c.start);
-      si = k >= 0 && (sentences[k] as Sentence).end >= c.end ? k : -1;
-    }
+    const { sentence: si, section: sectionIndex } = conceptPlace(c, sentences, sections);
     const sentence = si >= 0 ? sentences[si] : undefined;
-    let sectionIndex = c.section ?? sentence?.section ?? -1;
-    if (sectionIndex < 0 && sections.length > 0) {
-      const k = lastStartingAtOrBefore(sections, c.start);
-      sectionIndex = k >= 0 && (sections[k] as Section).end >= c.end ? k : -1;
-    }
     let p: { sentence: ContextSentence; section: SectionContext | undefined };
     if (sentence && (from[si] as number) >= 0) {
       p = prepare(si, -1, from[si] as number, to[si] as number, sectionIndex);
@@ -231,3 +222,25 @@ export const assertionsComponent = defineComponent({
     };
   },
 });
+
+/**
+ * The sentence and the section a concept lies in (indexes, -1 for none): its own `sentence` and
+ * `section` when set, else the last one starting at or before it that also covers its end.
+ */
+export function conceptPlace(
+  c: Concept,
+  sentences: readonly Sentence[],
+  sections: readonly Section[],
+): { sentence: number; section: number } {
+  let si = c.sentence ?? -1;
+  if (si < 0 || si >= sentences.length) {
+    const k = lastStartingAtOrBefore(sentences, c.start);
+    si = k >= 0 && (sentences[k] as Sentence).end >= c.end ? k : -1;
+  }
+  let section = c.section ?? (si >= 0 ? (sentences[si] as Sentence).section : undefined) ?? -1;
+  if (section < 0 && sections.length > 0) {
+    const k = lastStartingAtOrBefore(sections, c.start);
+    section = k >= 0 && (sections[k] as Section).end >= c.end ? k : -1;
+  }
+  return { sentence: si, section };
+}

@@ -23,7 +23,13 @@ import {
   defaultContextEngine,
 } from '../../components/assertions/index.js';
 import { type BratDocument, type BratEntity, readBratDir } from '../../corpora/brat.js';
-import { chiaNegated, goldTargets, maccrobatNegated } from '../../corpora/negation.js';
+import {
+  CHIA_TARGET_TYPES,
+  chiaNegated,
+  goldTargets,
+  MACCROBAT_TARGET_TYPES,
+  maccrobatNegated,
+} from '../../corpora/negation.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
 import { DEFAULT_PIPELINE, readConfigFile } from '../../engine.js';
@@ -55,18 +61,7 @@ export const ASSERTION_PRESETS: Readonly<Record<string, AssertionPreset>> = {
     name: 'maccrobat',
     description: 'MACCROBAT 2020 case reports: event triggers with POLARITY NEG',
     defaultData: ['maccrobat'],
-    types: {
-      Sign_symptom: 'problem',
-      Disease_disorder: 'problem',
-      Diagnostic_procedure: 'procedure',
-      Therapeutic_procedure: 'procedure',
-      Medication: 'medication',
-      Lab_value: 'lab',
-      Clinical_event: 'problem',
-      Activity: 'problem',
-      Outcome: 'problem',
-      Other_event: 'problem',
-    },
+    types: MACCROBAT_TARGET_TYPES,
     negated: maccrobatNegated,
     notes: ['negated = POLARITY NEG on the event; UNCERTAIN, MAYBE_NEG and MAYBE_POS count as not negated'],
   },
@@ -74,14 +69,7 @@ export const ASSERTION_PRESETS: Readonly<Record<string, AssertionPreset>> = {
     name: 'chia',
     description: 'Chia eligibility criteria: entities linked to a Negation (directly or through a Scope)',
     defaultData: ['chia', 'chia_with_scope'],
-    types: {
-      Condition: 'problem',
-      Observation: 'problem',
-      Drug: 'medication',
-      Procedure: 'procedure',
-      Measurement: 'lab',
-      Device: 'device',
-    },
+    types: CHIA_TARGET_TYPES,
     negated: chiaNegated,
     notes: [
       'negated = Arg1 of Has_negation, or inside a Scope that is; Chia also marks exceptions (`other than`, `except`) as negations, which ConText reads as terminators',

@@ -21,7 +21,13 @@ import { sectionsComponent } from '../../components/sections/index.js';
 import { sentencesComponent } from '../../components/sentences/index.js';
 import { tokensComponent } from '../../components/tokens/index.js';
 import type { BratDocument, BratEntity } from '../../corpora/brat.js';
-import { goldTargets as bratGoldTargets, chiaNegated, maccrobatNegated } from '../../corpora/negation.js';
+import {
+  goldTargets as bratGoldTargets,
+  CHIA_TARGET_TYPES,
+  chiaNegated,
+  MACCROBAT_TARGET_TYPES,
+  maccrobatNegated,
+} from '../../corpora/negation.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept } from '../../doc/types.js';
 import { createPipelineSync, type Pipeline } from '../../pipeline/pipeline.js';
@@ -51,32 +57,14 @@ export const CORPORA: Readonly<Record<AssertionCorpus, CorpusSpec>> = {
   maccrobat: {
     name: 'maccrobat',
     data: ['maccrobat'],
-    types: {
-      Sign_symptom: 'problem',
-      Disease_disorder: 'problem',
-      Diagnostic_procedure: 'procedure',
-      Therapeutic_procedure: 'procedure',
-      Medication: 'medication',
-      Lab_value: 'lab',
-      Clinical_event: 'problem',
-      Activity: 'problem',
-      Outcome: 'problem',
-      Other_event: 'problem',
-    },
+    types: MACCROBAT_TARGET_TYPES,
     negated: maccrobatNegated,
     unit: (id) => id,
   },
   chia: {
     name: 'chia',
     data: ['chia', 'chia_with_scope'],
-    types: {
-      Condition: 'problem',
-      Observation: 'problem',
-      Drug: 'medication',
-      Procedure: 'procedure',
-      Measurement: 'lab',
-      Device: 'device',
-    },
+    types: CHIA_TARGET_TYPES,
     negated: chiaNegated,
     unit: (id) => id.replace(/_(inc|exc)$/, ''),
   },

@@ -9,7 +9,7 @@
  * component, so the two never drift apart. Features are strings; the learner hashes them.
  * Nothing here is logged: the strings hold note words and stay in memory.
  */
-import type { ContextEngine, CueMatch } from '../../components/assertions/index.js';
+import { type ContextEngine, type CueMatch, conceptPlace } from '../../components/assertions/index.js';
 import type { Doc } from '../../doc/doc.js';
 import type { Concept, Section, Sentence, Token } from '../../doc/types.js';
 import { lastStartingAtOrBefore } from '../../text/offsets.js';
@@ -136,17 +136,8 @@ export function assertionFeatures(
   };
 
   return list.map((c) => {
-    let si = c.sentence ?? -1;
-    if (si < 0 || si >= sentences.length) {
-      const k = lastStartingAtOrBefore(sentences, c.start);
-      si = k >= 0 && (sentences[k] as Sentence).end >= c.end ? k : -1;
-    }
+    const { sentence: si, section: sectionIndex } = conceptPlace(c, sentences, sections);
     const sentence = si >= 0 ? sentences[si] : undefined;
-    let sectionIndex = c.section ?? sentence?.section ?? -1;
-    if (sectionIndex < 0 && sections.length > 0) {
-      const k = lastStartingAtOrBefore(sections, c.start);
-      sectionIndex = k >= 0 && (sections[k] as Section).end >= c.end ? k : -1;
-    }
     let p: Prepared;
     if (sentence && (from[si] as number) >= 0) {
       p = prepare(`s${si}`, from[si] as number, to[si] as number, sectionIndex, sentence.kind);

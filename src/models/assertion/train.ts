@@ -24,7 +24,8 @@ import { defaultContextEngine } from '../../components/assertions/index.js';
 import { type BratDocument, readBratDir } from '../../corpora/brat.js';
 import { missingDataMessage, sharedDataDir, sharedDataPath } from '../../data.js';
 import { ClinoteError } from '../../errors/error.js';
-import { packageRoot } from '../../resources.js';
+import { packageVersion } from '../../resources.js';
+import { manifestCreatedTime } from '../artifact.js';
 import {
   expectedCalibrationError,
   fitTemperature,
@@ -480,7 +481,7 @@ export function trainAssertionClassifier(options: TrainAssertionOptions = {}): T
       seed,
       loaded,
       trainedEpochs: trained.history.length,
-      created: options.created ?? new Date().toISOString(),
+      created: manifestCreatedTime(options.created),
       devFromOption: options.dev !== undefined,
     });
     writeFileSync(join(options.out, 'reliability.png'), reliabilityPng(panels));
@@ -544,7 +545,6 @@ function writeModel(
   for (const [name, s] of Object.entries(report.scores)) {
     metrics[key[name] ?? name] = splitMetrics(s.model, s.model.examples, report.calibration.eceAfter[name]);
   }
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   // the corpora learned from; the others (a dev directory, Chia at weight 0) were for choices and scores
   const devDir = a.devFromOption ? a.loaded[a.loaded.length - 1] : undefined;
   const learned = (l: Loaded): boolean =>
@@ -597,7 +597,7 @@ function writeModel(
       scoredOn: 'MACCROBAT dev',
     },
     thresholds: [1, round(a.threshold / (1 - a.threshold), 6)],
-    code: { package: 'clinote', version: pkg.version },
+    code: { package: 'clinote', version: packageVersion() },
     created: a.created,
     limits: [
       "Negation only: the other categories (possible, hypothetical, historical, family) stay the rules'.",

@@ -2,10 +2,10 @@
  * `clinote train classify --task specialty|section`: build the task's dataset from MTSamples, run
  * the experiment (train, temperature, thresholds, scores) and write the model directory.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClinoteError } from '../../../errors/error.js';
-import { packageRoot } from '../../../resources.js';
+import { packageVersion } from '../../../resources.js';
+import { manifestCreatedTime } from '../../artifact.js';
 import { type ClassifierMeta, writeClassifierDir } from '../artifact.js';
 import { type ClassifyDataset, type ExperimentResult, runExperiment } from '../experiment.js';
 import type { ClassifierManifest } from '../manifest.js';
@@ -65,22 +65,6 @@ const LIMITS: Record<TextTask, string[]> = {
   ],
 };
 
-function codeVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
-      .version;
-  } catch {
-    return '0.0.0';
-  }
-}
-
-function createdTime(option: string | undefined): string {
-  if (option !== undefined) return option;
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
-  return new Date().toISOString();
-}
-
 /** Write the result of an experiment on a text task as a classifier directory. */
 export function saveExperiment(
   dir: string,
@@ -121,8 +105,8 @@ export function saveExperiment(
       scoredOn: 'heldout',
     },
     thresholds: result.thresholds,
-    code: { package: 'clinote', version: codeVersion() },
-    created: createdTime(meta.created),
+    code: { package: 'clinote', version: packageVersion() },
+    created: manifestCreatedTime(meta.created),
     limits: LIMITS[task],
   };
   return writeClassifierDir(dir, result.training.model, m);
