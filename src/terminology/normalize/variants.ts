@@ -390,7 +390,8 @@ const restructure: Rewrite = (text) => {
 // ---------------------------------------------------------------------------------------------
 // Stage 4: rewrite
 
-const ROMAN: Record<string, string> = {
+/** Roman numerals i..x and the Arabic number each writes (`type ii` is `type 2`). */
+export const ROMAN: Readonly<Record<string, string>> = {
   i: '1',
   ii: '2',
   iii: '3',

@@ -17,6 +17,7 @@
 import { icd10cmRows } from '../importers/icd10cm.js';
 import { isShortFormOf } from '../matcher/index.js';
 import { foldText } from '../normalize/index.js';
+import { ROMAN } from '../normalize/variants.js';
 import type { SourceCode, SourceConcept } from '../types.js';
 
 /** ICD-10-CM codes of one release, without dots, upper case, with their titles (folded). */
@@ -98,19 +99,6 @@ export interface ConceptFilterOptions {
   /** Sources whose synonyms are checked for gene symbols (ontologies). Default doid, hpo. */
   readonly symbolSources?: readonly string[];
 }
-
-const ROMAN: Readonly<Record<string, string>> = {
-  i: '1',
-  ii: '2',
-  iii: '3',
-  iv: '4',
-  v: '5',
-  vi: '6',
-  vii: '7',
-  viii: '8',
-  ix: '9',
-  x: '10',
-};
 
 /** The numbers a name writes (`type II` counts as 2) and the initials of its words. */
 function nameParts(name: string): { numbers: Set<string>; initials: Set<string> } {
