@@ -30,6 +30,8 @@ export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   CLINOTE_E_MODEL_TRAINING_DATA: EXIT.unreadable,
   CLINOTE_E_CODING_SOURCES_MISSING: EXIT.unreadable,
   CLINOTE_E_CODING_SOURCE_MALFORMED: EXIT.unreadable,
+  CLINOTE_E_MONITOR_BAD_INPUT: EXIT.unreadable,
+  CLINOTE_E_MONITOR_PROFILE_INVALID: EXIT.unreadable,
   // 3: the pipeline config, the registry or a resource is invalid: nothing was processed
   CLINOTE_E_CONFIG_INVALID: EXIT.config,
   CLINOTE_E_CONFIG_UNREADABLE: EXIT.config,
@@ -55,6 +57,7 @@ export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   CLINOTE_E_REGISTRY_DEPLOYMENT_INVALID: EXIT.config,
   CLINOTE_E_REGISTRY_NOT_FOUND: EXIT.config,
   CLINOTE_E_UI_NOT_BUILT: EXIT.config,
+  CLINOTE_E_RETRAIN_CONFIG_INVALID: EXIT.config,
   // a pack that cannot be loaded is a resource of the pipeline: nothing was processed (not exit 1,
   // which promises an error record per failure)
   CLINOTE_E_PACK_CORRUPT: EXIT.config,

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { entityAttributes, parseBratAnn, readBratDir, readBratDocument, resolveEntity } from './brat.js';
+import {
+  devSplit,
+  entityAttributes,
+  parseBratAnn,
+  readBratDir,
+  readBratDocument,
+  resolveEntity,
+} from './brat.js';
 
 // A synthetic note written for these tests (not corpus text).
 const TEXT =
@@ -206,5 +213,20 @@ describe('readBratDir', () => {
     expect(() => readBratDir(join(dir, 'a.txt'))).toThrow(
       expect.objectContaining({ code: 'CLINOTE_E_EVAL_DATA_MALFORMED' }),
     );
+  });
+});
+
+describe('devSplit', () => {
+  const ids = Array.from({ length: 140 }, (_, i) => `doc-${i}`);
+  it('splits 140 ids into 100 to tune on and 40 only scored, disjoint and covering', () => {
+    const tune = devSplit(ids, 'tune');
+    const score = devSplit(ids, 'score');
+    expect(tune).toHaveLength(100);
+    expect(score).toHaveLength(40);
+    expect(new Set([...tune, ...score]).size).toBe(140);
+  });
+  it('does not depend on the order the ids come in', () => {
+    const reversed = [...ids].reverse();
+    expect(new Set(devSplit(reversed, 'score'))).toEqual(new Set(devSplit(ids, 'score')));
   });
 });

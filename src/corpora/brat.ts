@@ -18,6 +18,7 @@
  * Every entity's text is checked against the `.txt` at its offsets (`textMatches`, `textMismatches`);
  * lines that cannot be read are kept in `problems` and never stop the reader.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ClinoteError } from '../errors/error.js';
@@ -311,8 +312,26 @@ export interface BratDirectory {
   readonly unpaired: string[];
 }
 
-/** Read every `.txt`/`.ann` pair of a directory (not recursive), sorted by name. */
-export function readBratDir(dir: string, options: { limit?: number } = {}): BratDirectory {
+/**
+ * Which part of a development set a document belongs to: `tune` (errors are read from it and rules
+ * tuned on it) or `score` (only scored, never read). The split is fixed once: the documents are
+ * ordered by the SHA-256 of their id, and the first 2/7 of them (40 of MACCROBAT's 140) are `score`.
+ * It depends on the set of ids only, not on the order the files are listed in.
+ */
+export type DevSplit = 'tune' | 'score';
+
+export const DEV_SPLITS: readonly DevSplit[] = ['tune', 'score'];
+
+/** The ids of `ids` that fall in `split` (see DevSplit), in their given order. */
+export function devSplit(ids: readonly string[], split: DevSplit): string[] {
+  const hash = (id: string): string => createHash('sha256').update(id).digest('hex');
+  const ranked = [...new Set(ids)].sort((a, b) => (hash(a) < hash(b) ? -1 : hash(a) > hash(b) ? 1 : 0));
+  const scored = new Set(ranked.slice(0, Math.round((ranked.length * 2) / 7)));
+  return ids.filter((id) => scored.has(id) === (split === 'score'));
+}
+
+/** Read every `.txt`/`.ann` pair of a directory (not recursive), sorted by name; `split` keeps one part of it. */
+export function readBratDir(dir: string, options: { limit?: number; split?: DevSplit } = {}): BratDirectory {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -334,7 +353,8 @@ export function readBratDir(dir: string, options: { limit?: number } = {}): Brat
     ...[...txt].filter((s) => !ann.has(s)).map((s) => `${s}.txt`),
     ...[...ann].filter((s) => !txt.has(s)).map((s) => `${s}.ann`),
   ].sort();
-  const limited = options.limit !== undefined ? paired.slice(0, Math.max(0, options.limit)) : paired;
+  const kept = options.split !== undefined ? devSplit(paired, options.split) : paired;
+  const limited = options.limit !== undefined ? kept.slice(0, Math.max(0, options.limit)) : kept;
   const docs = limited.map((s) => readBratDocument(join(dir, `${s}.txt`), join(dir, `${s}.ann`)));
   return { docs, unpaired };
 }

@@ -17,6 +17,7 @@ import { CORE_ERRORS } from './areas/core.js';
 import { EVAL_ERRORS } from './areas/eval.js';
 import { IO_ERRORS } from './areas/io.js';
 import { MODEL_ERRORS } from './areas/models.js';
+import { MONITOR_ERRORS } from './areas/monitor.js';
 import { PACK_ERRORS } from './areas/pack.js';
 import { QUEUE_ERRORS } from './areas/queue.js';
 import { REGISTRY_ERRORS } from './areas/registry.js';
@@ -44,6 +45,7 @@ const ALL_ERRORS = [
   ...REGISTRY_ERRORS,
   ...CODING_ERRORS,
   ...UI_ERRORS,
+  ...MONITOR_ERRORS,
 ] as const;
 
 /** Every code of the catalogue, as a union of string literals: a typo in a code is a compile error. */

@@ -1,4 +1,5 @@
 /** Contracts of the evaluation harness (`clinote eval <task>`). */
+import type { DevSplit } from '../corpora/brat.js';
 
 export interface PRF {
   precision: number;
@@ -65,6 +66,8 @@ export interface EvalOptions {
   readonly errors?: boolean;
   /** Stop after N documents (quick runs). */
   readonly limit?: number;
+  /** brat presets: only the `tune` or only the `score` part of the set (src/corpora/brat.ts devSplit). */
+  readonly split?: DevSplit;
 }
 
 export interface EvalTask {

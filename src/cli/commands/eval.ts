@@ -12,6 +12,7 @@ interface EvalCliOptions {
   readonly json?: boolean;
   readonly errors?: boolean;
   readonly limit?: number;
+  readonly split?: 'tune' | 'score';
 }
 
 export const evalCommand: CliCommand = {
@@ -38,6 +39,12 @@ export const evalCommand: CliCommand = {
       .option('--json', 'print the report as JSON')
       .option('--errors', 'list the misses (they quote corpus text)')
       .option('--limit <n>', 'stop after N documents', positiveInt)
+      .addOption(
+        new Option(
+          '--split <part>',
+          'brat presets: the tune part (errors read) or the score part (only scored) of the set',
+        ).choices(['tune', 'score']),
+      )
       .action(async (task: string, options: EvalCliOptions) => {
         // eval code is loaded only here: extract's cold start never pays for it
         const { runEval, renderReport, reportJson } = await import('../../eval/index.js');
@@ -52,6 +59,7 @@ export const evalCommand: CliCommand = {
           ...(options.merge !== undefined ? { merge: options.merge } : {}),
           ...(options.errors ? { errors: true } : {}),
           ...(options.limit !== undefined ? { limit: options.limit } : {}),
+          ...(options.split !== undefined ? { split: options.split } : {}),
         });
         const text = options.json
           ? `${JSON.stringify(reportJson(report), null, 2)}\n`

@@ -797,7 +797,10 @@ export async function runAttributes(options: EvalOptions): Promise<EvalReport> {
     };
   }
 
-  const dir = readBratDir(data, options.limit !== undefined ? { limit: options.limit } : {});
+  const dir = readBratDir(data, {
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(options.split !== undefined ? { split: options.split } : {}),
+  });
   if (dir.docs.length === 0) {
     throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `no .txt/.ann pairs in '${data}'`, {
       path: data,

@@ -20,7 +20,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { modelDir } from '../../components/ner/index.js';
 import { MERGE_POLICIES, type MergePolicy } from '../../components/ner/merge.js';
-import { readBratDir } from '../../corpora/brat.js';
+import { type DevSplit, readBratDir } from '../../corpora/brat.js';
 import { type ConllDocument, type ConllSentence, conllToText, readConll } from '../../corpora/conll.js';
 import { type PubtatorDocument, readPubtatorFile } from '../../corpora/pubtator.js';
 import { Doc } from '../../doc/doc.js';
@@ -191,9 +191,17 @@ export interface LoadedGold {
   readonly documentSource?: string;
 }
 
-export function loadGold(preset: NerPreset, path: string, limit: number | undefined): LoadedGold {
+export function loadGold(
+  preset: NerPreset,
+  path: string,
+  limit: number | undefined,
+  split?: DevSplit,
+): LoadedGold {
   if (preset.format === 'brat') {
-    const dir = readBratDir(path, limit !== undefined ? { limit } : {});
+    const dir = readBratDir(path, {
+      ...(limit !== undefined ? { limit } : {}),
+      ...(split !== undefined ? { split } : {}),
+    });
     if (dir.docs.length === 0) {
       throw new ClinoteError('CLINOTE_E_EVAL_DATA_MALFORMED', `no .txt/.ann pairs in '${path}'`, { path });
     }
@@ -486,7 +494,7 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
     configs.push({ name: 'pipeline', config });
   }
 
-  const gold = loadGold(preset, data, options.limit);
+  const gold = loadGold(preset, data, options.limit, options.split);
   const cut = tunedCut(gold.docs.length);
   const tunedIds = new Set(gold.docs.slice(0, cut).map((d) => d.id));
   const pubtator = preset.normalization ? pubtatorDocsFor(data, new Set(gold.docs.map((d) => d.id))) : [];
