@@ -23,6 +23,7 @@ import type { BatchRecord, RecordOptions } from '../batch/records.js';
 import { errorRecord } from '../batch/records.js';
 import { errorSpec } from '../errors/catalogue.js';
 import { ClinoteError, jsonErrorReason } from '../errors/error.js';
+import { FeedbackStore } from '../monitoring/feedback.js';
 import { errorOutcome } from '../output/fhir/format.js';
 import type { ErrorResult } from '../output/schema.js';
 import type { NoteInput } from '../pipeline/pipeline.js';
@@ -32,6 +33,7 @@ import { ANONYMOUS, Authenticator, type Caller } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { Deployments, type Routed } from './deployments.js';
 import { Dispatcher, type Engine, Overloaded } from './dispatcher.js';
+import { feedbackRoutes } from './feedback-routes.js';
 import { notesOfFhir } from './fhir-input.js';
 import { ServerMetrics } from './metrics.js';
 import { serverError, toProblem } from './problem.js';
@@ -1062,6 +1064,16 @@ export async function createServer(
     registry: () => registry,
     deployments: () => deployments,
   });
+
+  // ---- reviewers' feedback (docs/monitoring.md#feedback): in the server's store, else the registry's
+  const feedbackStore = (() => {
+    const opened =
+      options.store && 'db' in options.store && 'location' in options.store
+        ? (options.store as import('../store/index.js').OpenedStore)
+        : registry?.store;
+    return opened ? new FeedbackStore(opened) : undefined;
+  })();
+  feedbackRoutes(app as unknown as FastifyInstance, { feedback: () => feedbackStore, tenantOf });
 
   if (config.docs) {
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -13,6 +13,7 @@
  * | --- | --- |
  * | 0001_keys_and_audit | `api_key`, `audit_record` (+ index on tenant, seq), `audit_head` (one row: seq 0, 64 zeros) |
  * | 0002_registry | `registry_model`, `registry_version`, `registry_alias`, `registry_eval`, `registry_promotion`, `registry_deployment`, `registry_shadow` (src/registry, docs/registry.md) |
+ * | 0003_monitoring | `monitor_profile`, `monitor_alert`, `feedback` (src/monitoring, docs/monitoring.md) |
  */
 import type { Kysely, Migration } from 'kysely';
 import { GENESIS_HASH } from './chain.js';
@@ -169,6 +170,62 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         'registry_version',
         'registry_model',
       ])
+        await db.schema.dropTable(t).execute();
+    },
+  },
+  '0003_monitoring': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('monitor_profile')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('deployment', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'text', (c) => c.notNull())
+        .addColumn('window_end', 'text', (c) => c.notNull())
+        .addColumn('notes', 'integer', (c) => c.notNull())
+        .addColumn('worker', 'text', (c) => c.notNull())
+        .addColumn('profile', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('monitor_profile_key_window')
+        .on('monitor_profile')
+        .columns(['deployment', 'version', 'tenant', 'window_start'])
+        .execute();
+      await db.schema
+        .createTable('monitor_alert')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('deployment', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('drifted', 'text', (c) => c.notNull())
+        .addColumn('share', 'double precision', (c) => c.notNull())
+        .addColumn('report', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('monitor_alert_at').on('monitor_alert').column('at').execute();
+      await db.schema
+        .createTable('feedback')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text')
+        .addColumn('note_id', 'text', (c) => c.notNull())
+        .addColumn('pipeline', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('item', 'text', (c) => c.notNull())
+        .addColumn('note_text', 'text')
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('feedback_tenant_pipeline')
+        .on('feedback')
+        .columns(['tenant', 'pipeline', 'version', 'at'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      for (const t of ['feedback', 'monitor_alert', 'monitor_profile'])
         await db.schema.dropTable(t).execute();
     },
   },

@@ -126,6 +126,54 @@ export interface RegistryShadowTable {
   result: string | null;
 }
 
+/** A profile of one window of served or batch results (counts and codes only: no text, no values). */
+export interface MonitorProfileTable {
+  id: string;
+  deployment: string;
+  version: string;
+  tenant: string;
+  window_start: string;
+  window_end: string;
+  notes: number;
+  /** The process that wrote it (profiles of several workers merge). */
+  worker: string;
+  /** JSON: the profile (src/monitoring/profile.ts). */
+  profile: string;
+}
+
+/** A drift alert: the features that drifted and the report (distances, counts). */
+export interface MonitorAlertTable {
+  id: string;
+  at: string;
+  deployment: string;
+  version: string;
+  tenant: string;
+  /** JSON: names of the drifted features. */
+  drifted: string;
+  share: number;
+  /** JSON: the drift report. */
+  report: string;
+}
+
+/**
+ * A reviewer's verdict on a served result. `item` is the JSON of what it is about (a span with
+ * offsets and type, a code); `note_text` the note, when the reviewer sent it so that the feedback can
+ * train (PHI-bearing, like stored results: kept in the store, never logged or returned).
+ */
+export interface FeedbackTable {
+  id: string;
+  at: string;
+  tenant: string;
+  key_id: string | null;
+  note_id: string;
+  pipeline: string;
+  version: string;
+  kind: string;
+  item: string;
+  note_text: string | null;
+  request_id: string;
+}
+
 export interface StoreDatabase {
   api_key: ApiKeyTable;
   audit_record: AuditRecordTable;
@@ -137,4 +185,7 @@ export interface StoreDatabase {
   registry_promotion: RegistryPromotionTable;
   registry_deployment: RegistryDeploymentTable;
   registry_shadow: RegistryShadowTable;
+  monitor_profile: MonitorProfileTable;
+  monitor_alert: MonitorAlertTable;
+  feedback: FeedbackTable;
 }
