@@ -275,7 +275,13 @@ export class WorkerPool {
     return result.records.map((r, i): BatchRecord => {
       const body = RecordBody.fromBytes(bytes.subarray(i === 0 ? 0 : (ends[i - 1] as number), ends[i]));
       return r.ok
-        ? { type: 'result', id: r.id, flags: r.flags, body }
+        ? {
+            type: 'result',
+            id: r.id,
+            flags: r.flags,
+            body,
+            ...(r.observation ? { observation: r.observation } : {}),
+          }
         : { type: 'error', id: r.id, code: r.code, message: r.message, unreadable: false, body };
     });
   }

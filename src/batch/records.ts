@@ -5,7 +5,10 @@
  */
 import type { Doc } from '../doc/doc.js';
 import type { ClinoteError } from '../errors/error.js';
+import { observeResult } from '../monitoring/observe.js';
+import type { NoteObservation } from '../monitoring/profile.js';
 import { type ResultOptions, toErrorResult, toResult } from '../output/result.js';
+import type { Result } from '../output/schema.js';
 import { getFormat } from '../output/writers.js';
 import type { Pipeline, ProcessOutcome } from '../pipeline/pipeline.js';
 
@@ -83,6 +86,8 @@ export interface ResultRecord {
   readonly flags: readonly string[];
   /** The JSON result (`toResult`), or the output format's own record (fhir: a Bundle). */
   readonly body: RecordBody;
+  /** With `observe`: what the note adds to a monitoring profile (counts and codes: no text). */
+  readonly observation?: NoteObservation;
 }
 
 /** A note that failed, or an input that could not be read. */
@@ -107,6 +112,8 @@ export interface RecordOptions extends ResultOptions {
    * or for a format without the hook: the JSON result (`toResult`).
    */
   readonly format?: string;
+  /** Also make each result's monitoring observation (docs/monitoring.md), where the Doc is at hand. */
+  readonly observe?: boolean;
 }
 
 /** The function that turns a Doc into its record, for these options. Throws on an unknown format. */
@@ -124,6 +131,17 @@ export function recordMaker(options: RecordOptions = {}): (doc: Doc, pipeline: P
   return hook
     ? (doc, pipeline) => hook(doc, pipeline, resultOptions)
     : (doc, pipeline) => toResult(doc, pipeline, resultOptions);
+}
+
+/** The observation of a made record, for these options; undefined without `observe`. */
+export function observationMaker(
+  options: RecordOptions = {},
+): ((doc: Doc, pipeline: Pipeline, made: unknown) => NoteObservation) | undefined {
+  if (!options.observe) return undefined;
+  // a format's own record (a FHIR Bundle) is not a result: the result is made for the observation
+  const own = options.format !== undefined && getFormat(options.format)?.record !== undefined;
+  return (doc, pipeline, made) =>
+    observeResult((own ? toResult(doc, pipeline) : made) as Result, { text: doc.text });
 }
 
 export function errorRecord(
@@ -147,13 +165,16 @@ export function outcomeRecord(
   outcome: ProcessOutcome,
   pipeline: Pipeline,
   make: (doc: Doc, pipeline: Pipeline) => unknown,
+  observe?: (doc: Doc, pipeline: Pipeline, made: unknown) => NoteObservation,
 ): BatchRecord {
   if (!outcome.ok) return errorRecord(outcome.id, outcome.error, pipeline);
   const { doc } = outcome;
+  const made = make(doc, pipeline);
   return {
     type: 'result',
     id: doc.id,
     flags: doc.flags.map((f) => f.code),
-    body: RecordBody.of(make(doc, pipeline)),
+    body: RecordBody.of(made),
+    ...(observe ? { observation: observe(doc, pipeline, made) } : {}),
   };
 }

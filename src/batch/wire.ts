@@ -2,6 +2,8 @@
  * What crosses between the main thread and the batch worker threads (src/batch/worker.ts): plain
  * data only (structured clone), no functions. Shared by pool.ts and worker.ts.
  */
+
+import type { NoteObservation } from '../monitoring/profile.js';
 import type { ComponentOutcome } from '../pipeline/component.js';
 import type { NoteInput } from '../pipeline/pipeline.js';
 import type { RecordOptions } from './records.js';
@@ -66,7 +68,13 @@ export interface ChunkTask {
  * of the chunk result (UTF-8).
  */
 export type WireRecord =
-  | { readonly ok: true; readonly id: string; readonly flags: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly flags: readonly string[];
+      /** With `records.observe`: the monitoring observation (counts and codes). */
+      readonly observation?: NoteObservation;
+    }
   | { readonly ok: false; readonly id: string; readonly code: string; readonly message: string };
 
 /** Summed times of one component over a chunk: `[component, ms, outcome, notes]`. */

@@ -16,10 +16,11 @@ import { workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadPipeline } from '../engine.js';
 import { type ClinoteError, toClinoteError } from '../errors/error.js';
+import type { NoteObservation } from '../monitoring/profile.js';
 import { toErrorResult } from '../output/result.js';
 import type { ComponentOutcome, RunHooks } from '../pipeline/component.js';
 import type { Pipeline, ProcessOutcome } from '../pipeline/pipeline.js';
-import { recordMaker } from './records.js';
+import { observationMaker, recordMaker } from './records.js';
 import type {
   ChunkResult,
   ChunkTask,
@@ -103,6 +104,7 @@ function encode(texts: readonly string[]): { bytes: Uint8Array; ends: number[] }
 export default async function runChunk(task: ChunkTask): Promise<unknown> {
   const p = await pipelineOf(task.pipeline);
   const make = recordMaker(task.records);
+  const observe = observationMaker(task.records);
   const t = task.timings ? timer() : undefined;
   const options = {
     ...(t ? { hooks: t.hooks } : {}),
@@ -128,15 +130,23 @@ export default async function runChunk(task: ChunkTask): Promise<unknown> {
     }
     const { doc } = outcome;
     let json: string;
+    let observation: NoteObservation | undefined;
     try {
-      json = JSON.stringify(make(doc, p));
+      const made = make(doc, p);
+      json = JSON.stringify(made);
+      observation = observe?.(doc, p, made);
     } catch (e) {
       // the record of this note cannot be made (a bug in a format): the note fails, the chunk goes on
       failed(doc.id, toClinoteError(e));
       return;
     }
     texts.push(json);
-    records.push({ ok: true, id: doc.id, flags: doc.flags.map((f) => f.code) });
+    records.push({
+      ok: true,
+      id: doc.id,
+      flags: doc.flags.map((f) => f.code),
+      ...(observation ? { observation } : {}),
+    });
   };
   if (p.async) {
     // together: components with a batch form (a model) get the whole chunk (its deadline too)

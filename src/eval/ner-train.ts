@@ -70,6 +70,16 @@ export interface TrainNerPresetOptions {
   readonly created?: string;
   /** Stop after N documents of each file (quick runs). */
   readonly limit?: number;
+  /**
+   * More training documents (reviewers' feedback: src/monitoring/retrain.ts), in the corpus types of
+   * the preset; recorded in the manifest's training data by the name and hash given.
+   */
+  readonly extraTrain?: {
+    readonly docs: readonly GoldDoc[];
+    readonly name: string;
+    readonly sha256: string;
+    readonly bytes: number;
+  };
   /** Progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -240,7 +250,7 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
   const trainPath = dataPath(options.train, preset.training?.train, 'train', preset);
   const devPath = dataPath(options.dev, preset.training?.dev, 'dev', preset);
   const maker = exampleMaker(options.pack);
-  const trainGold = loadGold(preset, trainPath, options.limit).docs;
+  const trainGold = [...loadGold(preset, trainPath, options.limit).docs, ...(options.extraTrain?.docs ?? [])];
   const devGold = loadGold(preset, devPath, options.limit).docs;
   const trainEx = makeExamples(preset, trainGold, maker);
   const devEx = makeExamples(preset, devGold, maker);
@@ -296,7 +306,18 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
     seed: options.seed ?? 1,
     data: {
       preset: preset.name,
-      train: [dataFileInfo(trainPath)],
+      train: [
+        dataFileInfo(trainPath),
+        ...(options.extraTrain
+          ? [
+              {
+                name: options.extraTrain.name,
+                sha256: options.extraTrain.sha256,
+                bytes: options.extraTrain.bytes,
+              },
+            ]
+          : []),
+      ],
       dev: [dataFileInfo(devPath)],
       ...(preset.license ? { license: preset.license } : {}),
       ...(preset.attribution ? { attribution: preset.attribution } : {}),

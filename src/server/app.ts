@@ -23,7 +23,9 @@ import type { BatchRecord, RecordOptions } from '../batch/records.js';
 import { errorRecord } from '../batch/records.js';
 import { errorSpec } from '../errors/catalogue.js';
 import { ClinoteError, jsonErrorReason } from '../errors/error.js';
+import { parseDriftConfig } from '../monitoring/drift.js';
 import { FeedbackStore } from '../monitoring/feedback.js';
+import { LiveMonitor } from '../monitoring/live.js';
 import { errorOutcome } from '../output/fhir/format.js';
 import type { ErrorResult } from '../output/schema.js';
 import type { NoteInput } from '../pipeline/pipeline.js';
@@ -36,6 +38,7 @@ import { Dispatcher, type Engine, Overloaded } from './dispatcher.js';
 import { feedbackRoutes } from './feedback-routes.js';
 import { notesOfFhir } from './fhir-input.js';
 import { ServerMetrics } from './metrics.js';
+import { monitoringRoutes } from './monitoring-routes.js';
 import { serverError, toProblem } from './problem.js';
 import { registryRoutes } from './registry-routes.js';
 import { type TraceContext, traceOf, traceparent } from './trace.js';
@@ -79,6 +82,8 @@ export interface ClinoteServer {
   readonly pipelines: ReadonlyMap<string, LoadedPipeline>;
   /** The deployments (champion, canary, shadow), when a registry is open (docs/registry.md). */
   readonly deployments: Deployments | undefined;
+  /** Live monitoring (docs/monitoring.md), unless `monitoring.enabled` is false. */
+  readonly monitor: LiveMonitor | undefined;
   /** Readiness false, wait `graceMs`, stop taking connections, drain in-flight requests, close. */
   shutdown(): Promise<void>;
 }
@@ -386,6 +391,54 @@ export async function createServer(
   }).withTypeProvider<TypeBoxTypeProvider>();
   warnLater = (what, code) => app.log.warn({ code }, what);
 
+  // ---- live monitoring (docs/monitoring.md): profiles per window, drift against the reference
+  const monitorStore =
+    options.store && 'db' in options.store && 'location' in options.store
+      ? (options.store as import('../store/index.js').OpenedStore)
+      : registry?.store;
+  const monitor = config.monitoring.enabled
+    ? new LiveMonitor(
+        {
+          windowMs: config.monitoring.windowMs,
+          drift:
+            config.monitoring.drift !== undefined
+              ? parseDriftConfig(config.monitoring.drift, 'server config monitoring.drift')
+              : {},
+          ...(config.monitoring.webhook !== undefined ? { webhook: config.monitoring.webhook } : {}),
+        },
+        {
+          ...(monitorStore ? { store: monitorStore } : {}),
+          hooks: {
+            onReport(key, report) {
+              metrics.driftShare.set(
+                { deployment: key.deployment, version: key.version },
+                report.dataset.share,
+              );
+              for (const f of report.features)
+                if (f.distance !== null)
+                  metrics.driftDistance.set({ deployment: key.deployment, feature: f.name }, f.distance);
+            },
+            onAlert(alert) {
+              metrics.driftAlerts.inc({ deployment: alert.key.deployment });
+              app.log.warn(
+                {
+                  code: 'CLINOTE_W_MONITOR_DRIFT',
+                  deployment: alert.key.deployment,
+                  version: alert.key.version,
+                  tenant: alert.key.tenant,
+                  drifted: alert.drifted,
+                  share: alert.share,
+                },
+                'drift: the current window differs from the reference',
+              );
+            },
+            onError: (what, code) => app.log.warn({ code }, what),
+          },
+        },
+      )
+    : undefined;
+  monitor?.start();
+
   // ---- body parsers: ours, so that a parse error never quotes the body
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'string' }, jsonParser);
@@ -609,10 +662,27 @@ export async function createServer(
   ): Promise<BatchRecord[]> => {
     const t0 = performance.now();
     try {
-      return p.dispatcher.submit(notes, records, deadline, force).then((out) => {
+      const options = monitor ? { ...records, observe: true } : records;
+      return p.dispatcher.submit(notes, options, deadline, force).then((out) => {
         count(req, p, notes, out);
         const served = req.clinote.served;
-        if (served && served.loaded === p) served.observe(notes, records, out, performance.now() - t0);
+        const ms = performance.now() - t0;
+        if (served && served.loaded === p) served.observe(notes, options, out, ms);
+        if (monitor) {
+          const key = {
+            deployment: served?.deployment ?? p.name,
+            version: served?.label ?? p.engine.pipeline.stamp.version,
+            tenant: tenantOf(req),
+          };
+          for (const r of out) {
+            if (r.type === 'result' && r.observation) monitor.observe(key, r.observation, ms);
+            else if (r.type === 'error') monitor.observeError(key, r.code, ms);
+            metrics.monitoredNotes.inc({
+              deployment: key.deployment,
+              outcome: r.type === 'error' ? 'error' : 'ok',
+            });
+          }
+        }
         return out;
       });
     } catch (e) {
@@ -1066,14 +1136,13 @@ export async function createServer(
   });
 
   // ---- reviewers' feedback (docs/monitoring.md#feedback): in the server's store, else the registry's
-  const feedbackStore = (() => {
-    const opened =
-      options.store && 'db' in options.store && 'location' in options.store
-        ? (options.store as import('../store/index.js').OpenedStore)
-        : registry?.store;
-    return opened ? new FeedbackStore(opened) : undefined;
-  })();
+  const feedbackStore = monitorStore ? new FeedbackStore(monitorStore) : undefined;
   feedbackRoutes(app as unknown as FastifyInstance, { feedback: () => feedbackStore, tenantOf });
+  monitoringRoutes(app as unknown as FastifyInstance, {
+    monitor: () => monitor,
+    store: () => monitorStore,
+    tenantOf,
+  });
 
   if (config.docs) {
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -1103,6 +1172,7 @@ export async function createServer(
       ]);
       if (timer) clearTimeout(timer);
       await Promise.all([...pipelines.values()].map((p) => p.engine.close()));
+      await monitor?.close().catch(() => {});
       await deployments?.close().catch(() => {});
       if (ownRegistry) await registry?.close().catch(() => {});
       await options.store?.audit.flush().catch(() => {});
@@ -1110,5 +1180,5 @@ export async function createServer(
     return shutting;
   };
 
-  return { app, config, state, metrics, pipelines, deployments, shutdown };
+  return { app, config, state, metrics, pipelines, deployments, monitor, shutdown };
 }

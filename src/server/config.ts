@@ -206,6 +206,27 @@ export const ServerConfigSchema = Type.Object(
         { additionalProperties: false, description: 'The model registry (docs/registry.md)' },
       ),
     ),
+    monitoring: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(
+            Type.Boolean({ description: 'Profile every served result and watch for drift (default true)' }),
+          ),
+          windowSeconds: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'Length of a monitoring window (default 300)' }),
+          ),
+          webhook: Type.Optional(
+            Type.String({ pattern: '^https?://', description: 'POST each drift alert here (JSON)' }),
+          ),
+          drift: Type.Optional(
+            Type.Unknown({
+              description: 'Drift settings (docs/monitoring.md): minNotes, driftShare, features...',
+            }),
+          ),
+        },
+        { additionalProperties: false, description: 'Live monitoring and drift alerts (docs/monitoring.md)' },
+      ),
+    ),
     deployments: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }), Type.Unknown(), {
         description:
@@ -267,6 +288,13 @@ export interface ServerConfig {
   };
   /** Deployments by name, as given (validated when the server starts: src/registry/deployment.ts). */
   readonly deployments?: Readonly<Record<string, unknown>>;
+  /** Live monitoring (docs/monitoring.md); `drift` is checked when the server starts. */
+  readonly monitoring: {
+    readonly enabled: boolean;
+    readonly windowMs: number;
+    readonly webhook?: string;
+    readonly drift?: unknown;
+  };
 }
 
 export interface ResolveOptions {
@@ -386,6 +414,12 @@ export function parseServerConfig(
         }
       : {}),
     deployments,
+    monitoring: {
+      enabled: c.monitoring?.enabled ?? true,
+      windowMs: (c.monitoring?.windowSeconds ?? 300) * 1000,
+      ...(c.monitoring?.webhook !== undefined ? { webhook: c.monitoring.webhook } : {}),
+      ...(c.monitoring?.drift !== undefined ? { drift: c.monitoring.drift } : {}),
+    },
   };
 }
 

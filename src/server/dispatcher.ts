@@ -103,7 +103,7 @@ export class Dispatcher {
       this.#queue.push({
         notes,
         records,
-        key: records.format ?? 'json',
+        key: `${records.format ?? 'json'}${records.observe ? '+observe' : ''}`,
         deadline,
         enqueued: performance.now(),
         resolve,

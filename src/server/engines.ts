@@ -3,7 +3,7 @@
  * once per thread), or the main thread (`threads: 0`: tests, tiny deployments).
  */
 import type { BatchRecord, RecordOptions } from '../batch/records.js';
-import { outcomeRecord, recordMaker } from '../batch/records.js';
+import { observationMaker, outcomeRecord, recordMaker } from '../batch/records.js';
 import type { RunHooks } from '../pipeline/component.js';
 import type { NoteInput, Pipeline } from '../pipeline/pipeline.js';
 import type { PipelineSpec } from './config.js';
@@ -11,17 +11,21 @@ import type { Engine } from './dispatcher.js';
 
 /** The notes on the main thread (`threads: 0`). */
 export function localEngine(pipeline: Pipeline): Engine {
-  const makers = new Map<string, ReturnType<typeof recordMaker>>();
+  const makers = new Map<
+    string,
+    { make: ReturnType<typeof recordMaker>; observe: ReturnType<typeof observationMaker> }
+  >();
   return {
     pipeline,
     threads: 1,
     async run(notes, records, hooks, options) {
-      const key = `${records.format ?? ''}|${records.text === true}|${records.tokens === true}`;
-      let make = makers.get(key);
-      if (!make) {
-        make = recordMaker(records);
-        makers.set(key, make);
+      const key = `${records.format ?? ''}|${records.text === true}|${records.tokens === true}|${records.observe === true}`;
+      let maker = makers.get(key);
+      if (!maker) {
+        maker = { make: recordMaker(records), observe: observationMaker(records) };
+        makers.set(key, maker);
       }
+      const { make, observe } = maker;
       const o = {
         ...(hooks ? { hooks } : {}),
         ...(options?.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
@@ -30,10 +34,11 @@ export function localEngine(pipeline: Pipeline): Engine {
       // each with the deadline
       if (pipeline.async) {
         const outcomes = await pipeline.processMany(notes, o);
-        return outcomes.map((outcome) => outcomeRecord(outcome, pipeline, make));
+        return outcomes.map((outcome) => outcomeRecord(outcome, pipeline, make, observe));
       }
       const out: BatchRecord[] = [];
-      for (const note of notes) out.push(outcomeRecord(await pipeline.process(note, o), pipeline, make));
+      for (const note of notes)
+        out.push(outcomeRecord(await pipeline.process(note, o), pipeline, make, observe));
       return out;
     },
     async close() {},

@@ -71,6 +71,30 @@ export class ServerMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly monitoredNotes = new Counter({
+    name: 'clinote_monitor_notes_total',
+    help: 'Served notes added to a monitoring profile, by deployment (pipeline) and outcome',
+    labelNames: ['deployment', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly driftShare = new Gauge({
+    name: 'clinote_drift_share',
+    help: 'Share of monitored features that drifted in the last closed window against the reference, by deployment and version',
+    labelNames: ['deployment', 'version'] as const,
+    registers: [this.registry],
+  });
+  readonly driftDistance = new Gauge({
+    name: 'clinote_drift_feature_distance',
+    help: 'Drift distance of each monitored feature in the last closed window (PSI, Jensen-Shannon or Wasserstein: docs/monitoring.md)',
+    labelNames: ['deployment', 'feature'] as const,
+    registers: [this.registry],
+  });
+  readonly driftAlerts = new Counter({
+    name: 'clinote_drift_alerts_total',
+    help: 'Drift alerts raised, by deployment',
+    labelNames: ['deployment'] as const,
+    registers: [this.registry],
+  });
   readonly ready = new Gauge({
     name: 'clinote_ready',
     help: '1 while the server takes requests, 0 while it starts or drains',

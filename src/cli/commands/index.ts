@@ -15,8 +15,10 @@ import { evalCommand } from './eval.js';
 import { experimentsCommand } from './experiments.js';
 import { extractCommand } from './extract.js';
 import { keysCommand } from './keys.js';
+import { monitorCommand } from './monitor.js';
 import { registryCommand } from './registry.js';
 import { resultsCommand } from './results.js';
+import { retrainCommand } from './retrain.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { submitCommand } from './submit.js';
@@ -32,6 +34,7 @@ export const COMMANDS: readonly CliCommand[] = [
   evalCommand,
   codeCommand,
   trainCommand,
+  retrainCommand,
   componentsCommand,
   vocabCommand,
   dbCommand,
@@ -42,4 +45,5 @@ export const COMMANDS: readonly CliCommand[] = [
   registryCommand,
   compareCommand,
   experimentsCommand,
+  monitorCommand,
 ];

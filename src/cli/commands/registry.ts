@@ -40,7 +40,7 @@ function tagOption(value: string, previous: Record<string, string> = {}): Record
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
-const withStoreOptions = (c: Command): Command =>
+export const withStoreOptions = (c: Command): Command =>
   c.option('--store <url>', STORE_OPTION_HELP).option('--artifacts <dir>', ARTIFACTS_OPTION_HELP);
 
 const pct = (x: number): string => (x * 100).toFixed(2);

@@ -43,4 +43,13 @@ export const MONITOR_ERRORS = [
     remedy:
       'Read the cycle report (`clinote retrain` prints it, with the step that failed) and run the step alone.',
   },
+  {
+    code: 'CLINOTE_W_MONITOR_DRIFT',
+    httpStatus: 200,
+    severity: 'warning',
+    meaning:
+      'A log line of the server: a closed monitoring window differs from its reference on at least the configured share of its features (docs/monitoring.md). The line names the deployment, version, tenant, the drifted features and the share; it is also stored as an alert, counted in `clinote_drift_alerts_total` and sent to the webhook when one is set.',
+    remedy:
+      'Look at the features that drifted (`GET /v1/monitoring/alerts`, the monitoring page); when the model is affected, collect feedback and retrain (`clinote retrain`, docs/mlops.md).',
+  },
 ] as const satisfies readonly ErrorSpec[];
