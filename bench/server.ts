@@ -12,6 +12,7 @@
  * after the first minute and at the end (the 10-minute soak: `--soak 600`; not in CI).
  *
  * The load generator shares the machine with the server: on 2 cores it takes CPU from it.
+ * CLINOTE_BENCH_CLI=path/to/main.js runs another build of the CLI (an esbuild bundle of a branch).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,9 @@ const USAGE = `usage: node dist/bench/server.js [--rates 100,300,500] [--duratio
   --soak S         one run of S seconds at the first rate: RSS at start, after 1 minute, at end
   --max-delay-ms   batching.maxDelayMs of the server (default 0)
   --batch N        batching.maxBatchNotes of the server (default 32)
+  --monitoring M   live monitoring of the server: on (its default), off, or both: alternate
+                   servers without and with it, --rounds times, and report the p99 overhead
+  --rounds N       rounds of --monitoring both (default 2)
   --json           one JSON object instead of the table`;
 
 interface Note {
@@ -125,7 +129,7 @@ async function startServerProcess(
   configPath: string,
   threads: number,
 ): Promise<{ child: ChildProcess; url: string }> {
-  const main = join(packageRoot(), 'dist', 'cli', 'main.js');
+  const main = process.env.CLINOTE_BENCH_CLI ?? join(packageRoot(), 'dist', 'cli', 'main.js');
   const child = spawn(
     process.execPath,
     [main, 'serve', '--config', configPath, '--port', '0', '--threads', String(threads)],
@@ -280,6 +284,8 @@ async function main(): Promise<void> {
       soak: { type: 'string' },
       'max-delay-ms': { type: 'string', default: '0' },
       batch: { type: 'string', default: '32' },
+      monitoring: { type: 'string', default: 'on' },
+      rounds: { type: 'string', default: '2' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -304,47 +310,59 @@ async function main(): Promise<void> {
     rateLimitPerMinute: 10_000_000,
   });
   await store.close();
-  const configPath = join(dir, 'server.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      store: dbPath,
-      log: { level: 'warn' },
-      limits: { maxQueuedNotes: 1024 },
-      batching: { maxBatchNotes: Number(values.batch), maxDelayMs: Number(values['max-delay-ms']) },
-    }),
-  );
-  const { child, url } = await startServerProcess(configPath, threads);
-  const pid = child.pid as number;
+  const monitoringModes =
+    values.monitoring === 'both'
+      ? Array.from({ length: Number(values.rounds) }, () => ['off', 'on']).flat()
+      : [values.monitoring === 'off' ? 'off' : 'on'];
   const results: RunResult[] = [];
   const soak: { at: number; rssMB: number }[] = [];
   let compare: ReturnType<typeof compareExtract> | undefined;
-  try {
-    // warm-up: JIT, pipelines built on every thread
-    await drive(url, notes, secret, { rate: 100, seconds: 5, connections, pid, mode: 'warm-up' });
-    if (values.soak !== undefined) {
-      const soakSeconds = Number(values.soak);
-      soak.push({ at: 0, rssMB: rssMB(pid) });
-      results.push(
-        await drive(url, notes, secret, {
-          rate: rates[0] ?? 300,
-          seconds: soakSeconds,
-          connections,
-          pid,
-          mode: 'soak',
-          onTick: (s) => soak.push({ at: Math.round(s), rssMB: rssMB(pid) }),
-        }),
-      );
-      soak.push({ at: Math.round(results.at(-1)?.seconds ?? soakSeconds), rssMB: rssMB(pid) });
-    } else {
-      for (const rate of rates)
-        results.push(await drive(url, notes, secret, { rate, seconds, connections, pid, mode: 'fixed' }));
-      if (values.max)
-        results.push(await drive(url, notes, secret, { rate: null, seconds, connections, pid, mode: 'max' }));
+  for (const monitoring of monitoringModes) {
+    const configPath = join(dir, `server-${monitoring}.json`);
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        store: dbPath,
+        log: { level: 'warn' },
+        limits: { maxQueuedNotes: 1024 },
+        batching: { maxBatchNotes: Number(values.batch), maxDelayMs: Number(values['max-delay-ms']) },
+        monitoring: { enabled: monitoring === 'on' },
+      }),
+    );
+    const { child, url } = await startServerProcess(configPath, threads);
+    const pid = child.pid as number;
+    const tag = values.monitoring === 'both' ? `/${monitoring}` : '';
+    try {
+      // warm-up: JIT, pipelines built on every thread
+      await drive(url, notes, secret, { rate: 100, seconds: 5, connections, pid, mode: 'warm-up' });
+      if (values.soak !== undefined) {
+        const soakSeconds = Number(values.soak);
+        soak.push({ at: 0, rssMB: rssMB(pid) });
+        results.push(
+          await drive(url, notes, secret, {
+            rate: rates[0] ?? 300,
+            seconds: soakSeconds,
+            connections,
+            pid,
+            mode: 'soak',
+            onTick: (s) => soak.push({ at: Math.round(s), rssMB: rssMB(pid) }),
+          }),
+        );
+        soak.push({ at: Math.round(results.at(-1)?.seconds ?? soakSeconds), rssMB: rssMB(pid) });
+      } else {
+        for (const rate of rates)
+          results.push(
+            await drive(url, notes, secret, { rate, seconds, connections, pid, mode: `fixed${tag}` }),
+          );
+        if (values.max)
+          results.push(
+            await drive(url, notes, secret, { rate: null, seconds, connections, pid, mode: `max${tag}` }),
+          );
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     }
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
   }
   if (values.compare) compare = compareExtract(notes, dir, 2);
   rmSync(dir, { recursive: true, force: true });
@@ -393,6 +411,23 @@ async function main(): Promise<void> {
     out.push(
       `${r.mode.padEnd(6)} ${String(r.rate ?? '-').padStart(6)}  ${String(r.rps).padStart(12)}  ${String(r.p50).padStart(6)}  ${String(r.p95).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.errors).padStart(6)}  ${String(r.rssMB).padStart(6)}  ${String(r.serverCpuMsPerRequest).padStart(17)}  ${String(r.loadCpuMsPerRequest).padStart(18)}`,
     );
+  }
+  if (values.monitoring === 'both') {
+    const median = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s.length % 2
+        ? (s[(s.length - 1) / 2] as number)
+        : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+    };
+    for (const rate of rates) {
+      const p99 = (m: string) =>
+        median(results.filter((r) => r.mode === `fixed/${m}` && r.rate === rate).map((r) => r.p99));
+      const off = p99('off');
+      const on = p99('on');
+      out.push(
+        `monitoring at ${rate} rps: median p99 off ${off} ms, on ${on} ms: ${(((on - off) / off) * 100).toFixed(1)}% (${values.rounds} rounds)`,
+      );
+    }
   }
   if (report.soak)
     out.push(

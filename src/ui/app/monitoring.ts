@@ -1,9 +1,10 @@
 /**
  * Monitoring: throughput, latency p50/p99 and errors over time, read from the server's Prometheus
- * `/metrics` every few seconds while the page is open (kept in memory only); drift and feedback
- * explained as not yet available.
+ * `/metrics` every few seconds while the page is open (kept in memory only); drift alerts
+ * (`/v1/monitoring/alerts`) and the open window, and reviewers' feedback figures per version
+ * (`/v1/feedback/figures`): counts, feature names and figures only.
  */
-import { ApiError, authHint, call } from './api.js';
+import { ApiError, authHint, call, getJson } from './api.js';
 import { type Child, fill, h, notice } from './dom.js';
 import { bucketDelta, buckets, parseMetrics, quantile, type Sample, sum } from './prom.js';
 
@@ -62,6 +63,22 @@ function card(title: string, value: string, chart: SVGSVGElement | null): HTMLEl
   return h('div', { class: 'card metric' }, h('h3', null, title), h('p', { class: 'big' }, value), chart);
 }
 
+interface DriftAlert {
+  readonly at: string;
+  readonly key: { readonly deployment: string; readonly version: string };
+  readonly drifted: readonly string[];
+  readonly share: number;
+}
+
+interface FeedbackFigure {
+  readonly pipeline: string;
+  readonly version: string;
+  readonly notes: number;
+  readonly spanPrecision: number | null;
+  readonly spanRecall: number | null;
+  readonly codePrecision: number | null;
+}
+
 const fmt = (v: number | undefined, unit: string, digits = 1): string =>
   v === undefined ? '—' : `${v.toFixed(digits)} ${unit}`;
 
@@ -74,6 +91,8 @@ export function monitoring(root: HTMLElement): () => void {
   );
   live.appendChild(body);
   const refresh = h('button', { type: 'button' }, 'Refresh now');
+  const driftBody = h('div', { class: 'part-body', 'aria-live': 'polite' });
+  const feedbackBody = h('div', { class: 'part-body', 'aria-live': 'polite' });
   fill(
     root,
     h('h1', null, 'Monitoring'),
@@ -85,26 +104,8 @@ export function monitoring(root: HTMLElement): () => void {
       refresh,
     ),
     live,
-    h(
-      'section',
-      { class: 'part', 'aria-label': 'Drift' },
-      h('h2', null, 'Drift'),
-      notice(
-        'empty',
-        'No drift data yet',
-        'Drift (how the notes and the predictions move away from the evaluation data) comes with the monitoring issue; this server exposes no drift route yet.',
-      ),
-    ),
-    h(
-      'section',
-      { class: 'part', 'aria-label': 'Feedback' },
-      h('h2', null, 'Feedback'),
-      notice(
-        'empty',
-        'No feedback yet',
-        "Feedback (reviewers' corrections of annotations) comes with the monitoring issue; this server has no feedback route yet.",
-      ),
-    ),
+    h('section', { class: 'part', 'aria-label': 'Drift' }, h('h2', null, 'Drift'), driftBody),
+    h('section', { class: 'part', 'aria-label': 'Feedback' }, h('h2', null, 'Feedback'), feedbackBody),
   );
 
   const points: Point[] = [];
@@ -203,7 +204,126 @@ export function monitoring(root: HTMLElement): () => void {
       );
     }
   };
-  refresh.addEventListener('click', () => void tick());
+  const unavailable = (e: unknown, what: string): HTMLElement => {
+    const err = e instanceof ApiError ? e : new ApiError(0, 'UNKNOWN', `${what} could not be read`);
+    return notice(
+      'error',
+      `${what} could not be read`,
+      h('p', null, h('code', null, err.code), ' ', err.detail),
+    );
+  };
+  const loadDrift = async () => {
+    try {
+      const [{ alerts }, { profiles }] = await Promise.all([
+        getJson<{ alerts: DriftAlert[] }>('/v1/monitoring/alerts?limit=20'),
+        getJson<{
+          profiles: { count: number; errors: number; key?: { deployment: string; version: string } }[];
+        }>('/v1/monitoring/current'),
+      ]);
+      if (stopped) return;
+      const open = profiles.map((p) =>
+        h(
+          'li',
+          null,
+          `${p.key?.deployment ?? '?'} ${p.key?.version ?? ''}: ${p.count} notes (${p.errors} errors) in the open window`,
+        ),
+      );
+      fill(
+        driftBody,
+        alerts.length === 0
+          ? notice(
+              'empty',
+              'No drift data yet',
+              'No window has drifted from its reference: each closed window of served notes is compared with the first windows of the same deployment and version (docs/monitoring.md).',
+            )
+          : h(
+              'ul',
+              { class: 'alerts' },
+              alerts.map((a) =>
+                h(
+                  'li',
+                  null,
+                  h('strong', null, `${a.key.deployment} ${a.key.version}`),
+                  ` ${a.at.slice(0, 19).replace('T', ' ')}: ${(a.share * 100).toFixed(0)}% of features drifted (${a.drifted.join(', ')})`,
+                ),
+              ),
+            ),
+        open.length > 0 ? h('ul', { class: 'muted' }, open) : null,
+      );
+    } catch (e) {
+      if (!stopped)
+        fill(
+          driftBody,
+          e instanceof ApiError && e.status === 404
+            ? notice('empty', 'No drift data yet', e.detail)
+            : unavailable(e, 'Drift'),
+        );
+    }
+  };
+  const loadFeedback = async () => {
+    try {
+      const { figures } = await getJson<{ figures: FeedbackFigure[] }>('/v1/feedback/figures');
+      if (stopped) return;
+      const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+      fill(
+        feedbackBody,
+        figures.length === 0
+          ? notice(
+              'empty',
+              'No feedback yet',
+              "Reviewers' corrections (POST /v1/feedback) give precision and recall per version here (docs/monitoring.md#feedback).",
+            )
+          : h(
+              'table',
+              null,
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  ['pipeline', 'version', 'notes', 'span precision', 'span recall', 'code precision'].map(
+                    (t) => h('th', { scope: 'col' }, t),
+                  ),
+                ),
+              ),
+              h(
+                'tbody',
+                null,
+                figures.map((f) =>
+                  h(
+                    'tr',
+                    null,
+                    [
+                      f.pipeline,
+                      f.version,
+                      String(f.notes),
+                      pct(f.spanPrecision),
+                      pct(f.spanRecall),
+                      pct(f.codePrecision),
+                    ].map((v) => h('td', null, v)),
+                  ),
+                ),
+              ),
+            ),
+      );
+    } catch (e) {
+      if (!stopped)
+        fill(
+          feedbackBody,
+          e instanceof ApiError && e.status === 404
+            ? notice('empty', 'No feedback yet', e.detail)
+            : unavailable(e, 'Feedback'),
+        );
+    }
+  };
+  refresh.addEventListener('click', () => {
+    void tick();
+    void loadDrift();
+    void loadFeedback();
+  });
+  void loadDrift();
+  void loadFeedback();
   // a second reading soon after the first: a rate and a window from the start
   void tick().then(() => setTimeout(() => void tick(), 1000));
   const timer = setInterval(() => {
