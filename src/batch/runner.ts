@@ -18,7 +18,14 @@
 import { toClinoteError } from '../errors/error.js';
 import type { RunHooks } from '../pipeline/component.js';
 import type { NoteInput, Pipeline, ProcessOptions, ProcessOutcome } from '../pipeline/pipeline.js';
-import { type BatchRecord, errorRecord, outcomeRecord, type RecordOptions, recordMaker } from './records.js';
+import {
+  type BatchRecord,
+  errorRecord,
+  observationMaker,
+  outcomeRecord,
+  type RecordOptions,
+  recordMaker,
+} from './records.js';
 import type { ResultSink } from './sink.js';
 import type { NoteSource } from './source.js';
 import { BatchStats } from './stats.js';
@@ -75,10 +82,11 @@ function localExecutor(
   signal: AbortSignal | undefined,
 ): Executor {
   const make = recordMaker(records);
+  const observe = observationMaker(records);
   const base: ProcessOptions = hooks ? { hooks } : {};
   const record = (outcome: ProcessOutcome): BatchRecord => {
     try {
-      return outcomeRecord(outcome, pipeline, make);
+      return outcomeRecord(outcome, pipeline, make, observe);
     } catch (e) {
       // the record of this note cannot be made (a bug in a format): the note fails, the batch goes on
       return errorRecord(outcome.ok ? outcome.doc.id : outcome.id, toClinoteError(e), pipeline);

@@ -202,6 +202,11 @@ describe.skipIf(skip !== false)('workers on PostgreSQL: faults', () => {
     expect(await stop(w)).toBe(0);
     await expectExactlyOnce(run.runId, run.pipelineVersion, 30);
     await expectExactlyOnce(again.runId, run.pipelineVersion, 30);
+    // every result went into a monitoring profile once (the window closed when the worker stopped)
+    const profiled = await (pool as Pool).query<{ notes: string | null; version: string }>(
+      "SELECT sum(notes) AS notes, min(version) AS version FROM monitor_profile WHERE deployment = 'batch'",
+    );
+    expect(profiled.rows[0]).toEqual({ notes: '30', version: run.pipelineVersion });
   });
 
   it('two workers with different pipeline versions: one result per note per version', async () => {

@@ -20,7 +20,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import type { BatchRecord } from '../batch/records.js';
+import type { BatchRecord, RecordOptions } from '../batch/records.js';
 import { type ChunkEngine, runBatch } from '../batch/runner.js';
 import type { ResultSink } from '../batch/sink.js';
 import { memorySource } from '../batch/source.js';
@@ -77,6 +77,12 @@ export interface WorkerOptions {
   /** One line per job and per event: ids, counts, codes, times. */
   readonly log?: (line: string) => void;
   readonly test?: WorkerProcessTestHooks;
+  /**
+   * Profile the results per window (docs/monitoring.md), in the Clinote store tables of the same
+   * database (deployment `batch`, the pipeline version, tenant `batch`); default 300-s windows;
+   * false: off.
+   */
+  readonly monitoring?: { readonly windowSeconds: number } | false;
 }
 
 export interface WorkerReport {
@@ -155,20 +161,21 @@ const WORKER_FAILED = 'CLINOTE_E_BATCH_WORKER_FAILED';
 export async function runNotes(
   notes: readonly NoteInput[],
   engine: Pipeline | ChunkEngine,
+  records: RecordOptions = {},
 ): Promise<{ records: BatchRecord[]; isolated: number }> {
   const sink = collectSink();
-  await runBatch(memorySource(notes), sink, engine);
-  const records = sink.records;
-  const failed = records.flatMap((r, i) => (r.type === 'error' && r.code === WORKER_FAILED ? [i] : []));
-  if (failed.length <= 1 || !('threads' in engine)) return { records, isolated: 0 };
+  await runBatch(memorySource(notes), sink, engine, { records });
+  const out = sink.records;
+  const failed = out.flatMap((r, i) => (r.type === 'error' && r.code === WORKER_FAILED ? [i] : []));
+  if (failed.length <= 1 || !('threads' in engine)) return { records: out, isolated: 0 };
   await Promise.all(
     failed.map(async (i) => {
       const alone = collectSink();
-      await runBatch(memorySource([notes[i] as NoteInput]), alone, engine);
-      records[i] = alone.records[0] as BatchRecord;
+      await runBatch(memorySource([notes[i] as NoteInput]), alone, engine, { records });
+      out[i] = alone.records[0] as BatchRecord;
     }),
   );
-  return { records, isolated: failed.length };
+  return { records: out, isolated: failed.length };
 }
 
 const LOAD_NOTES = `
@@ -219,6 +226,20 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   const version = pipeline.stamp.version;
   const queue = queueName(version);
 
+  // results feed monitoring profiles in the store's tables of the same database (docs/monitoring.md)
+  let monitor: import('../monitoring/live.js').LiveMonitor | undefined;
+  let monitorStore: import('../store/index.js').OpenedStore | undefined;
+  const monitorKey = { deployment: 'batch', version, tenant: 'batch' };
+  if (options.monitoring !== false) {
+    const { openStore } = await import('../store/index.js');
+    const { LiveMonitor } = await import('../monitoring/live.js');
+    monitorStore = await openStore({ url });
+    monitor = new LiveMonitor(
+      { windowMs: (options.monitoring?.windowSeconds ?? 300) * 1000, drift: {} },
+      { store: monitorStore, hooks: { onError: (what, code) => log(`${what} (${code})`) } },
+    );
+    monitor.start();
+  }
   const pool: Pool = createPool(url, { max: concurrency + 1, name: 'clinote-worker' });
   const boss = new PgBoss({
     connectionString: url,
@@ -281,7 +302,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
       ...(r.metadata?.byteLength !== undefined ? { byteLength: r.metadata.byteLength } : {}),
     }));
     const t1 = performance.now();
-    const { records, isolated } = await runNotes(notes, engine);
+    const { records, isolated } = await runNotes(notes, engine, monitor ? { observe: true } : {});
     totals.runMs += performance.now() - t1;
     if (test?.delayMs !== undefined) await sleep(test.delayMs);
     if (hangs > 0 && test?.hangMs !== undefined) {
@@ -324,6 +345,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
       }),
     );
     totals.jobs++;
+    if (monitor && !outcome.lost) {
+      for (const r of records) {
+        if (r.type === 'result' && r.observation) monitor.observe(monitorKey, r.observation);
+        else if (r.type === 'error') monitor.observeError(monitorKey, r.code);
+      }
+    }
     if (outcome.lost) {
       totals.lost++;
       log(
@@ -394,6 +421,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     await boss.stop({ graceful: false, wait: true, close: true }).catch(() => {});
     await pool.end().catch(() => {});
     await closeEngine();
+    await monitor?.close().catch(() => {});
+    await monitorStore?.close().catch(() => {});
   }
   return {
     pipelineVersion: version,

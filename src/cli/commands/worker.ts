@@ -11,6 +11,8 @@ interface WorkerCliOptions {
   readonly maintenance: number;
   readonly idleExit?: number;
   readonly quiet?: boolean;
+  readonly monitor?: boolean;
+  readonly monitorWindow?: number;
 }
 
 const nonNegativeInt = (v: string): number => (v.trim() === '0' ? 0 : positiveInt(v));
@@ -45,6 +47,13 @@ export const workerCommand: CliCommand = {
         'stop after this many seconds without a job (default: run until stopped)',
         positiveInt,
       )
+      .option(
+        '--monitor-window <s>',
+        'seconds per monitoring window of the results (docs/monitoring.md)',
+        positiveInt,
+        300,
+      )
+      .option('--no-monitor', 'do not profile the results for monitoring')
       .option('-q, --quiet', 'no line per job')
       .action(async (options: WorkerCliOptions) => {
         const { availableParallelism } = await import('node:os');
@@ -64,6 +73,7 @@ export const workerCommand: CliCommand = {
           ...(options.idleExit !== undefined ? { idleExitSeconds: options.idleExit } : {}),
           ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
           ...(test ? { test } : {}),
+          monitoring: options.monitor === false ? false : { windowSeconds: options.monitorWindow ?? 300 },
           // --quiet drops the line per completed job, never the lines about faults
           log: options.quiet ? (l) => (/^job \S+ run /.test(l) ? undefined : ctx.log(l)) : (l) => ctx.log(l),
         });
