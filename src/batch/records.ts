@@ -5,8 +5,9 @@
  */
 import type { Doc } from '../doc/doc.js';
 import type { ClinoteError } from '../errors/error.js';
-import { observeResult } from '../monitoring/observe.js';
+import { observeResult, type WordSet } from '../monitoring/observe.js';
 import type { NoteObservation } from '../monitoring/profile.js';
+import { loadPackWordSet } from '../monitoring/vocabulary.js';
 import { type ResultOptions, toErrorResult, toResult } from '../output/result.js';
 import type { Result } from '../output/schema.js';
 import { getFormat } from '../output/writers.js';
@@ -141,7 +142,18 @@ export function observationMaker(
   // a format's own record (a FHIR Bundle) is not a result: the result is made for the observation
   const own = options.format !== undefined && getFormat(options.format)?.record !== undefined;
   return (doc, pipeline, made) =>
-    observeResult((own ? toResult(doc, pipeline) : made) as Result, { text: doc.text });
+    observeResult(
+      (own ? toResult(doc, pipeline) : made) as Result,
+      { text: doc.text },
+      { words: starterWords() },
+    );
+}
+
+let words: WordSet | undefined;
+/** The out-of-vocabulary word set of observations: the built-in starter pack's words, loaded once per thread. */
+function starterWords(): WordSet {
+  words ??= loadPackWordSet();
+  return words;
 }
 
 export function errorRecord(
