@@ -99,6 +99,59 @@ describe('scopes', () => {
   });
 });
 
+describe('local cues and result lists', () => {
+  const e = small([
+    { id: 'neg.no', pattern: 'no', direction: 'forward', category: 'NEGATED' },
+    { id: 'neg.neg', pattern: 'negative $', direction: 'backward', category: 'NEGATED' },
+    { id: 'neg.kv', pattern: ': no $', direction: 'backward', category: 'NEGATED' },
+    {
+      id: 'pos.or',
+      pattern: 'or',
+      direction: 'bidirectional',
+      category: 'POSSIBLE',
+      maxScope: 3,
+      local: true,
+    },
+  ]);
+
+  it('reaches only the item next to a local cue, on each side', () => {
+    const t = 'a , b c or d and e';
+    expect(e.assert(t, at(t, 'b')).status).toBe('possible');
+    expect(e.assert(t, at(t, 'd')).status).toBe('possible');
+    expect(e.assert(t, at(t, 'a')).status).toBe('present');
+    expect(e.assert(t, at(t, 'e')).status).toBe('present');
+  });
+
+  it('drops a local cue inside a denial, which then reaches past it', () => {
+    const t = 'no a or b';
+    expect(e.assert(t, at(t, 'b')).status).toBe('absent');
+    expect(e.assert(t, at(t, 'a')).status).toBe('absent');
+    const u = 'a or b : no';
+    expect(e.assert(u, at(u, 'a')).status).toBe('absent');
+    expect(
+      e
+        .prepare(u)
+        .cues()
+        .map((c) => c.rule),
+    ).toEqual(['neg.kv']);
+  });
+
+  it('does not let a backward scope cross an earlier item with a number as its value', () => {
+    for (const t of ['x 4.1 , y negative', 'x 12 mg/dl , y negative', 'x 40 % , y negative']) {
+      expect(e.assert(t, at(t, 'x')).status, t).toBe('present');
+      expect(e.assert(t, at(t, 'y')).status, t).toBe('absent');
+    }
+    const t = 'x , y negative';
+    expect(e.assert(t, at(t, 'x')).status).toBe('absent');
+  });
+
+  it('ends a `$` pattern at a line break, even one going on in lower case', () => {
+    const t = 'cough : no\nfever : yes';
+    expect(e.assert(t, at(t, 'cough')).status).toBe('absent');
+    expect(e.assert(t, at(t, 'fever')).status).toBe('present');
+  });
+});
+
 describe('matching', () => {
   const e = small([
     { id: 'neg.no', pattern: 'no', direction: 'forward', category: 'NEGATED' },

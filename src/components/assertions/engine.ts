@@ -153,6 +153,8 @@ export class ContextSentence {
   readonly #kind: Uint8Array;
   /** 1 when a clause boundary (list item, blank line, sentence end) comes before token i. */
   readonly #brk: Uint8Array;
+  /** 1 when a line break comes before token i (a `$` pattern may end there). */
+  readonly #nl: Uint8Array;
   readonly #rules: CompiledRules;
   readonly #cues: Cue[];
   /** Category bits whose forward scopes stop at token i / backward scopes stop at token i. */
@@ -191,19 +193,26 @@ export class ContextSentence {
     this.sections = sections;
     this.#kind = kind;
     this.#rules = rules;
-    this.#brk = boundaries(text, norm, starts, ends, kind);
-    this.#cues = findCues(norm, kind, this.#brk, rules.root, sections, 0, this.n);
+    this.#nl = new Uint8Array(this.n + 1);
+    this.#brk = boundaries(text, norm, starts, ends, kind, this.#nl);
+    const found = findCues(norm, kind, this.#brk, this.#nl, rules.root, sections, 0, this.n);
     this.#stopFwd = new Uint8Array(this.n);
     this.#stopBwd = new Uint8Array(this.n);
-    for (const c of this.#cues) {
-      // pseudo-cues stop nothing; a cue for some concept types only does not end other scopes
-      if (c.rule.direction === 'pseudo' || c.rule.types !== null) continue;
+    for (const c of found) {
+      // pseudo-cues stop nothing; a cue for some concept types only, or a local one (`or`, `vs`,
+      // a trailing `?`), does not end other scopes
+      if (c.rule.direction === 'pseudo' || c.rule.types !== null || c.rule.local) continue;
       this.#stopFwd[c.s]! |= c.rule.stops;
       this.#stopBwd[c.e - 1]! |= c.rule.stops;
     }
+    let local = false;
+    for (const c of found) {
+      this.#scope(c);
+      if (c.rule.local) local = true;
+    }
+    this.#cues = local ? withoutDeniedLocal(found) : found;
     let reach = 0;
     for (const c of this.#cues) {
-      this.#scope(c);
       const r = Math.max(c.e - c.s, c.fe - c.s, c.e - c.bs);
       if (r > reach) reach = r;
     }
@@ -252,7 +261,9 @@ export class ContextSentence {
       let depth = 0;
       // a scope never runs past its token cap, however much punctuation there is
       const last = Math.min(n, c.e + scopeTokenCap(max));
+      const local = r.local;
       while (j < last && !brk[j] && (depth > 0 || !(stop[j]! & bit))) {
+        if (local && depth === 0 && LIST_SEPARATORS.has(norm[j] as string)) break;
         if (kind[j]! & K_WORD) {
           if (++w > max) break;
         } else {
@@ -275,12 +286,19 @@ export class ContextSentence {
         let w = 0;
         let depth = 0;
         const first = Math.max(0, c.s - scopeTokenCap(max));
+        const local = r.local;
+        const polarity = (bit & POLARITY_BITS) !== 0;
         while (k >= first) {
           if (depth === 0 && stop[k]! & bit) break;
+          const t = norm[k] as string;
+          // a local cue reaches only the item next to it; a backward denial or uncertainty stops at
+          // the end of an earlier result-list item that has its own value (`Troponin 0.02, CK-MB
+          // negative`)
+          if (depth === 0 && local && LIST_SEPARATORS.has(t)) break;
+          if (depth === 0 && polarity && t === ',' && endsWithValue(norm, k)) break;
           if (kind[k]! & K_WORD) {
             if (++w > max) break;
           } else {
-            const t = norm[k] as string;
             if (t === ')' || t === ']') depth++;
             else if (t === '(' || t === '[') {
               if (depth === 0) break;
@@ -407,6 +425,7 @@ export class ContextSentence {
           this.norm,
           this.#kind,
           this.#brk,
+          this.#nl,
           this.#rules.root,
           this.sections,
           c.s,
@@ -671,6 +690,62 @@ function scopeTokenCap(max: number): number {
   return 2 * max + 32;
 }
 
+/** Tokens that end the scope of a local cue (`small effusion, atelectasis vs pneumonia`). */
+const LIST_SEPARATORS = new Set([
+  ',',
+  ';',
+  ':',
+  'and',
+  'with',
+  'without',
+  'w/',
+  'w/o',
+  'but',
+  'plus',
+  'including',
+  '&',
+]);
+
+/** Whether token k (a comma) ends a result-list item with a number as its value (`0.02,`, `12 mg/dl,`, `40%,`). */
+function endsWithValue(norm: readonly string[], k: number): boolean {
+  const a = norm[k - 1];
+  if (a === undefined) return false;
+  if (isNumberToken(a)) return true;
+  const b = norm[k - 2];
+  return b !== undefined && isNumberToken(b) && (a === '%' || a.includes('/'));
+}
+
+function isNumberToken(t: string): boolean {
+  const c = t.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * The cues without the local ones (`or`, `vs`, a trailing `?`) that lie in the scope of a denial
+ * (`no atelectasis or pneumonia`: the `or` lists what is denied). Two sweeps over the cues.
+ */
+function withoutDeniedLocal(cues: readonly Cue[]): Cue[] {
+  const denied = new Uint8Array(cues.length);
+  let reach = -1;
+  for (let i = 0; i < cues.length; i++) {
+    const c = cues[i] as Cue;
+    if (c.rule.local && c.s < reach) denied[i] = 1;
+    if (isDenial(c) && c.rule.direction !== 'backward' && c.fe > reach) reach = c.fe;
+  }
+  let back = Number.MAX_SAFE_INTEGER;
+  for (let i = cues.length - 1; i >= 0; i--) {
+    const c = cues[i] as Cue;
+    if (c.rule.local && c.s >= back) denied[i] = 1;
+    if (isDenial(c) && c.rule.direction !== 'forward' && c.bs < c.s && c.bs < back) back = c.bs;
+  }
+  return cues.filter((_, i) => !denied[i]);
+}
+
+function isDenial(c: Cue): boolean {
+  const r = c.rule;
+  return (r.bits & CATEGORY_BIT.NEGATED) !== 0 && r.categories.length > 0 && r.types === null;
+}
+
 const ASSERTION_INDEX = Object.fromEntries(ASSERTION_CATEGORIES.map((c, i) => [c, i])) as Record<
   AssertionCategory,
   number
@@ -680,23 +755,29 @@ function sectionOf(category: string): SectionContext {
   return { levels: [{ category, header: null }] };
 }
 
-/** Clause boundaries inside a stretch of text: list items and blank lines after a line break, sentence ends. */
+/**
+ * Clause boundaries inside a stretch of text: list items and blank lines after a line break, sentence
+ * ends. Marks in `nl` the tokens that come after a line break.
+ */
 function boundaries(
   text: string,
   norm: readonly string[],
   starts: readonly number[],
   ends: readonly number[],
   kind: Uint8Array,
+  nl: Uint8Array,
 ): Uint8Array {
   const n = norm.length;
   const brk = new Uint8Array(n + 1);
   brk[n] = 1;
+  nl[n] = 1;
   for (let i = 1; i < n; i++) {
     const gapStart = ends[i - 1] as number;
     const gapEnd = starts[i] as number;
     let lines = 0;
     for (let p = gapStart; p < gapEnd; p++) if (text.charCodeAt(p) === 10) lines++;
     if (lines > 0) {
+      nl[i] = 1;
       // a new line is a new clause unless it goes on in lower case (a soft wrap)
       if (lines > 1 || BULLETS.has(norm[i] as string) || !isLowerAt(text, gapEnd)) {
         brk[i] = 1;
@@ -704,6 +785,9 @@ function boundaries(
       }
     }
     const p = norm[i - 1] as string;
+    // a question and its one-word answer are one clause (`Any chest pain? No`)
+    if (p === '?' && ANSWERS.has(norm[i] as string) && (i + 1 >= n || CLAUSE_END.has(norm[i + 1] as string)))
+      continue;
     if (isSentenceEnd(p) && i >= 2 && gapEnd > gapStart && isUpperAt(text, gapEnd)) {
       const w = norm[i - 2] as string;
       if (!(kind[i - 2]! & K_WORD) || (w.length > 2 && !NO_BREAK_BEFORE_PERIOD.has(w)) || /^[0-9]/.test(w)) {
@@ -736,6 +820,8 @@ function boundaries(
 }
 
 const MAX_HEADER_TOKENS = 4;
+/** One-word answers to a question (`Any chest pain? No`). */
+const ANSWERS = new Set(['no', 'none', 'yes', 'y', 'n', 'negative', 'positive', 'denies', 'never']);
 
 /** A word with two capitals in a row and no lower-case letter (`HEENT`, `PHYSICAL`; not `Y/N`). */
 function isCapsWord(text: string, a: number, b: number): boolean {
@@ -772,6 +858,7 @@ function findCues(
   norm: readonly string[],
   kind: Uint8Array,
   brk: Uint8Array,
+  nl: Uint8Array,
   root: TrieNode,
   sections: ReadonlySet<string> | null,
   from: number,
@@ -802,7 +889,9 @@ function findCues(
     if (entries !== null) {
       for (const e of entries) {
         if (e.anchorStart && !(start === 0 || brk[start])) continue;
-        if (e.anchorEnd && !(j >= n || brk[j] || CLAUSE_END.has(norm[j] as string))) continue;
+        // the end of a clause: its last token, a clause boundary, punctuation or a line break
+        // (`Smoking: none` on its own line, the next one going on in lower case)
+        if (e.anchorEnd && !(j >= n || brk[j] || nl[j] || CLAUSE_END.has(norm[j] as string))) continue;
         const rs = e.rule.sections;
         if (rs !== null && !intersects(rs, sections)) continue;
         if (better(e, j)) {

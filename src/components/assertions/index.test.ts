@@ -230,10 +230,52 @@ describe('assertionsComponent', () => {
   it('describes itself', () => {
     expect(assertionsComponent).toMatchObject({
       name: 'assertions',
-      version: '1.1.0',
+      version: '1.2.0',
       requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],
       assigns: ['concepts.assertion'],
     });
+  });
+
+  it('reads a key with its answer when the note cuts them apart (`Smoking:` taken for a header)', () => {
+    const note = [
+      'SOCIAL HISTORY:',
+      'Smoking: None',
+      'Alcohol: occasional',
+      '',
+      'LABS:',
+      'HIV: Negative',
+      'Troponin: 0.01',
+      '',
+      'REVIEW OF SYSTEMS:',
+      'Any chest pain? No. Dysuria is present.',
+      'Cough: no',
+      'fever: yes',
+      '',
+    ].join('\n');
+    const wanted: [string, string][] = [
+      ['Smoking', 'problem'],
+      ['Alcohol', 'problem'],
+      ['HIV', 'lab'],
+      ['Troponin', 'lab'],
+      ['chest pain', 'problem'],
+      ['Dysuria', 'problem'],
+      ['Cough', 'problem'],
+      ['fever', 'problem'],
+    ];
+    const out = p.runSync(new Doc(note, { id: 'kv', meta: { concepts: wanted } })).get('concepts');
+    expect(out.map((c) => [c.text, c.assertion?.status, c.assertion?.evidence[0]?.rule])).toEqual([
+      ['Smoking', 'absent', 'neg.key-value'],
+      ['Alcohol', 'present', 'assertions.default'],
+      ['HIV', 'absent', 'neg.key-value'],
+      ['Troponin', 'present', 'assertions.default'],
+      ['chest pain', 'absent', 'neg.question-answer'],
+      ['Dysuria', 'present', 'assertions.default'],
+      ['Cough', 'absent', 'neg.key-value'],
+      ['fever', 'present', 'assertions.default'],
+    ]);
+    const hiv = out.find((c) => c.text === 'HIV')?.assertion?.evidence[0];
+    expect(hiv?.cue).toMatchObject({ text: 'Negative' });
+    expect(note.slice(hiv?.cue?.start, hiv?.cue?.end)).toBe('Negative');
   });
 
   it('asserts a concept outside every sentence from its line', () => {

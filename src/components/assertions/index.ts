@@ -158,18 +158,31 @@ export function assertConcepts(
   });
 
   type Prepared = { sentence: ContextSentence; section: SectionContext | undefined };
-  // sentences by index, lines (no sentence) by their start offset
+  const build = (a: number, b: number, sectionIndex: number): Prepared => {
+    const context = sectionIndex >= 0 ? sectionContext(doc, sections, sectionIndex) : undefined;
+    const names = context?.levels.map((l) => l.category);
+    const sentence = engine.prepareTokens(doc.text, tokens, a, b, names ? { sections: names } : {});
+    return { sentence, section: useSections ? context : undefined };
+  };
+  // sentences by index, lines (no sentence) by their start offset, keys read with their answer by
+  // the key's sentence index
   const bySentence: (Prepared | undefined)[] = new Array(sentences.length);
   const byLine = new Map<number, Prepared>();
+  const byKey = new Map<number, Prepared>();
   const prepare = (si: number, lineStart: number, a: number, b: number, sectionIndex: number) => {
     let p = si >= 0 ? bySentence[si] : byLine.get(lineStart);
     if (!p) {
-      const context = sectionIndex >= 0 ? sectionContext(doc, sections, sectionIndex) : undefined;
-      const names = context?.levels.map((l) => l.category);
-      const sentence = engine.prepareTokens(doc.text, tokens, a, b, names ? { sections: names } : {});
-      p = { sentence, section: useSections ? context : undefined };
+      p = build(a, b, sectionIndex);
       if (si >= 0) bySentence[si] = p;
       else byLine.set(lineStart, p);
+    }
+    return p;
+  };
+  const prepareKey = (si: number, a: number, b: number, sectionIndex: number): Prepared => {
+    let p = byKey.get(si);
+    if (!p) {
+      p = build(a, b, sectionIndex);
+      byKey.set(si, p);
     }
     return p;
   };
@@ -179,7 +192,14 @@ export function assertConcepts(
     const sentence = si >= 0 ? sentences[si] : undefined;
     let p: { sentence: ContextSentence; section: SectionContext | undefined };
     if (sentence && (from[si] as number) >= 0) {
-      p = prepare(si, -1, from[si] as number, to[si] as number, sectionIndex);
+      // a key that ends its sentence (`Smoking:`, often taken for a header) or a question is read
+      // with its answer when the answer is the rest of its line (`Smoking: None`): `neg.key-value`
+      // and `neg.question-answer` can reach it
+      const answer = answerOf(doc.text, tokens, sentences, from, to, si);
+      p =
+        answer >= 0
+          ? prepareKey(si, from[si] as number, to[answer] as number, sectionIndex)
+          : prepare(si, -1, from[si] as number, to[si] as number, sectionIndex);
     } else {
       // no sentence: the line holding the concept
       const lineStart = doc.text.lastIndexOf('\n', Math.max(0, c.start - 1)) + 1;
@@ -204,7 +224,7 @@ export function assertConcepts(
 
 export const assertionsComponent = defineComponent({
   name: 'assertions',
-  version: '1.1.0',
+  version: '1.2.0',
   description:
     'ConText assertions on every concept: negated, possible, hypothetical, historical, family, conditional, allergy, and the temporality (recent / historical / hypothetical onset), with the cue, rule and scope as evidence.',
   requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],
@@ -222,6 +242,54 @@ export const assertionsComponent = defineComponent({
     };
   },
 });
+
+const ONE_WORD_ANSWERS = new Set([
+  'no',
+  'none',
+  'negative',
+  'neg',
+  'denies',
+  'denied',
+  'never',
+  'absent',
+  'nil',
+]);
+
+/**
+ * The sentence after sentence `si` when `si` is a key ending in a colon (or a question) and that
+ * sentence is its answer: it starts on the same line and ends the line, or it is one word (`Smoking: None`, `HIV:
+ * Negative`, `Any chest pain? No.`, where the sectionizer or the sentence splitter cut after the
+ * colon); -1 otherwise.
+ */
+function answerOf(
+  text: string,
+  tokens: readonly Token[],
+  sentences: readonly Sentence[],
+  from: Int32Array,
+  to: Int32Array,
+  si: number,
+): number {
+  const next = si + 1;
+  if (next >= sentences.length) return -1;
+  const last = (to[si] as number) - 1;
+  const a = from[next] as number;
+  const b = to[next] as number;
+  if (last < 0 || a < 0 || a !== last + 1) return -1;
+  const mark = (tokens[last] as Token).norm;
+  if (mark !== ':' && mark !== '?') return -1;
+  const colonEnd = (tokens[last] as Token).end;
+  const answerStart = (tokens[a] as Token).start;
+  for (let p = colonEnd; p < answerStart; p++) if (text.charCodeAt(p) === 10) return -1;
+  // a one-word answer (`No.`), or an answer that ends its line
+  if (b - a <= 2 && ONE_WORD_ANSWERS.has((tokens[a] as Token).norm.toLowerCase())) return next;
+  const answerEnd = (tokens[b - 1] as Token).end;
+  for (let p = answerEnd; p < text.length; p++) {
+    const ch = text.charCodeAt(p);
+    if (ch === 10) break;
+    if (ch !== 32 && ch !== 9 && ch !== 13) return -1;
+  }
+  return next;
+}
 
 /**
  * The sentence and the section a concept lies in (indexes, -1 for none): its own `sentence` and

@@ -126,6 +126,7 @@ describe('CompiledRules', () => {
     ['a cue without a category', [{ id: 'a.b', pattern: 'no', direction: 'forward' }]],
     ['a terminator with a scope', [{ id: 'a.b', pattern: 'but', direction: 'terminate', maxScope: 3 }]],
     ['a terminator with types', [{ id: 'a.b', pattern: 'but', direction: 'terminate', types: ['problem'] }]],
+    ['a local pseudo-cue', [{ id: 'a.b', pattern: 'no change', direction: 'pseudo', local: true }]],
     [
       'a pseudo-cue with terminates',
       [{ id: 'a.b', pattern: 'no change', direction: 'pseudo', terminates: ['NEGATED'] }],

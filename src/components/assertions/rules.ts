@@ -70,6 +70,12 @@ export const AssertionRuleSchema = Type.Object(
     ),
     types: Type.Optional(NAME_LIST('Concept types the cue applies to (default: all)')),
     sections: Type.Optional(NAME_LIST('Section categories the rule is used in (default: everywhere)')),
+    local: Type.Optional(
+      Type.Boolean({
+        description:
+          'Cues only: a local cue (alternatives joined by `or` / `vs`, a trailing `?`): its scope reaches only the list item next to it (it stops at `,` `;` `:` `and` `with` `without` `but` `plus` `including`), it ends no other scope, and it does not apply inside the scope of a denial (`no atelectasis or pneumonia`)',
+      }),
+    ),
     note: Type.Optional(Type.String({ description: 'Why the rule exists' })),
   },
   { additionalProperties: false },
@@ -327,6 +333,8 @@ export interface CompiledRule {
   readonly types: ReadonlySet<string> | null;
   /** Section categories the rule is used in; null: everywhere. */
   readonly sections: ReadonlySet<string> | null;
+  /** A local cue (`or`, `vs`, a trailing `?`): scope up to a list separator, ends no other scope, void inside a denial. */
+  readonly local: boolean;
   /** Position in the rule file (earlier wins a tie). */
   readonly order: number;
 }
@@ -428,6 +436,7 @@ export class CompiledRules {
         bits: r.bits,
         stops: r.stops,
         maxScope: r.maxScope,
+        local: r.local === true,
         types: r.types ? new Set(r.types) : null,
         sections: r.sections ? new Set(r.sections) : null,
         order,
@@ -479,6 +488,7 @@ export class CompiledRules {
       if (!isCue && r.terminates !== undefined) {
         throw ruleError(r.id, `a ${r.direction} rule has no 'terminates' (use its category)`);
       }
+      if (!isCue && r.local !== undefined) throw ruleError(r.id, `a ${r.direction} rule has no local scope`);
       const bits = cats.length === 0 ? ALL_CATEGORIES : cats.reduce((b, c) => b | CATEGORY_BIT[c], 0);
       let stops = (r.terminates ?? []).reduce((b, c) => b | CATEGORY_BIT[c], bits);
       // a cue on the polarity axis ends the scope of the other polarity (`possible effusion,
@@ -491,6 +501,7 @@ export class CompiledRules {
         bits,
         stops,
         maxScope: r.maxScope ?? (isCue ? Math.max(...cats.map((c) => file.maxScope[c])) : 0),
+        local: r.local === true,
         types: r.types ?? null,
         sections: r.sections ?? null,
       };
@@ -692,7 +703,7 @@ function insertSequences(
 }
 
 /** Key of the on-disk cache entry of a compiled rule file (bump the version when the compiler changes). */
-const RULES_KIND = 'assertion-rules@1';
+const RULES_KIND = 'assertion-rules@2';
 
 /**
  * A rule file read, checked and compiled through the factory context, with its compiled form kept

@@ -30,6 +30,21 @@ const FORMAT_ROWS: readonly TableRow[] = [
   { text: 'Headache - none', target: 'Headache', expect: 'absent' },
   { text: 'Pulmonary - No shortness of breath.', target: 'shortness of breath', expect: 'absent' },
   { text: 'Pain: none at rest', target: 'Pain', expect: 'present' },
+  // a key answered on its own line, whatever the key (issue 9)
+  { text: 'Cough: No', target: 'Cough', expect: { status: 'absent', cue: 'No', rule: 'neg.key-value' } },
+  { text: 'Smoking: None', target: 'Smoking', expect: { status: 'absent', cue: 'None' } },
+  { text: 'HIV: Negative', target: 'HIV', expect: { status: 'absent', cue: 'Negative' } },
+  { text: 'Cough: no\nfever: yes', target: 'Cough', expect: 'absent' },
+  { text: 'Cough: no\nfever: yes', target: 'fever', expect: 'present' },
+  { text: 'Recent travel: None\nsick contacts: yes', target: 'Recent travel', expect: 'absent' },
+  { text: 'Alcohol use: Negative', target: 'Alcohol use', expect: 'absent' },
+  {
+    text: 'Any chest pain? No',
+    target: 'chest pain',
+    expect: { status: 'absent', rule: 'neg.question-answer' },
+  },
+  { text: 'Any chest pain? No.', target: 'chest pain', expect: 'absent' },
+  { text: 'Any chest pain? Yes', target: 'chest pain', expect: { not: ['NEGATED'] } },
   // Y/N
   { text: 'Fever (Y/N): N', target: 'Fever', expect: 'absent' },
   { text: 'Smoker Y/N: N', target: 'Smoker', expect: 'absent' },
