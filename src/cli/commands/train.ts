@@ -24,6 +24,21 @@ interface TrainCliOptions {
   readonly classWeights?: 'balanced' | 'none';
   readonly oversample?: number;
   readonly thresholds?: boolean;
+  readonly vocabSize?: number;
+  readonly sources?: string;
+  readonly size?: string;
+  readonly norm?: string;
+  readonly tokenizer?: string;
+  readonly steps?: number;
+  readonly batch?: number;
+  readonly seqLen?: number;
+  readonly lr?: number;
+  readonly warmup?: number;
+  readonly checkpointEvery?: number;
+  readonly evalEvery?: number;
+  readonly resume?: boolean;
+  readonly stopAt?: number;
+  readonly plot?: string;
 }
 
 function nerAlgorithm(value: string): 'perceptron' | 'crf' {
@@ -49,6 +64,12 @@ function classWeightsMode(value: string): 'balanced' | 'none' {
   return value;
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && Number.isFinite(n))) throw new InvalidArgumentError('expected a positive number.');
+  return n;
+}
+
 function seed(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff)
@@ -62,7 +83,7 @@ export const trainCommand: CliCommand = {
     program
       .command('train')
       .description('train a model on a gold corpus and write it as a model directory (see docs/models.md)')
-      .argument('<task>', 'what to train: ner, classify')
+      .argument('<task>', 'what to train: ner, classify, tokenizer, pretrain')
       .option('--preset <name>', 'corpus preset, e.g. ncbi-disease, bc5cdr')
       .option('--train <path>', 'training data (default: the preset train file under the shared data dir)')
       .option('--dev <path>', 'development data (default: the preset dev file)')
@@ -91,8 +112,40 @@ export const trainCommand: CliCommand = {
       .option('--class-weights <mode>', 'classify: balanced or none (default none)', classWeightsMode)
       .option('--oversample <n>', 'classify: oversample rarer classes up to N training examples', positiveInt)
       .option('--thresholds', 'classify: choose per-class decision thresholds on dev')
+      .option('--vocab-size <n>', 'tokenizer: WordPiece vocabulary size (default 8192)', positiveInt)
+      .option('--sources <list>', 'tokenizer, pretrain: comma-separated text sources (default: all)')
+      .option('--size <name>', 'pretrain: encoder size, tiny or small (default tiny)')
+      .option('--norm <where>', 'pretrain: layer norm post (BERT, default) or pre')
+      .option('--tokenizer <file>', 'pretrain: tokenizer.json (default: resources/models/tokenizer)')
+      .option('--steps <n>', 'pretrain: optimizer steps of the schedule (default 1000)', positiveInt)
+      .option('--batch <n>', 'pretrain: sequences per batch (default 16)', positiveInt)
+      .option('--seq-len <n>', 'pretrain: tokens per sequence (default 128)', positiveInt)
+      .option('--lr <x>', 'pretrain: peak learning rate (default 1e-3)', positiveNumber)
+      .option('--warmup <n>', 'pretrain: warm-up steps (default 100)', positiveInt)
+      .option('--checkpoint-every <n>', 'pretrain: checkpoint every N steps (default 200)', positiveInt)
+      .option('--eval-every <n>', 'pretrain: held-out perplexity every N steps (default 100)', positiveInt)
+      .option('--resume', 'pretrain: continue from the checkpoint in --out')
+      .option('--stop-at <n>', 'pretrain: stop after step N (the schedule stays --steps)', positiveInt)
+      .option('--plot <file>', 'pretrain: where to write the loss/perplexity PNG (default <out>/curve.png)')
       .action(async (task: string, options: TrainCliOptions) => {
         const { ClinoteError } = await import('../../errors/error.js');
+        if (task === 'tokenizer' || task === 'pretrain') {
+          const text =
+            task === 'tokenizer'
+              ? await (await import('../train-tokenizer.js')).trainTokenizerCommand(options, (line) =>
+                  ctx.log(line),
+                )
+              : await (await import('../train-pretrain.js')).trainPretrainCommand(
+                  options,
+                  (line) => ctx.log(line),
+                  ctx.io.signal,
+                );
+          await new Promise<void>((resolve, reject) => {
+            ctx.io.stdout.write(text, (e) => (e ? reject(e) : resolve()));
+          });
+          ctx.exitCode = 0;
+          return;
+        }
         if (task === 'classify') {
           const { trainClassifyCommand } = await import('../train-classify.js');
           const text = await trainClassifyCommand(options, (line) => ctx.log(line));
@@ -105,10 +158,10 @@ export const trainCommand: CliCommand = {
         if (task !== 'ner') {
           throw new ClinoteError(
             'CLINOTE_E_MODEL_UNKNOWN_TASK',
-            `unknown train task '${task}' (tasks: ner, classify)`,
+            `unknown train task '${task}' (tasks: ner, classify, tokenizer, pretrain)`,
             {
               task,
-              tasks: ['ner', 'classify'],
+              tasks: ['ner', 'classify', 'tokenizer', 'pretrain'],
             },
           );
         }
