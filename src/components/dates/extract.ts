@@ -56,6 +56,8 @@ interface Cand {
   rel?: Relative;
   duration?: TimeAmount;
   approximate?: boolean;
+  /** Where the match starts when the span leaves its cue out (`for 2 weeks`): ranks and blocks as the match. */
+  matched?: number;
 }
 
 type Relative =
@@ -117,6 +119,9 @@ export class DateExtractor {
   readonly #clockCueRe: RegExp;
   readonly #eventFollowerRe: RegExp;
   readonly #bareNotAfterRe: RegExp;
+  readonly #bareNotBeforeRe: RegExp;
+  /** The cue of a `dur.for` match and an article after it (`for the `, `x `): left out of the span. */
+  readonly #durationLeadRe: RegExp;
   readonly #dayCuePhraseRe: RegExp;
   readonly #dayListRe: RegExp;
   readonly #yearListRe: RegExp;
@@ -497,6 +502,28 @@ export class DateExtractor {
         },
       },
       {
+        // `at 3 months`, `by 6 weeks`: a point of a course counted from an event, not a duration; the
+        // span is the amount (TimeML leaves the preposition out), minutes and seconds are left out
+        // (`Apgar 9 at 10 min`, an imaging phase `at 3 min`)
+        rule: 'rel.point',
+        prio: 6,
+        core: QTY_UNIT_CORE,
+        re: P(
+          String.raw`\b(?:${W.POINT_CUE})\s+(?:(?:${W.POINT_QUALIFIER})\s+)*((${QTY})${RANGE2}[\s-]*(${UNIT}))${E}(?!(?:\s|-)*(?:${W.POINT_NOT_BEFORE})${E})`,
+        ),
+        make: (m) => this.#point(m, m[1]!, m[2]!, m[3], m[4]!),
+      },
+      {
+        // `2-month follow-up`, `2-year re-evaluation`, `two-month and six-month follow-up visits`
+        rule: 'rel.point',
+        prio: 7,
+        core: QTY_UNIT_CORE,
+        re: P(
+          String.raw`\b((${QTY})${RANGE2}[\s-]+(${UNIT}))(?=[\s-]+(?:(?:and|or|,)\s*(?:${QTY})[\s-]+(?:${UNIT})[\s-]+)?(?:${W.POINT_NOUN})${E})`,
+        ),
+        make: (m) => this.#point(m, m[1]!, m[2]!, m[3], m[4]!),
+      },
+      {
         rule: 'rel.pod',
         prio: 8,
         core: POD_CORE,
@@ -605,6 +632,24 @@ export class DateExtractor {
           };
         },
       },
+      {
+        // `aged 47 years`, `36 weeks of gestation`, `39 weeks' gestation`, `2 days of life`
+        rule: 'age.of',
+        prio: 6,
+        core: QTY_UNIT_CORE,
+        re: P(
+          String.raw`\b(?:${W.AGED_CUE})\s+(${QTY})${RANGE2}[\s-]*(${UNIT})${E}|\b(${QTY})${RANGE2}[\s-]*(${UNIT})(?:\s+|(?=['’]))(?:${W.AGE_AFTER_AMOUNT})${E}`,
+        ),
+        make: (m) => {
+          const c =
+            m[1] !== undefined
+              ? this.#duration(m, m[1], m[2], m[3]!, 'age.of', 6)
+              : this.#duration(m, m[4]!, m[5], m[6]!, 'age.of', 6);
+          if (!c || (c.duration?.value ?? 0) > 120) return null;
+          c.kind = 'age';
+          return c;
+        },
+      },
       // ---------------------------------------------------------------- durations
       {
         rule: 'dur.for',
@@ -613,7 +658,17 @@ export class DateExtractor {
         re: P(
           String.raw`(?<![A-Za-z0-9])(${W.DURATION_CUE})\s*(?:(?:${W.DURATION_QUALIFIER})\s+)*(?:(${W.DURATION_PERIOD})\s+)?(${QTY})${RANGE2}\s*(?:(?:${W.DURATION_MORE})\s+)?[\s-]*(${UNIT})${E}`,
         ),
-        make: (m) => this.#duration(m, m[3]!, m[4], m[5]!, 'dur.for', 7),
+        make: (m) => {
+          const c = this.#duration(m, m[3]!, m[4], m[5]!, 'dur.for', 7);
+          // the span leaves out the cue and an article after it, as TimeML does: `for [2 weeks]`,
+          // `over [the last 12 months]` -> `last 12 months`, `x [3 days]`
+          const lead = this.#durationLeadRe.exec(m[0]);
+          if (c && lead && lead[0].length < m[0].length) {
+            c.matched = c.start;
+            c.start = m.index + lead[0].length;
+          }
+          return c;
+        },
       },
       {
         rule: 'dur.course',
@@ -639,6 +694,10 @@ export class DateExtractor {
           const before = text.slice(Math.max(0, m.index - 12), m.index);
           if (this.#bareNotAfterRe.test(before)) return null;
           if (/^[\s-]*old\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 6))) return null;
+          // `Apgar 9 at 10 min`, `at 3 min` of an imaging study: a time point, no duration
+          if (/\bat\s*$/i.test(before) && this.#r.unitOf(m[3]!) === 'min') return null;
+          if (this.#bareNotBeforeRe.test(text.slice(m.index + m[0].length, m.index + m[0].length + 24)))
+            return null;
           return this.#duration(m, m[1]!, m[2], m[3]!, 'dur.bare', 1);
         },
       },
@@ -653,6 +712,8 @@ export class DateExtractor {
     this.#clockCueRe = new RegExp(String.raw`^(?:${W.MILITARY_CLOCK_CUE})\s`, 'i');
     this.#eventFollowerRe = new RegExp(String.raw`^\s+(?:${W.EVENT_FOLLOWER})\b`, 'i');
     this.#bareNotAfterRe = new RegExp(String.raw`(?:${W.BARE_NOT_AFTER}|\/)\s*$`, 'i');
+    this.#durationLeadRe = new RegExp(String.raw`^(?:${W.DURATION_CUE})\s*(?:(?:the|a|an)\s+)?`, 'i');
+    this.#bareNotBeforeRe = new RegExp(String.raw`^[\s-]+(?:${W.BARE_NOT_BEFORE})(?![A-Za-z0-9])`, 'i');
     this.#dayCuePhraseRe = new RegExp(String.raw`\b(?:${rules.dayCuePhrases})\s*$`, 'i');
     this.#dayListRe = new RegExp(String.raw`\d{1,2}\/\d{1,2}\s*(?:-|–|${W.JOIN_WORD}|,)\s*$`);
     this.#yearListRe = new RegExp(String.raw`(?:19|20)\d{2}\s*(?:-|–|${W.JOIN_WORD}|,)\s*$`);
@@ -700,7 +761,8 @@ export class DateExtractor {
       }
     }
     // longest first, then the more specific pattern
-    cands.sort((a, b) => b.end - b.start - (a.end - a.start) || b.prio - a.prio || a.start - b.start);
+    const from = (c: Cand): number => c.matched ?? c.start;
+    cands.sort((a, b) => b.end - from(b) - (a.end - from(a)) || b.prio - a.prio || from(a) - from(b));
     const kept: Cand[] = [];
     const exclude = input.exclude ?? [];
     // overlap tests against character masks: a test per kept candidate or per excluded value was
@@ -715,7 +777,7 @@ export class DateExtractor {
       c: Cand,
     ): boolean => {
       if (c.end <= c.start) return spans.some((k) => k.start < c.end && c.start < k.end);
-      for (let i = c.start; i < c.end; i++) if (mask[i] === 1) return true;
+      for (let i = mask === keptMask ? from(c) : c.start; i < c.end; i++) if (mask[i] === 1) return true;
       return false;
     };
     for (const c of cands) {
@@ -731,7 +793,7 @@ export class DateExtractor {
         continue;
       }
       kept.push(c);
-      keptMask.fill(1, c.start, c.end);
+      keptMask.fill(1, from(c), c.end);
       if (c.end <= c.start) emptyKept.push(c);
     }
     kept.sort((a, b) => a.start - b.start);
@@ -818,6 +880,26 @@ export class DateExtractor {
     const duration: TimeAmount = high !== undefined ? { value, high, unit } : { value, unit };
     const c: Cand = { start: m.index, end: m.index + m[0].length, kind: 'duration', rule, prio, duration };
     if (r.approximate.has(q.toLowerCase().replace(/\s+/g, ' '))) c.approximate = true;
+    return c;
+  }
+
+  /** `at 3 months`: an offset after an event; the span is the amount and its unit (group `amount`). */
+  #point(m: RegExpExecArray, amount: string, q: string, q2: string | undefined, u: string): Cand | null {
+    const r = this.#r;
+    const n = r.amount(q);
+    const unit = r.unitOf(u);
+    if (n === undefined || unit === undefined || unit === 'min') return null;
+    const high = q2 !== undefined ? r.amount(q2) : undefined;
+    const start = m.index + m[0].length - amount.length;
+    const c: Cand = {
+      start,
+      end: start + amount.length,
+      kind: 'relative',
+      rule: 'rel.point',
+      prio: m[0].length === amount.length ? 7 : 6,
+      rel: { type: 'offset', n, unit, dir: 1, anchor: 'event', ...(high !== undefined ? { high } : {}) },
+    };
+    if (high !== undefined || r.approximate.has(q.toLowerCase().replace(/\s+/g, ' '))) c.approximate = true;
     return c;
   }
 

@@ -100,7 +100,7 @@ export function loadDateExtractor(
 
 export const datesComponent = defineComponent({
   name: COMPONENT,
-  version: '1.1.0',
+  version: '1.2.0',
   description:
     'Dates, times, relative dates (3 days ago, POD #2, last March), durations and ages, normalized to ISO 8601 against the note date and attached to the concepts they govern.',
   requires: ['normalized', 'sentences', 'concepts'],

@@ -175,6 +175,12 @@ export const DatePatternsSchema = Type.Object(
         yearOld: Words('Words after years that make an age (`74 years old`, `74 y o`)'),
         abbreviations: Words('Abbreviations of years old (`74 yo`, `42 y/o`)'),
         otherUnits: Words('Units of an age before `old` (`6-month-old`, `3 day old`)'),
+        agedCues: Words(
+          'Words before an amount of time that make it an age (`aged 47 years`, rule `age.of`)',
+        ),
+        afterAmount: Words(
+          'Words after an amount of time that make it an age (`36 weeks of gestation`, `2 days of life`, rule `age.of`)',
+        ),
       },
       { ...closed, description: 'Ages (rules `rel.age`, `age.descriptor`)' },
     ),
@@ -192,8 +198,26 @@ export const DatePatternsSchema = Type.Object(
         bareNotAfter: Words(
           'Words before a bare amount that make it a frequency (`twice a day`, `per week`)',
         ),
+        bareNotBefore: Words(
+          'Words after a bare amount of time that make it the name of something else (`6-minute walk test`)',
+        ),
       },
       { ...closed, description: 'Durations (rules `dur.for`, `dur.course`, `dur.bare`)' },
+    ),
+    points: Type.Object(
+      {
+        cues: Words(
+          'Words before an amount of time that make it a point of a course, not a duration (`at 3 months`, `by 6 weeks`)',
+        ),
+        qualifiers: Words('Words between the cue and the amount (`at about 3 months`)'),
+        nouns: Words(
+          'Nouns after `<amount>-<unit>` that make it a point of a course (`2-month follow-up`, `2-year re-evaluation`)',
+        ),
+        notBefore: Words(
+          'Words after `at <amount> <unit>` that make it no point of a course (`at 36 weeks of gestation`)',
+        ),
+      },
+      { ...closed, description: 'Points of a course counted from an event (rule `rel.point`)' },
     ),
     surgeryCues: Words(
       'Words before a date on its line that make it the surgery date (`s/p colectomy (03/11/2025)`)',
@@ -278,6 +302,8 @@ export class CompiledDatePatterns {
   readonly YEAR_OLD: string;
   readonly AGE_ABBREVIATION: string;
   readonly AGE_OTHER_UNIT: string;
+  readonly AGED_CUE: string;
+  readonly AGE_AFTER_AMOUNT: string;
   readonly DURATION_CUE: string;
   readonly DURATION_QUALIFIER: string;
   readonly DURATION_PERIOD: string;
@@ -286,6 +312,11 @@ export class CompiledDatePatterns {
   readonly BARE_UNIT: string;
   readonly bareNotAmounts: ReadonlySet<string>;
   readonly BARE_NOT_AFTER: string;
+  readonly BARE_NOT_BEFORE: string;
+  readonly POINT_CUE: string;
+  readonly POINT_QUALIFIER: string;
+  readonly POINT_NOUN: string;
+  readonly POINT_NOT_BEFORE: string;
   readonly SURGERY_CUE: string;
 
   constructor(patterns: DatePatterns) {
@@ -336,6 +367,8 @@ export class CompiledDatePatterns {
     this.YEAR_OLD = ordered(a.yearOld);
     this.AGE_ABBREVIATION = ordered(a.abbreviations);
     this.AGE_OTHER_UNIT = ordered(a.otherUnits);
+    this.AGED_CUE = ordered(a.agedCues);
+    this.AGE_AFTER_AMOUNT = ordered(a.afterAmount);
     const d = p.duration;
     this.DURATION_CUE = ordered(d.cues);
     this.DURATION_QUALIFIER = ordered(d.qualifiers);
@@ -345,6 +378,12 @@ export class CompiledDatePatterns {
     this.BARE_UNIT = ordered(d.bareUnits);
     this.bareNotAmounts = new Set(d.bareNotAmounts.map(key));
     this.BARE_NOT_AFTER = ordered(d.bareNotAfter);
+    this.BARE_NOT_BEFORE = ordered(d.bareNotBefore);
+    const pt = p.points;
+    this.POINT_CUE = ordered(pt.cues);
+    this.POINT_QUALIFIER = ordered(pt.qualifiers);
+    this.POINT_NOUN = ordered(pt.nouns);
+    this.POINT_NOT_BEFORE = ordered(pt.notBefore);
     this.SURGERY_CUE = ordered(p.surgeryCues);
   }
 }

@@ -68,6 +68,30 @@ const NEW_DOSE_BEFORE = /\bto\s+(?:(?:a|an|the|new|maintenance|daily|total|dose|
 const NOT_A_NAME = /^[a-z]{3,}(?:ed|ly|ing)$/;
 /** An abbreviation written in capitals (`VPA`, `INH`, `TAZ/PIPC`). */
 const ABBREVIATION = /^[A-Z][A-Z0-9]{1,5}$/;
+/**
+ * A code name of an investigational drug: letters, a hyphen or none, digits (`ABX-217`, `S-1`,
+ * `TQB2450`), checked on the joined text of the tokens.
+ */
+const CODE_NAME = /^(?:[A-Z]{1,5}-?\d{1,6}|[A-Z]{2,5}-\d{1,6}[A-Za-z]?)$/;
+/** The first word of a duration lead and an article after it (`for the`, `x`, `during`): not in the span. */
+const DURATION_LEAD =
+  /^(?:x|×|for|during|over|throughout|lasting|times)(?![\p{L}\p{N}])\s*(?:(?:the|a|an)\s+)?/iu;
+/** Units of volume: an amount per volume is a concentration (`mg/dL`), often a lab value. */
+const VOLUME_UNIT = /^(?:d?l|ml|dl|l|ul|µl|μl|cc)$/;
+/** Nouns of a dose that a drug name is written before (`the QLB dosage`, rule `head.dosage`). */
+const DOSE_NOUN = new Set(['dose', 'dosage', 'doses', 'dosing']);
+/** Determiners before `<name> dose` (`the velotrapine dose`). */
+const DOSE_DETERMINER = new Set(['the', 'his', 'her', 'its', 'their', 'this', 'that']);
+/**
+ * Endings of the adjectives, ordinals and nouns written before `dose` that are no drug (`total`,
+ * `radiation`, `starting`, `second`, `highest`, `single`).
+ */
+const NOT_A_DRUG_SUFFIX =
+  /(?:al|ic|ive|ed|ly|ing|ous|tion|sion|ary|ent|ant|um|ar|er|ard|ual|ame|get|ble|le|st|nd|rd|th)$/;
+/** Heads named by their shape only (not a concept of the pack): their mentions say so in `evidence.detail`. */
+const UNKNOWN_DRUG_RULES = new Set(['head.shape', 'head.dosage']);
+const UNKNOWN_DRUG_DETAIL =
+  'drug not in the terminology pack, named by the shape of the word: lower confidence';
 const LIST_MARKER = /^(?:[-*•·▪‣◦]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\))$/i;
 const TRANSPARENT_PUNCT = new Set([
   '(',
@@ -467,6 +491,26 @@ export class MedicationExtractor {
     const routeOrFormEndingAt = endingAt(['route', 'form']);
     const preEndingAt = endingAt(['route', 'form', 'intensity']);
     const seenRows = new Set<TableRow>();
+    // `the QLB dosage was changed to 400 mg`, `the velotrapine dose was raised from 150 mg/day`:
+    // the word that names a dose, when an amount follows in the sentence
+    let lastAmount = -1;
+    for (const e of elements)
+      if ((e.type === 'strength' || e.type === 'dose') && e.t0 > lastAmount) lastAmount = e.t0;
+    for (let x = a + 1; x < lastAmount; x++) {
+      if (!DOSE_NOUN.has((tokens[x] as Token).norm)) continue;
+      const w = tokens[x - 1] as Token;
+      if (taken(x - 1) || elementCovers(x - 1) || otherConcept(x - 1) || !this.#wordOk(w)) continue;
+      const written = text.slice(w.start, w.end);
+      const det = x - 2 >= a ? (tokens[x - 2] as Token).norm : '';
+      const named =
+        ABBREVIATION.test(written) ||
+        lex.hasDrugStem(w.norm) ||
+        (DOSE_DETERMINER.has(det) &&
+          /^[a-z]{6,}$/.test(written) &&
+          !NOT_A_DRUG_SUFFIX.test(written) &&
+          !lex.drugClasses.match(text, w.start, w.norm));
+      if (named) out.push(this.#head(tokens, x - 1, x, 'head.dosage'));
+    }
     // drug classes written with a route or a form: `IV antibiotics`, `oral corticosteroids`, `steroids IV`
     for (const e of elements) {
       if (e.type !== 'route' && e.type !== 'form' && e.type !== 'intensity') continue;
@@ -577,6 +621,12 @@ export class MedicationExtractor {
         break;
       }
       if (start > k) {
+        // a code name ending in digits: `TQB-2450 200 mg`, `S-1 80 mg/m2`
+        const code = this.#shapedName(text, tokens, Math.max(a, k - 2), k + 1, otherConcept);
+        if (code && !taken(code[0]) && !elementCovers(code[0])) {
+          out.push(this.#head(tokens, code[0], code[1], 'head.shape'));
+          continue;
+        }
         ofStem();
         continue;
       }
@@ -602,6 +652,13 @@ export class MedicationExtractor {
       if (otherConcept(w)) continue;
       if (lex.hasDrugStem((tokens[w] as Token).norm)) {
         out.push(this.#head(tokens, w, k + 1, 'head.stem'));
+        continue;
+      }
+      // a name written with hyphens whose part has a stem (`zanoparin-beta`, `Dorvotinib-X`) or a code
+      // name (`ABX-217`, `S-1`): the joined tokens before the amount
+      const shaped = this.#shapedName(text, tokens, start, k + 1, otherConcept);
+      if (shaped) {
+        out.push(this.#head(tokens, shaped[0], shaped[1], 'head.shape'));
         continue;
       }
       // a word between a route, form or intensity and the amount: `oral ribavirin 400 mg`
@@ -675,6 +732,45 @@ export class MedicationExtractor {
         for (let y = x; y < j; y++) if (taken(y) || covered(y)) return null;
         return [x, j];
       }
+    }
+    return null;
+  }
+
+  /**
+   * The drug-shaped name that ends at token t1 - 1 (tokens [t0, t1) are candidate words): tokens joined
+   * by hyphens with no space (`zanoparin-beta`, `ABX-217`), where a part has a drug stem or the whole is
+   * a code name. Null when none.
+   */
+  #shapedName(
+    text: string,
+    tokens: readonly Token[],
+    t0: number,
+    t1: number,
+    otherConcept: (i: number) => boolean,
+  ): [number, number] | null {
+    let s = t1 - 1;
+    // back over `x-y-z` written with no space
+    while (s - 2 >= t0) {
+      const h = tokens[s - 1] as Token;
+      const p = tokens[s - 2] as Token;
+      if (h.norm !== '-' || p.end !== h.start || h.end !== (tokens[s] as Token).start) break;
+      s -= 2;
+    }
+    // the codes start with a capital letter: `ABX-217`; or a name with a stem among its parts
+    const first = tokens[s] as Token;
+    const last = tokens[t1 - 1] as Token;
+    const joined = text.slice(first.start, last.end);
+    for (let i = s; i < t1; i++) if (otherConcept(i)) return null;
+    if (CODE_NAME.test(joined) && /[A-Z]/.test(joined) && /\d/.test(joined)) return [s, t1];
+    if (s === t1 - 1) return null;
+    for (let i = s; i < t1; i += 2) {
+      const t = tokens[i] as Token;
+      // a part with a stem, or a part that is a whole stem of six letters or more (`epoetin`, `filgrastim`)
+      if (
+        t.kind === 'word' &&
+        (this.#lex.hasDrugStem(t.norm) || (t.norm.length >= 6 && this.#lex.stems.includes(t.norm)))
+      )
+        return [s, t1];
     }
     return null;
   }
@@ -776,6 +872,14 @@ export class MedicationExtractor {
     return items;
   }
 
+  /** An amount (strength or dose) right after `(`, not a concentration per volume (`mg/dL`). */
+  #opensParen(e: Element, tokens: readonly Token[]): boolean {
+    if (e.type !== 'strength' && e.type !== 'dose') return false;
+    if ((tokens[e.t0 - 1] as Token | undefined)?.norm !== '(') return false;
+    const per = e.quantity?.per?.unit?.toLowerCase();
+    return per === undefined || !VOLUME_UNIT.test(per);
+  }
+
   /** A new list item starts at token i: a line break, then a list marker. */
   #newItemAt(text: string, tokens: readonly Token[], i: number): boolean {
     const t = tokens[i] as Token;
@@ -821,6 +925,12 @@ export class MedicationExtractor {
         if (cur === null && it.e.type === 'status' && last !== null) {
           cur = last;
           sep = false;
+        }
+        // an amount that opens a parenthesis reaches back to the last drug of the clause, across the
+        // words of its noun phrase (`zorbitrexate for early arthritis (15 mg weekly)`); not a
+        // concentration of a body fluid (`(3.4 mg/dL)`)
+        if (cur === null && last !== null && !sep && this.#opensParen(it.e, tokens)) {
+          cur = last;
         }
         back[x] = cur;
         backSep[x] = sep;
@@ -1135,7 +1245,16 @@ export class MedicationExtractor {
       if (prn.reason) x.reason = span(prn.reason.start, prn.reason.end);
       m.asNeeded = x;
     }
-    if (duration?.duration) m.duration = Object.assign(span(duration.start, duration.end), duration.duration);
+    if (duration?.duration) {
+      // the span leaves out the lead and an article after it, as TimeML does: `for [7 days]`,
+      // `x [5 days]`, `for a [period of 3 weeks]`
+      const lead = DURATION_LEAD.exec(text.slice(duration.start, duration.end));
+      const from =
+        lead && lead[0].length < duration.end - duration.start
+          ? duration.start + lead[0].length
+          : duration.start;
+      m.duration = Object.assign(span(from, duration.end), duration.duration);
+    }
     if (status?.status) {
       m.status = Object.assign(span(status.start, status.end), {
         value: status.status.value,
@@ -1145,7 +1264,11 @@ export class MedicationExtractor {
     if (intensity?.intensity) {
       m.intensity = Object.assign(span(intensity.start, intensity.end), { value: intensity.intensity.value });
     }
-    m.evidence = { component: 'medications', rule: [...new Set(rules)].join(' ') };
+    m.evidence = {
+      component: 'medications',
+      rule: [...new Set(rules)].join(' '),
+      ...(rules.some((r) => UNKNOWN_DRUG_RULES.has(r)) ? { detail: UNKNOWN_DRUG_DETAIL } : {}),
+    };
     return m as unknown as Medication;
   }
 }

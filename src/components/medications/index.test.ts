@@ -38,7 +38,7 @@ const meds = (text: string) => p.runSync(new Doc(text)).get('medications');
 describe('medications component', () => {
   it('declares its contract', () => {
     expect(medicationsComponent.name).toBe('medications');
-    expect(medicationsComponent.version).toBe('1.0.0');
+    expect(medicationsComponent.version).toBe('1.1.0');
     expect(medicationsComponent.requires).toEqual([
       'normalized',
       'sections',

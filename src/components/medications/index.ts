@@ -108,7 +108,7 @@ const LEXICON_KIND = 'medication-lexicon@2';
 
 export const medicationsComponent = defineComponent({
   name: 'medications',
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Medication mentions with their sig linked to the drug: strength, dose, form, route, frequency (FHIR Timing.repeat), as-needed and reason, duration, status, indication.',
   requires: ['normalized', 'sections', 'sentences', 'tokens', 'concepts'],

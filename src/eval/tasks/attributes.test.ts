@@ -17,6 +17,7 @@ import {
   otherPredictions,
   parseAdeDoseFile,
   runAttributes,
+  withoutRepeats,
 } from './attributes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clinote-attributes-'));
@@ -80,6 +81,46 @@ describe('dose regimens', () => {
       ['Administration', 'PO', 'metformin'],
       ['Duration', 'for 7 days', 'metformin'],
     ]);
+  });
+});
+
+describe('a regimen written with a slash, and attributes found by two layers', () => {
+  it('joins an amount and a frequency written with a slash into one Dosage (`12 mg/m2/weekly`)', () => {
+    const text = 'Then zorbitrexate (12 mg/m2/weekly) was given.';
+    const s = (x: string) => ({ start: text.indexOf(x), end: text.indexOf(x) + x.length, text: x });
+    const m: Medication = {
+      ...s('zorbitrexate (12 mg/m2/weekly'),
+      drug: s('zorbitrexate'),
+      strength: { ...s('12 mg/m2'), value: 12, unit: 'mg' },
+      frequency: { ...s('weekly'), timing: { frequency: 1, period: 1, periodUnit: 'wk' } },
+      evidence: { component: 'medications' },
+    };
+    expect(doseRegimens(text, m).map((g) => [g.type, text.slice(g.start, g.end)])).toEqual([
+      ['Dosage', '12 mg/m2/weekly'],
+    ]);
+    expect(doseRegimens(text, m, 'separate').map((g) => text.slice(g.start, g.end))).toEqual([
+      '12 mg/m2',
+      'weekly',
+    ]);
+  });
+
+  it('keeps the medication Duration when the dates layer finds the same one, and other types as they are', () => {
+    const meds = [
+      { start: 10, end: 20, type: 'Duration', source: 'medications.duration' },
+      { start: 30, end: 36, type: 'Dosage', source: 'medications.Dosage' },
+    ];
+    const dates = [
+      { start: 14, end: 20, type: 'Duration', source: 'dates.duration' }, // overlaps: dropped
+      { start: 20, end: 28, type: 'Duration', source: 'dates.duration' }, // touches only: kept
+      { start: 30, end: 36, type: 'Date', source: 'dates.date' }, // another type: kept
+      { start: 40, end: 48, type: 'Duration', source: 'dates.duration' },
+    ];
+    expect(withoutRepeats(dates, meds).map((d) => [d.start, d.type])).toEqual([
+      [20, 'Duration'],
+      [30, 'Date'],
+      [40, 'Duration'],
+    ]);
+    expect(withoutRepeats(dates, [])).toEqual(dates);
   });
 });
 

@@ -106,8 +106,9 @@ export interface AttributeLink {
  *   Dosage (`60 mg daily`), and a frequency written apart from the amount as a Dosage too (`1 g of
  *   IV methylprednisolone daily`); its Frequency type is about events (`intermittent pain`,
  *   `followed up every 3 months`). Strength, dose, frequency, as-needed and intensity spans are
- *   joined when only whitespace, commas, the mention's route or form, or `dose of` lie between them
- *   (`10 mg/kg IV every 4 weeks`, `maintenance dose of 5 mg daily`), and each group is a Dosage.
+ *   joined when only whitespace, commas, a slash, the mention's route or form, or `dose of` lie
+ *   between them (`10 mg/kg IV every 4 weeks`, `maintenance dose of 5 mg daily`, `12 mg/m2/weekly`),
+ *   and each group is a Dosage.
  * - `merged`: the same groups, but a group without an amount (strength, dose or intensity) is a
  *   Frequency.
  * - `separate`: strength, dose and intensity spans are Dosage, frequency spans Frequency, each alone.
@@ -145,7 +146,8 @@ export function doseRegimens(
         gap = gap.slice(0, f.start - from) + ' '.repeat(f.end - f.start) + gap.slice(f.end - from);
       }
     }
-    return /^(?:[\s,]|\b(?:dose|doses|dosage|of|a|an|at)\b)*$/i.test(gap);
+    // a `/` too: `12 mg/m2/weekly` is one regimen
+    return /^(?:[\s,/]|\b(?:dose|doses|dosage|of|a|an|at)\b)*$/i.test(gap);
   };
   const groups: { start: number; end: number; amount: boolean }[] = [];
   for (const p of parts) {
@@ -281,6 +283,23 @@ export function otherPredictions(doc: Doc): AttributeSpan[] {
     add('bodySite', 'Biological_structure');
   });
   return out;
+}
+
+/**
+ * The predictions of `others` that do not repeat one of `first`: a Duration of the `dates` layer
+ * that overlaps a Duration of the `medications` layer is the same attribute found twice (`for 5
+ * days` after a drug is both a medication duration and a TIMEX3 duration); the medication's one is
+ * kept, as it links to the drug. Other types are not found by two layers and are kept as they are.
+ */
+export function withoutRepeats(
+  others: readonly AttributeSpan[],
+  first: readonly AttributeSpan[],
+): AttributeSpan[] {
+  const durations = first.filter((p) => p.type === 'Duration');
+  if (durations.length === 0) return [...others];
+  return others.filter(
+    (o) => o.type !== 'Duration' || !durations.some((d) => d.start < o.end && o.start < d.end),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,8 +582,9 @@ export function scoreMaccrobat(
           (doc as unknown as { has(n: string): boolean }).has(l)
         )
           layers[l] = true;
-      others = otherPredictions(doc);
-      pred = [...medicationPredictions(g.text, meds), ...others];
+      const medPred = medicationPredictions(g.text, meds);
+      others = withoutRepeats(otherPredictions(doc), medPred);
+      pred = [...medPred, ...others];
       if (pred.some((p) => p.source?.startsWith('concepts.modifiers'))) layers.modifiers = true;
     }
     for (const m of DOSAGE_MAPPINGS) {
