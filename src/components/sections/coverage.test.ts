@@ -16,6 +16,16 @@ describe('header-like lines', () => {
     expect(headerLikeLines(text).map(([, h]) => h)).toEqual(e);
   });
 
+  const titleRows: { text: string; expect: string[] }[] = [
+    { text: 'Neck: supple\nPast Medical History: none', expect: ['Neck', 'Past Medical History'] },
+    { text: 'HPI: x\nT: 98.6\nSeen At 10:30 today', expect: [] },
+    { text: 'Lab Results:,  Na 140.,Plan of: x', expect: ['Lab Results'] },
+    { text: 'A sentence. Plan: rest.\n2. Follow Up: 2 weeks', expect: ['Follow Up'] },
+  ];
+  it.each(titleRows)('Title Case: $text', ({ text, expect: e }) => {
+    expect(headerLikeLines(text, false, 'title').map(([, h]) => h)).toEqual(e);
+  });
+
   it('counts positions after `:,` when asked', () => {
     const text = 'PHYSICAL EXAMINATION:,  VITAL SIGNS:  Normal.';
     expect(headerLikeLines(text, true).map(([, h]) => h)).toEqual(['PHYSICAL EXAMINATION', 'VITAL SIGNS']);

@@ -12,6 +12,11 @@
  *
  * Mapped: the sectionizer returns a section whose header starts at that position and whose category
  * is a known one (not `other`).
+ *
+ * With `shape: 'title'`, header-like lines are Title Case instead (`Neck:`, `Past Medical History:`,
+ * `Lab Results:`): 1 to 5 words, each capitalized (small words such as `of`, `and` aside), letters
+ * only, then a colon that is not followed by a digit, at the same line starts. Most of them are exam
+ * systems and known headers; some are fields (`Manufacturer:`), so the share is not meant to reach 100%.
  */
 import { performance } from 'node:perf_hooks';
 import { normalize } from '../../doc/normalize.js';
@@ -43,21 +48,51 @@ export interface CoverageOptions {
   readonly rules?: string;
   /** Count positions after the `:,` artefact as line starts too (default false). */
   readonly afterHeaderComma?: boolean;
+  /** Which header-like lines: in capitals (default) or in Title Case. */
+  readonly shape?: HeaderShape;
 }
+
+/** The header-like lines a coverage counts: capitals (`PAST MEDICAL HISTORY:`) or Title Case (`Neck:`). */
+export type HeaderShape = 'caps' | 'title';
 
 const HEADER_LIKE = /(?:^|(?<=\n|\.,))[ \t]*((?:\d{1,2}[.)][ \t]*)?)([A-Z][A-Z /&'()-]{0,59}?)[ \t]*:(?!\d)/g;
 const HEADER_LIKE_COLON =
   /(?:^|(?<=\n|[.:],))[ \t]*((?:\d{1,2}[.)][ \t]*)?)([A-Z][A-Z /&'()-]{0,59}?)[ \t]*:(?!\d)/g;
 const CAPS = /[A-Z]/g;
+const TITLE_WORD = "[A-Z][a-z'-]*";
+const SMALL = '(?:of|and|the|for|in|on|at|to|with|or)';
+const TITLE_RUN = `(${TITLE_WORD}(?:[ /](?:${TITLE_WORD}|${SMALL})){0,4})`;
+const TITLE_LIKE = new RegExp(
+  `(?:^|(?<=\\n|\\.,))[ \\t]*((?:\\d{1,2}[.)][ \\t]*)?)${TITLE_RUN}[ \\t]*:(?!\\d)`,
+  'g',
+);
+const TITLE_LIKE_COLON = new RegExp(
+  `(?:^|(?<=\\n|[.:],))[ \\t]*((?:\\d{1,2}[.)][ \\t]*)?)${TITLE_RUN}[ \\t]*:(?!\\d)`,
+  'g',
+);
+const LOWER = /[a-z]/;
+const ENDS_SMALL = new RegExp(`[ /]${SMALL}$`);
 
 /** Header-like positions of a raw note: [offset of the header (numbering included), header text]. */
-export function headerLikeLines(text: string, afterHeaderComma = false): [number, string][] {
-  const re = afterHeaderComma ? HEADER_LIKE_COLON : HEADER_LIKE;
+export function headerLikeLines(
+  text: string,
+  afterHeaderComma = false,
+  shape: HeaderShape = 'caps',
+): [number, string][] {
+  const title = shape === 'title';
+  const re = title
+    ? afterHeaderComma
+      ? TITLE_LIKE_COLON
+      : TITLE_LIKE
+    : afterHeaderComma
+      ? HEADER_LIKE_COLON
+      : HEADER_LIKE;
   re.lastIndex = 0;
   const out: [number, string][] = [];
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const run = m[2]!.trimEnd();
-    if ((run.match(CAPS)?.length ?? 0) < 2) continue;
+    // Title Case holds lower-case letters (`HPI:` is a capitals header); the last word is not a small one
+    if (title ? !LOWER.test(run) || ENDS_SMALL.test(run) : (run.match(CAPS)?.length ?? 0) < 2) continue;
     const lead = m[0].length - m[0].trimStart().length;
     out.push([m.index + lead, run]);
   }
@@ -70,8 +105,9 @@ export function noteCoverage(
   matcher: HeaderMatcher,
   unmapped: Map<string, number>,
   afterHeaderComma = false,
+  shape: HeaderShape = 'caps',
 ): { lines: number; mapped: number } {
-  const like = headerLikeLines(text, afterHeaderComma);
+  const like = headerLikeLines(text, afterHeaderComma, shape);
   if (like.length === 0) return { lines: 0, mapped: 0 };
   const sections = sectionize(normalize(text), matcher, DEFAULT_SECTIONIZE_OPTIONS);
   const known = new Set<number>();
@@ -101,7 +137,13 @@ export async function headerCoverage(
     const text = row[column];
     if (text === undefined) continue;
     notes++;
-    const r = noteCoverage(text, matcher, unmapped, options.afterHeaderComma ?? false);
+    const r = noteCoverage(
+      text,
+      matcher,
+      unmapped,
+      options.afterHeaderComma ?? false,
+      options.shape ?? 'caps',
+    );
     lines += r.lines;
     mapped += r.mapped;
   }

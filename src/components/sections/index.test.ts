@@ -22,7 +22,7 @@ function pipeline(options?: Record<string, unknown>) {
 describe('sections component', () => {
   it('declares its contract', () => {
     expect(sectionsComponent.name).toBe('sections');
-    expect(sectionsComponent.version).toBe('1.0.0');
+    expect(sectionsComponent.version).toBe('1.1.0');
     expect(sectionsComponent.requires).toEqual(['normalized']);
     expect(sectionsComponent.assigns).toEqual(['sections']);
   });

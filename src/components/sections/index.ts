@@ -32,13 +32,13 @@ export const SectionsOptionsSchema = Type.Object(
         minimum: 0,
         maximum: 1,
         description:
-          'Drop header candidates below this confidence (default 0.5: all; 0.7: no unknown bare lines; 0.9: known categories only)',
+          'Drop header candidates below this confidence (default 0.5: all; 0.7: no unknown bare lines or unknown Title Case headers; 0.9: known categories matched as written only)',
       }),
     ),
     midLine: Type.Optional(
       Type.Boolean({
         description:
-          'Find known capitalized headers after a sentence end inside a line (`... Negative.  HEENT: ...`; default true)',
+          'Find known headers after a sentence end inside a line (`... Negative.  HEENT: ...`, `... stable. Plan: ...`; default true)',
       }),
     ),
   },
@@ -71,11 +71,11 @@ export function loadSectionMatcher(ctx: FactoryContext, path = DEFAULT_SECTION_R
 }
 
 /** Key of the on-disk cache entry of a compiled rule file (bump the version when the compiler changes). */
-const MATCHER_KIND = 'section-headers@2';
+const MATCHER_KIND = 'section-headers@6';
 
 export const sectionsComponent = defineComponent({
   name: 'sections',
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Section header detection and normalization to categories (hpi, medications, physical_exam, ...).',
   requires: ['normalized'],

@@ -201,12 +201,13 @@ describe('whole notes', () => {
     ]);
   });
 
-  it('finds known capital headers after a sentence end inside a line', () => {
+  it('finds known headers after a sentence end inside a line', () => {
     const text = 'ROS: Negative.  HEENT: No vision change.  GI: No nausea. Plan: none.';
     expect(summary(run(text))).toEqual([
       ['review_of_systems', 'ROS'],
       ['heent', 'HEENT', 0],
       ['abdomen', 'GI', 0],
+      ['plan', 'Plan'],
     ]);
     expect(summary(run(text, { midLine: false }))).toEqual([['review_of_systems', 'ROS']]);
   });

@@ -7,23 +7,30 @@
  *   MTSamples' `HEADER:,` (the normalizer already made the comma a line break);
  * - alone on its line: `PHYSICAL EXAMINATION`, `History of Present Illness`;
  * - on a line underlined by `---` or `===`;
- * - inside a line, after a sentence end, in capitals, when it names a known category
- *   (`... Negative.  HEENT:  Normal.`).
+ * - inside a line, after a sentence end, when it names a known category: in capitals
+ *   (`... Negative.  HEENT:  Normal.`) or in Title Case (`... was stable. Plan: continue`).
  *
  * Which candidates become headers, and their confidence:
  *
- * | candidate                                                          | confidence |
- * |--------------------------------------------------------------------|-----------:|
- * | known category, exact match                                        |        1.0 |
+ * | candidate                                                           | confidence |
+ * |---------------------------------------------------------------------|-----------:|
+ * | known category, exact match                                         |        1.0 |
  * | known category, prefix/suffix match (before a colon, or underlined) |        0.9 |
- * | unknown, ALL CAPS before a colon at line start                     |        0.7 |
- * | unknown, underlined line                                           |        0.7 |
- * | unknown, ALL CAPS line alone (>= 2 words, after a sentence end)    |        0.5 |
+ * | known category, informal spelling (`Past Med Hx`: fuzzy)            |        0.8 |
+ * | unknown, ALL CAPS before a colon at line start                      |        0.7 |
+ * | unknown, underlined line                                            |        0.7 |
+ * | unknown, Title Case before a colon at line start (see below)        |        0.6 |
+ * | unknown, ALL CAPS line alone (>= 2 words, after a sentence end)     |        0.5 |
  *
- * Mixed-case candidates (`Neck: supple`, `Past Medical History`) must name a known category; a
- * lower-case one (`pain: none`) never is a header. A line alone without a colon must match exactly
- * (`CHEST PAIN` alone is a value, not the `chest` exam system). In a note written in capitals only,
- * unknown candidates are not headers.
+ * A mixed-case candidate names a known category (`Neck: supple`, `Past Medical History`), or is an
+ * unknown Title Case phrase of 1 to 5 words before a colon (`Swallow Study Stages:`) whose body starts
+ * on the next line, or, with text after the colon, which starts a paragraph and whose text starts
+ * with a capital. Inside a paragraph a mixed-case `Key: value` with an unknown key (`Dose: 5 mg`) or
+ * a remark (`Note: ...`) is a field of the current section. A lower-case candidate (`pain: none`)
+ * never is a header. A line alone without a colon must match exactly (`CHEST PAIN` alone is a value,
+ * not the `chest` exam system). In a note written in capitals only, unknown candidates are not
+ * headers. A category listed in INSIDE_PARENTS_ONLY (`Primary:` of a diagnosis list) is a header only
+ * inside one of its parents.
  *
  * Subsections: a category with `parents` (an exam or ROS system, vital signs inside an exam) found
  * while the current top-level section is one of its parents gets `parent` = that section's index.
@@ -79,6 +86,14 @@ interface Candidate {
   readonly unknownConfidence: number;
   /** An unknown `KEY:` line inside an exam is a part of it; a heading alone or underlined is not. */
   readonly keyLike?: boolean;
+  /** Text follows the colon on the same line (`Dose: 5 mg`), rather than the body starting below. */
+  readonly inlineValue?: boolean;
+  /** A mixed-case candidate (Title Case or sentence case), not ALL CAPS. */
+  readonly mixed?: boolean;
+  /** Only a header inside one of its parents (a mixed-case exam system after a sentence end). */
+  readonly nestedOnly?: boolean;
+  /** At the start of a paragraph: the text start or after a blank line. */
+  paragraphStart?: boolean;
 }
 
 /** An accepted header. */
@@ -154,6 +169,10 @@ function isUpper(c: number): boolean {
 function isLower(c: number): boolean {
   return c >= 97 && c <= 122;
 }
+/** A letter, or `-` / `'` inside a word (`Follow-up`, `Patient's`). */
+function isWordChar(c: number): boolean {
+  return isUpper(c) || isLower(c) || c === 45 || c === 39;
+}
 function isSpace(c: number): boolean {
   return c === 32 || c === 9;
 }
@@ -221,8 +240,14 @@ function endWord(t: string, a: number, b: number, s: Shape): void {
 }
 
 function confidenceOf(m: HeaderMatch): number {
+  if (m.fuzzy) return 0.8;
   return m.mode === 'exact' ? 1 : 0.9;
 }
+
+/** Confidence of an unknown Title Case `Header:` at a line start (see the table above). */
+const UNKNOWN_TITLE_CONFIDENCE = 0.6;
+const MAX_UNKNOWN_TITLE_WORDS = 5;
+const MAX_UNKNOWN_TITLE_CHARS = 40;
 
 /** Find the headers of a normalized text, in order, with their parents. */
 function findHeaders(t: string, matcher: HeaderMatcher, options: SectionizeOptions): Found[] {
@@ -255,12 +280,17 @@ function findHeaders(t: string, matcher: HeaderMatcher, options: SectionizeOptio
     if (match) {
       const cat = match.category;
       if (topCategory !== null && cat.parents.has(topCategory)) parent = top;
-      else if (cat.kind === 'subsection' && match.mode !== 'exact') {
-        // `CHEST CT:` outside an exam is not the chest exam
+      else if (c.nestedOnly) return false;
+      else if ((cat.kind === 'subsection' && match.mode !== 'exact') || cat.insideParentsOnly) {
+        // `CHEST CT:` outside an exam is not the chest exam; `Primary:` outside a diagnosis list is no rank
         match = null;
         confidence = c.unknownConfidence;
       }
     }
+    // inside a paragraph, a mixed-case `Key: value` line is a field of the section, not a new one:
+    // an unknown key (`Dose: 5 mg`, `Route: oral`), or a remark (`Note: take with food`)
+    if (c.mixed && c.inlineValue && !c.paragraphStart && (match === null || match.paragraphOnly))
+      return false;
     if (match === null) {
       if (confidence <= 0 || isAllCapsNote()) return false;
       // `4. T2DM: ...` in a hospital course or assessment is a numbered problem, not a section
@@ -310,6 +340,7 @@ function findHeaders(t: string, matcher: HeaderMatcher, options: SectionizeOptio
     if (nextColon < le) {
       // a header before the first colon of the line
       candidate = colonHeader(t, s, nextColon, matcher);
+      if (candidate) candidate.paragraphStart = prevBlank;
     } else if (e - s <= MAX_HEADER_CHARS + 6) {
       // a short line without a colon: underlined, or alone
       UNDERLINE.lastIndex = le + 1;
@@ -391,11 +422,25 @@ function colonHeader(t: string, s: number, c: number, matcher: HeaderMatcher): C
   const caps = sh.lower === 0;
   if (sh.words > (caps ? MAX_CAPS_WORDS : MAX_MIXED_WORDS)) return null;
   const m = matcher.match(t.slice(h0, he));
-  const unknownConfidence = caps && sh.letters >= 2 ? 0.7 : 0;
   const bodyStart = skipBody(t, c + 1);
+  const inlineValue = !lineEndsAt(t, c + 1);
+  let unknownConfidence = 0;
+  if (caps) {
+    if (sh.letters >= 2) unknownConfidence = 0.7;
+  } else if (titleHeaderShape(t, h0, he, sh, matcher) && !(inlineValue && !valueStartsBody(t, c + 1))) {
+    // `Pertinent Results:`, `Scope Ports: Two` (not `Dose: 5 mg`, `Temp: 38.2`, `Gout: a review`)
+    unknownConfidence = UNKNOWN_TITLE_CONFIDENCE;
+  }
+  const mixed = !caps;
   if (m) {
-    // mixed case: a prefix match must look like a title (`Past Medical History/Problem List`) or be short
-    if (caps || m.mode === 'exact' || (m.mode === 'prefix' && (sh.title || sh.words <= 4))) {
+    // mixed case: a prefix match must look like a title (`Past Medical History/Problem List`) or be
+    // short; a suffix match must be a short title (`Pertinent Results:`)
+    if (
+      caps ||
+      m.mode === 'exact' ||
+      (m.mode === 'prefix' && (sh.title || sh.words <= 4)) ||
+      (m.mode === 'suffix' && sh.title && sh.words <= 4)
+    ) {
       return {
         hs: s,
         he,
@@ -404,6 +449,8 @@ function colonHeader(t: string, s: number, c: number, matcher: HeaderMatcher): C
         confidence: confidenceOf(m),
         unknownConfidence,
         keyLike: true,
+        inlineValue,
+        mixed,
       };
     }
     return null;
@@ -417,7 +464,53 @@ function colonHeader(t: string, s: number, c: number, matcher: HeaderMatcher): C
     confidence: unknownConfidence,
     unknownConfidence,
     keyLike: true,
+    inlineValue,
+    mixed,
   };
+}
+
+/** Only spaces from i to the end of the line. */
+function lineEndsAt(t: string, i: number): boolean {
+  const n = t.length;
+  while (i < n && isSpace(t.charCodeAt(i))) i++;
+  return i >= n || t.charCodeAt(i) === 10;
+}
+
+/**
+ * The text after a colon reads as the body of a section: it starts with a capitalized word (or a
+ * bullet, or an opening bracket). Not a number (`Dose: 5 mg`, `Temp: 38.2`: a key and its value), a
+ * code (`Accession: S25-000002`) nor a lower-case word (`Gout: a review`, `Route: oral`: a title or a
+ * field).
+ */
+function valueStartsBody(t: string, i: number): boolean {
+  const n = t.length;
+  while (i < n && isSpace(t.charCodeAt(i))) i++;
+  const c = t.charCodeAt(i);
+  if (c === 45 || c === 42 || c === 40 || c === 0x2022) return true;
+  if (!startsUpper(t, i)) return false;
+  // a word, not a code (`Accession: S25-000002`, `Room: B12`)
+  for (let j = i + 1; j < n; j++) {
+    const d = t.charCodeAt(j);
+    if (isDigit(d)) return false;
+    if (isSpace(d) || d === 10 || d === 44 || d === 46) break;
+  }
+  return true;
+}
+
+/**
+ * The shape of an unknown Title Case header: 1 to 5 words, every one capitalized (small words such as
+ * `of`, `and` aside, never last), letters only, at most 40 characters, not starting with a word
+ * that starts body lines (`No`, `Patient`, ...).
+ */
+function titleHeaderShape(t: string, a: number, b: number, sh: Shape, matcher: HeaderMatcher): boolean {
+  if (!sh.title || sh.digits > 0 || sh.hasDot || sh.letters < 3) return false;
+  if (sh.words > MAX_UNKNOWN_TITLE_WORDS || b - a > MAX_UNKNOWN_TITLE_CHARS) return false;
+  if (!isUpper(t.charCodeAt(a))) return false;
+  if (matcher.nonHeaderWords.has(firstWord(t, a, b))) return false;
+  // the last word is not a small word (`Plan of:`)
+  let w = b;
+  while (w > a && !isSpace(t.charCodeAt(w - 1))) w--;
+  return !isLower(t.charCodeAt(w));
 }
 
 /** A whole line as a header: alone (`PHYSICAL EXAMINATION`) or underlined. */
@@ -433,7 +526,8 @@ function lineHeader(
   if (!startsUpper(t, h0) && !(underlined && isLower(t.charCodeAt(h0)))) return null;
   const sh = measure(t, h0, e);
   if (!sh.ok || sh.letters < 2 || sh.dotSpace) return null;
-  const m = matcher.match(t.slice(h0, e));
+  // no informal readings for a line without a colon: most short lines are values (`CHEST PAIN`)
+  const m = matcher.match(t.slice(h0, e), false);
   if (underlined) {
     if (sh.words > 10 || t.charCodeAt(e - 1) === 46) return null;
     if (m)
@@ -483,17 +577,32 @@ function firstWord(t: string, a: number, b: number): string {
   return t.slice(a, i).toLowerCase();
 }
 
-/** `... sentence.  HEENT:  body` — a known capitalized header after a sentence end, mid-line. */
+/**
+ * A header after a sentence end, mid-line: `... Negative.  HEENT:  Normal.` (capitals) or
+ * `... was stable. Plan: continue` (Title Case). Known categories only; a Title Case one must match
+ * exactly, be at most 4 words, not be a remark (`Note:`), and a category that nests (an exam or ROS
+ * system, `Alcohol:`, `Labs:`) only counts inside its parent (`... he fell. Back: tender` in an HPI
+ * is not the back exam).
+ */
 function midLineHeader(t: string, from: number, c: number, matcher: HeaderMatcher): Candidate | null {
   const after = t.charCodeAt(c + 1);
   if ((after >= 48 && after <= 57) || after === 47) return null;
   let he = c;
   while (he > from && isSpace(t.charCodeAt(he - 1))) he--;
+  // walk back word by word; a lower-case word that is not a small word (`with BP:`) ends the search
+  // at once, so that a colon after running text costs a few characters only
   let r = he;
   while (r > from && he - r <= MAX_MIDLINE_CHARS) {
     const ch = t.charCodeAt(r - 1);
-    if (isUpper(ch) || isSpace(ch) || ch === 47 || ch === 38 || ch === 45) r--;
-    else break;
+    if (isSpace(ch) || ch === 47 || ch === 38) {
+      r--;
+      continue;
+    }
+    if (!isWordChar(ch)) break;
+    let ws = r - 1;
+    while (ws > from && isWordChar(t.charCodeAt(ws - 1))) ws--;
+    if (isLower(t.charCodeAt(ws)) && !(r - ws <= 4 && SMALL_WORDS.has(t.slice(ws, r)))) return null;
+    r = ws;
   }
   while (r < he && !isUpper(t.charCodeAt(r))) r++;
   if (he - r < 2 || he - r > MAX_MIDLINE_CHARS) return null;
@@ -503,8 +612,15 @@ function midLineHeader(t: string, from: number, c: number, matcher: HeaderMatche
   if (b === r || b <= from) return null;
   const p = t.charCodeAt(b - 1);
   if (p !== 46 && p !== 59 && p !== 33 && p !== 63) return null;
+  const sh = measure(t, r, he);
+  if (!sh.ok || sh.letters < 2) return null;
   const m = matcher.match(t.slice(r, he));
   if (!m || m.mode === 'suffix') return null;
+  const mixed = sh.lower > 0;
+  if (mixed) {
+    // the run holds the words of the sentence before when it has no period (`was seen Plan:`)
+    if (!sh.title || sh.words > 4 || m.mode !== 'exact' || m.paragraphOnly) return null;
+  }
   return {
     hs: r,
     he,
@@ -512,6 +628,10 @@ function midLineHeader(t: string, from: number, c: number, matcher: HeaderMatche
     match: m,
     confidence: confidenceOf(m),
     unknownConfidence: 0,
+    mixed,
+    // a category that nests (an exam system, `Alcohol:` of a social history, `Labs:`) counts mid-line
+    // only inside its parent: `Tobacco: never. Alcohol: rarely.` in an HPI is a field
+    nestedOnly: mixed && (m.category.kind === 'subsection' || m.category.parents.size > 0),
   };
 }
 
@@ -556,7 +676,7 @@ export function sectionize(
       header: { start: hs, end: he, text: original.slice(hs, he) },
       bodyStart,
       evidence: f.match
-        ? { component: COMPONENT, rule: f.match.rule, detail: f.match.mode }
+        ? { component: COMPONENT, rule: f.match.rule, detail: f.match.fuzzy ? 'fuzzy' : f.match.mode }
         : { component: COMPONENT, rule: RULE_UNKNOWN, detail: 'unknown' },
       ...(f.parent !== undefined && options.subsections === 'split' ? { parent: f.parent + shift } : {}),
     };

@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { Section, Sentence, SentenceKind } from '../../doc/types.js';
 import { defineComponent } from '../../pipeline/component.js';
 import { DEFAULT_ABBREVIATIONS, loadAbbreviations } from './abbreviations.js';
-import { SentenceSplitter } from './split.js';
+import { type LineLayout, lineLengthBefore, NO_LAYOUT, SentenceSplitter, wrapWidth } from './split.js';
 
 export {
   AbbreviationFileSchema,
@@ -16,7 +16,15 @@ export {
   DEFAULT_ABBREVIATIONS,
   loadAbbreviations,
 } from './abbreviations.js';
-export { type RawSentence, SentenceSplitter, type SplitterOptions } from './split.js';
+export {
+  type LineLayout,
+  NO_LAYOUT,
+  type RawSentence,
+  SentenceSplitter,
+  type SplitterOptions,
+  textLayout,
+  wrapWidth,
+} from './split.js';
 
 export const SentencesOptionsSchema = Type.Object(
   {
@@ -43,7 +51,7 @@ export const SentencesOptionsSchema = Type.Object(
 
 export const sentencesComponent = defineComponent({
   name: 'sentences',
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Clinical sentence splitter: headers, list items, key-value lines, line fragments and sentences, never across a section boundary.',
   requires: ['normalized', 'sections'],
@@ -102,12 +110,27 @@ export function sentencesOf(
     prevEnd = e;
     out.push({ start: s, end: e, section, kind });
   };
+  const layout = layoutOf(view);
   for (const r of regionsOf(view, sections)) {
     section = r.section;
     if (r.header) splitter.header(t, r.a, r.b, emit);
-    else splitter.region(t, r.a, r.b, emit);
+    else splitter.region(t, r.a, r.b, emit, layout);
   }
   return out;
+}
+
+/**
+ * The line layout of a note, read in the original text: the normalizer already joined some wrapped
+ * lines, and the lengths that tell a wrap are those of the lines as written.
+ */
+export function layoutOf(view: View): LineLayout {
+  const original = view.original;
+  const width = wrapWidth(original);
+  if (width === 0) return NO_LAYOUT;
+  return {
+    width,
+    lineLengthBefore: (q) => lineLengthBefore(original, view.isIdentityMap ? q : view.offsetToOriginal(q)),
+  };
 }
 
 /** Smallest normalized index whose original offset is >= o (the identity when the map is). */

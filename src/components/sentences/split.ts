@@ -26,6 +26,78 @@ export interface RawSentence {
 
 export type SentenceSink = (start: number, end: number, kind: SentenceKind) => void;
 
+/**
+ * How the lines of a note were laid out: what tells a soft wrap (a line break put by a fixed-width
+ * editor inside a sentence) from a line that ends where its writer ended it.
+ */
+export interface LineLayout {
+  /** Wrap width of the note in characters (`wrapWidth`); 0 when its lines do not look wrapped. */
+  readonly width: number;
+  /** Length (trailing spaces excluded) of the line, as written, that ends at the line break at q. */
+  lineLengthBefore(q: number): number;
+}
+
+/** No wrap width: every line break is a writer's. */
+export const NO_LAYOUT: LineLayout = { width: 0, lineLengthBefore: () => 0 };
+
+/** Lines shorter than this are never measured as wrapped; longer than MAX, never a wrap width. */
+const MIN_WRAP_WIDTH = 40;
+const MAX_WRAP_WIDTH = 240;
+/** Lines within this many characters of the width count as full (a long word went to the next line). */
+const WRAP_SLACK = 15;
+/** A wrapped line is at least this share of the width ... */
+const WRAP_MIN_SHARE = 0.6;
+/** ... and either the next word would not have fitted on it, or it is this near the width. */
+const WRAP_NEAR_SHARE = 0.85;
+
+/**
+ * The wrap width of a text: the length of its longest lines when at least two lines come within 15
+ * characters of it (a fixed-width editor fills its lines to about the same length). Up to a tenth of
+ * the lines may be longer (a pasted table row). 0 when the text does not look wrapped (fewer than two
+ * such lines, or a width under 40 characters). Linear in the text (a sort of the line lengths).
+ */
+export function wrapWidth(text: string): number {
+  const lengths: number[] = [];
+  let start = 0;
+  const n = text.length;
+  while (start <= n) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    let e = end;
+    while (e > start && isSpaceCode(text.charCodeAt(e - 1))) e--; // \r and trailing spaces too
+    let s = start;
+    while (s < e && isSpaceCode(text.charCodeAt(s))) s++;
+    if (e > s) lengths.push(e - start);
+    start = end + 1;
+  }
+  if (lengths.length < 2) return 0;
+  lengths.sort((x, y) => y - x);
+  const outliers = Math.floor(lengths.length / 10);
+  for (let o = 0; o <= outliers && o < lengths.length; o++) {
+    const w = lengths[o]!;
+    if (w > MAX_WRAP_WIDTH) continue;
+    if (w < MIN_WRAP_WIDTH) return 0;
+    if (o + 1 < lengths.length && lengths[o + 1]! >= w - WRAP_SLACK) return w;
+  }
+  return 0;
+}
+
+/** The layout of a text split as written (line lengths read in the text itself). */
+export function textLayout(text: string): LineLayout {
+  const width = wrapWidth(text);
+  if (width === 0) return NO_LAYOUT;
+  return { width, lineLengthBefore: (q) => lineLengthBefore(text, q) };
+}
+
+/** Length of the line of `text` that ends at position q (a line break), trailing spaces excluded. */
+export function lineLengthBefore(text: string, q: number): number {
+  let e = q;
+  while (e > 0 && isSpaceCode(text.charCodeAt(e - 1)) && text.charCodeAt(e - 1) !== NL) e--;
+  let s = e;
+  while (s > 0 && text.charCodeAt(s - 1) !== NL) s--;
+  return e - s;
+}
+
 const NL = 10;
 const DOT = 46;
 const QUESTION = 63;
@@ -165,6 +237,8 @@ export class SentenceSplitter {
   #afterHeader = false;
   /** Number of the list marker found by #marker, or -1. */
   #markerNumber = -1;
+  /** Layout of the text being split (set by `region`). */
+  #layout: LineLayout = NO_LAYOUT;
 
   constructor(abbreviations: AbbreviationTable, options: SplitterOptions = {}) {
     this.#abbr = abbreviations;
@@ -172,12 +246,18 @@ export class SentenceSplitter {
     this.#labels = options.labels ?? true;
   }
 
-  /** Split a whole text (one region, no sections). */
+  /** Split a whole text (one region, no sections); its own lines give the layout. */
   split(text: string): RawSentence[] {
     const out: RawSentence[] = [];
-    this.region(text, 0, text.length, (start, end, kind) => {
-      out.push({ start, end, kind });
-    });
+    this.region(
+      text,
+      0,
+      text.length,
+      (start, end, kind) => {
+        out.push({ start, end, kind });
+      },
+      textLayout(text),
+    );
     return out;
   }
 
@@ -198,8 +278,12 @@ export class SentenceSplitter {
     if (e > s) emit(s, e, 'header');
   }
 
-  /** Split the body region t[a, b) into units, in order. */
-  region(t: string, a: number, b: number, emit: SentenceSink): void {
+  /**
+   * Split the body region t[a, b) into units, in order. `layout` tells soft wraps (see `LineLayout`);
+   * by default no line is taken for wrapped.
+   */
+  region(t: string, a: number, b: number, emit: SentenceSink, layout: LineLayout = NO_LAYOUT): void {
+    this.#layout = layout;
     if (b > t.length) b = t.length;
     let i = Math.max(0, a);
     let lineStart = true;
@@ -329,13 +413,41 @@ export class SentenceSplitter {
       return this.#marker(t, r, b, true) > 0 ? -1 : r;
     }
     const prev = t.charCodeAt(k);
-    if (!(isLowerAt(t, r) || LINE_CONTINUERS.has(prev))) return -1;
+    if (!(isLowerAt(t, r) || LINE_CONTINUERS.has(prev) || this.#softWrap(t, k, q, r, b))) return -1;
     if (this.#marker(t, r, b, true) > 0) return -1;
     if (this.#labels && this.#scanLabel(t, r, b)) {
       const L = this.#label;
       if (L.firstIsLetter && L.words <= MAX_KEY_WORDS) return -1;
     }
     return r;
+  }
+
+  /**
+   * A line break at q inside a sentence that a fixed-width editor put there: the note is wrapped
+   * (`LineLayout.width`), the line before it (last character t[k]) does not end the sentence (no
+   * final punctuation, or a period that is not a sentence end, such as `Dr.`) nor with `:` or `;`, is
+   * full (at least 60% of the width, and the first word of the next line, at r, would not have
+   * fitted on it, or the line is within 15% of the width), and the next line
+   * starts with a word, a number or an opening bracket (`(per his wife)`, `Lasix`). Whether the
+   * next line starts a list item or a label is checked by the caller.
+   */
+  #softWrap(t: string, k: number, q: number, r: number, b: number): boolean {
+    const layout = this.#layout;
+    const width = layout.width;
+    if (width === 0) return false;
+    // a period there did not end the sentence (`(P < 0.` | `001)`, `Dr.`): the scan only reaches the
+    // line break when it did not; a colon or a semicolon ends the line as its writer meant
+    const last = t.charCodeAt(k);
+    if (last === COLON || last === 59 /* ; */) return false;
+    const c = t.charCodeAt(r);
+    if (!((isLetterAt(t, r) || isDigit(c) || c === 40 /* ( */ || c === 91 /* [ */ || c === 34) /* " */))
+      return false;
+    const len = layout.lineLengthBefore(q);
+    if (len < width * WRAP_MIN_SHARE) return false;
+    // the first word of the next line (up to a space)
+    let w = r;
+    while (w < b && w - r < width && !isSpaceCode(t.charCodeAt(w))) w++;
+    return len + 1 + (w - r) > width || len >= width * WRAP_NEAR_SHARE;
   }
 
   /**

@@ -16,6 +16,10 @@
  * - strict: every gold boundary. lenient: the same, without the gold boundaries that break a number
  *   (a sentence ending in `.` followed by one starting with a digit: the corpus's own splitter cut
  *   decimals such as `2.11` into `2 .` | `11`); they are counted in `counts.goldNumberBreaks`.
+ * - scores.wrapped: the same documents (their original text when found, else the rebuilt one) laid
+ *   out by a fixed-width editor: the space before a word that would pass column 72 becomes a line
+ *   break (`wrapText`, length-preserving, so the gold ends stay). A splitter that cuts at soft wraps
+ *   (`... breath and` | `(per his wife) ...`, `... started on` | `Lasix ...`) loses precision there.
  */
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -212,6 +216,42 @@ export function boundaryDocs(path: string): BoundaryData {
   return { docs, original, source };
 }
 
+/** Width of the fixed-width layout of `scores.wrapped`. */
+export const WRAP_COLUMNS = 72;
+
+/**
+ * A text laid out by a fixed-width editor: each space before a word that would pass `width` columns
+ * becomes a line break. Same length as the text (the offsets of the gold ends do not move); a word
+ * longer than the width stays whole on its line.
+ */
+export function wrapText(text: string, width = WRAP_COLUMNS): string {
+  const out = text.split('');
+  let column = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '\n') {
+      column = 0;
+      i++;
+      continue;
+    }
+    if (c === ' ') {
+      let w = i + 1;
+      while (w < n && text[w] !== ' ' && text[w] !== '\n') w++;
+      if (column > 0 && w > i + 1 && column + (w - i) > width) {
+        out[i] = '\n';
+        column = 0;
+      } else column++;
+      i++;
+      continue;
+    }
+    column++;
+    i++;
+  }
+  return out.join('');
+}
+
 export interface BoundaryCounts {
   tp: number;
   fp: number;
@@ -346,6 +386,18 @@ export const sentencesTask: EvalTask = {
       },
     };
     const originals = limit !== undefined ? data.original.slice(0, limit) : data.original;
+    const wrapSource = originals.length > 0 ? originals : docs;
+    const wrapped = scoreDocs(
+      pipeline,
+      wrapSource.map((d) => ({ ...d, text: wrapText(d.text) })),
+      undefined,
+    );
+    report.scores!.wrapped = {
+      text: `${originals.length > 0 ? 'the PubTator text' : 'the rebuilt text'} wrapped at ${WRAP_COLUMNS} columns (a space becomes a line break)`,
+      documents: wrapSource.length,
+      strict: prf(wrapped.counts.tp, wrapped.counts.fp, wrapped.counts.fn),
+      lenient: prf(wrapped.counts.ltp, wrapped.counts.lfp, wrapped.counts.lfn),
+    };
     if (originals.length > 0) {
       const o = scoreDocs(pipeline, originals, undefined);
       report.scores!.original = {
