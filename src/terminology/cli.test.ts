@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingDataMessage, sharedDataPath } from '../data.js';
-import { abbreviationsFromTsv, fullPackOptions, SHARED_SOURCES, vocabBuild, vocabInfo } from './cli.js';
+import {
+  abbreviationsFromTsv,
+  fullPackOptions,
+  SHARED_SOURCES,
+  starterSourceFiles,
+  vocabBuild,
+  vocabInfo,
+} from './cli.js';
 import { loadPackFile } from './pack/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clinote-vocab-'));
@@ -26,6 +33,7 @@ describe('vocab build and info', () => {
       csv: [dictionary],
       csvSource: 'test',
       abbreviations: false,
+      starter: false,
       out,
       log: (l) => log.push(l),
     });
@@ -46,6 +54,36 @@ describe('vocab build and info', () => {
       expect(printed).not.toContain(term);
     const pack = loadPackFile(out);
     expect(pack.conceptId(0)).toBe('test:zorblax-fever');
+  });
+
+  it('includes the starter dictionaries in every build unless left out', async () => {
+    const withStarter = await vocabBuild({
+      csv: [dictionary],
+      csvSource: 'test',
+      abbreviations: false,
+      out: join(dir, 'with-starter.pack'),
+    });
+    expect(withStarter.manifest.sources.map((s) => s.name)).toEqual(['starter', 'test', 'generic']);
+    expect(withStarter.manifest.counts.byType.anatomy).toBeGreaterThan(100);
+    expect(withStarter.manifest.counts.byType.procedure).toBeGreaterThan(250);
+    // starter files named in `csv` are read once, as the starter source
+    const listed = await vocabBuild({
+      csv: [...starterSourceFiles(), dictionary],
+      csvSource: 'test',
+      abbreviations: false,
+      out: join(dir, 'listed.pack'),
+    });
+    expect(listed.manifest.sources.map((s) => [s.name, s.concepts])).toEqual(
+      withStarter.manifest.sources.map((s) => [s.name, s.concepts]),
+    );
+    const without = await vocabBuild({
+      csv: [dictionary],
+      csvSource: 'test',
+      abbreviations: false,
+      starter: false,
+      out: join(dir, 'without-starter.pack'),
+    });
+    expect(without.manifest.sources.map((s) => s.name)).toEqual(['test']);
   });
 
   it('refuses a build without sources, and a missing or damaged pack', async () => {
@@ -81,7 +119,7 @@ describe('vocab build and info', () => {
 
   it('names the shared files of the full pack', () => {
     const { options, missing } = fullPackOptions(join(dir, 'full.pack'));
-    expect(options.csv?.length).toBeGreaterThan(0);
+    expect(options.starter).toBe(true);
     for (const [key, parts] of Object.entries(SHARED_SOURCES)) {
       const present = sharedDataPath(...parts) !== null;
       expect(missing.includes(parts.join('/')), key).toBe(!present);
@@ -91,7 +129,7 @@ describe('vocab build and info', () => {
   const icd = sharedDataPath(...SHARED_SOURCES.icd10cm);
   it.skipIf(icd === null)('imports the real ICD-10-CM file (shared data)', async () => {
     const out = join(dir, 'icd.pack');
-    const built = await vocabBuild({ icd10cm: icd!, abbreviations: false, out });
+    const built = await vocabBuild({ icd10cm: icd!, abbreviations: false, starter: false, out });
     expect(built.manifest.sources[0]!.read).toBeGreaterThan(90_000);
     expect(built.manifest.counts.concepts).toBeGreaterThan(90_000);
   });

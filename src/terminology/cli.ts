@@ -44,6 +44,12 @@ export interface VocabBuildOptions {
   readonly csv?: readonly string[];
   /** Source name and id prefix of the csv dictionaries (default `custom`). */
   readonly csvSource?: string;
+  /**
+   * Include the authored starter dictionaries (resources/terminology/starter/*.tsv, source
+   * `starter`) in the pack, whatever else is given. Default true (`--no-starter`: false). Starter
+   * files also listed in `csv` are read once, as the starter source.
+   */
+  readonly starter?: boolean;
   /** Abbreviation list (TSV), or false for none. Default: the built-in list. */
   readonly abbreviations?: string | false;
   /** Synthesize code-less generic findings for pathology heads (default true; see compilePack). */
@@ -99,22 +105,31 @@ export function vocabImporters(): { name: string; description: string; licence: 
 function packSources(options: VocabBuildOptions): PackSource[] {
   const out: PackSource[] = [];
   const base = options.importOptions ?? {};
+  const csvSource = (paths: readonly string[], source: string): PackSource => {
+    const imp = IMPORTERS.csv;
+    const stats = newStats(source);
+    const opts: ImportOptions = { ...base, source };
+    async function* chain(): AsyncIterable<SourceConcept> {
+      for (const p of paths) yield* imp.importer(p, stats, opts);
+    }
+    return { stats, concepts: chain() };
+  };
+  // the authored starter dictionaries come first (they win ties), unless left out
+  const starterFiles = starterSourceFiles();
+  const isStarter = new Set(starterFiles.map((f) => resolve(f)));
+  const userCsv = (options.csv ?? []).filter((p) => !isStarter.has(resolve(p)));
+  const listedStarter = (options.csv ?? []).some((p) => isStarter.has(resolve(p)));
+  if (options.starter !== false || listedStarter) out.push(csvSource(starterFiles, 'starter'));
   for (const [key, name] of ORDER) {
+    if (name === 'csv') {
+      if (userCsv.length > 0) out.push(csvSource(userCsv, options.csvSource ?? base.source ?? 'custom'));
+      continue;
+    }
     const value = options[key];
     if (value === undefined) continue;
     const paths = (Array.isArray(value) ? value : [value]) as string[];
     if (paths.length === 0) continue;
     const imp = IMPORTERS[name];
-    if (name === 'csv') {
-      const source = options.csvSource ?? base.source ?? 'custom';
-      const stats = newStats(source);
-      const opts: ImportOptions = { ...base, source };
-      async function* chain(): AsyncIterable<SourceConcept> {
-        for (const p of paths) yield* imp.importer(p, stats, opts);
-      }
-      out.push({ stats, concepts: chain() });
-      continue;
-    }
     for (const p of paths) {
       const stats = newStats(name);
       out.push({ stats, concepts: imp.importer(p, stats, base) });
@@ -153,7 +168,11 @@ export async function vocabCompile(
 ): Promise<CompileResult & { readonly sources: readonly { name: string; ms: number }[] }> {
   const log = options.log ?? (() => {});
   const sources = packSources(options);
-  if (sources.length === 0) {
+  // the starter dictionaries alone are a build only when asked for (starterPackOptions)
+  if (
+    sources.length === 0 ||
+    (sources.length === 1 && options.starter === undefined && !options.csv?.length)
+  ) {
     throw new ClinoteError('CLINOTE_E_PACK_BUILD_FAILED', 'vocab build: give at least one source file', {});
   }
   const abbreviations =
@@ -170,6 +189,7 @@ export async function vocabCompile(
     name,
     keys: DEFAULT_KEYS,
     abbreviations,
+    curatedSources: ['starter', options.csvSource ?? options.importOptions?.source ?? 'custom'],
     ...(options.genericHeads !== undefined ? { genericHeads: options.genericHeads } : {}),
     ...(options.builtAt !== undefined ? { builtAt: options.builtAt } : {}),
     builder: `clinote ${clinoteVersion()}`,
@@ -308,7 +328,7 @@ export function starterSourceFiles(): string[] {
 
 /** Options that build the starter pack (resources/terminology/starter.pack) from its TSV files. */
 export function starterPackOptions(out = resourcePath(STARTER_PACK_FILE)): VocabBuildOptions {
-  return { csv: starterSourceFiles(), csvSource: 'starter', out, name: 'starter' };
+  return { starter: true, out, name: 'starter' };
 }
 
 /** The shared public vocabularies of the full pack (../shared/data), and which are missing. */
@@ -336,8 +356,7 @@ export function fullPackOptions(out: string): { options: VocabBuildOptions; miss
   const hcpcs = path('hcpcs');
   return {
     options: {
-      csv: starterSourceFiles(),
-      csvSource: 'starter',
+      starter: true,
       ...(obo.length > 0 ? { obo } : {}),
       ...(icd10cm ? { icd10cm } : {}),
       ...(rxterms ? { rxterms } : {}),

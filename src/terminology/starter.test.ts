@@ -202,6 +202,20 @@ const ICD_TITLE_CHECKED: Record<string, string> = {
   'bursitis M71.9': 'Bursitis NOS',
   'hand-foot-mouth-disease B08.4': 'Disease, hand, foot, and mouth',
   'family-history-of-colon-cancer Z80.0': 'History, family, malignant neoplasm, digestive organ (colon)',
+  'crackles R09.89': 'Rales',
+  'bruit R09.89': 'Bruit (arterial)',
+  'ischemia I99.8': 'Ischemia, ischemic',
+};
+
+/**
+ * Problems left without an ICD-10-CM code on purpose: no code fits the concept as written without
+ * guessing a diagnosis (a false code is worse than none), with the reason.
+ */
+const UNCODED_PROBLEMS: Record<string, string> = {
+  rhonchi: 'no index entry; R09.89 would be a guess',
+  'myocardial-ischemia': 'I24.9 (acute) or I25.9 (chronic) depends on what the note does not say',
+  'alcohol-use': 'social drinking is no disorder; F10.9x would code a diagnosis the note does not make',
+  'drug-use': 'F19.9x codes a disorder; use alone is not one',
 };
 
 /** Lowercase words; hyphenated words also count joined (pre-eclampsia ~ preeclampsia). */
@@ -343,7 +357,7 @@ describe('starter pack format', () => {
       }
       // drug classes ('antibiotics', 'beta blocker') have no ingredient RxCUI
       const required =
-        r.subtype === 'class'
+        r.subtype === 'class' || (r.type === 'problem' && UNCODED_PROBLEMS[r.id] !== undefined)
           ? undefined
           : { problem: 'icd10cm', medication: 'rxnorm', lab: 'loinc' }[r.type as string];
       if (required && !r.codes.some((c) => c.system === required)) {

@@ -18,6 +18,7 @@ interface VocabBuildCli {
   readonly csvSource?: string;
   readonly abbreviations?: string | boolean;
   readonly genericHeads?: boolean;
+  readonly starter?: boolean;
   readonly shared?: boolean;
   readonly json?: boolean;
 }
@@ -91,6 +92,7 @@ export const vocabCommand: CliCommand = {
       .option('--abbreviations <file>', 'abbreviation list TSV (default: the built-in list)')
       .option('--no-abbreviations', 'no abbreviation list')
       .option('--no-generic-heads', 'no code-less generic findings for pathology head words')
+      .option('--no-starter', 'leave out the built-in starter dictionaries (included by default)')
       .option('--shared', 'add the official vocabularies found under the shared data dir (the full pack)')
       .option('--json', 'print the manifest as JSON')
       .action(async (o: VocabBuildCli) => {
@@ -118,6 +120,7 @@ export const vocabCommand: CliCommand = {
             ? { abbreviations: o.abbreviations }
             : {}),
           ...(o.genericHeads === false ? { genericHeads: false } : {}),
+          ...(o.starter === false ? { starter: false } : {}),
           ...pick('name'),
           out: o.out,
           log: (line: string) => ctx.log(line),

@@ -59,7 +59,8 @@ const ConceptsOptions = Type.Object(
     ),
     localAbbreviations: Type.Optional(
       Type.Boolean({
-        description: 'Apply "long form (LF)" definitions of the note to its later uses (default true).',
+        description:
+          'Apply "long form (SF)" definitions of the note to every use of SF; a long form the pack does not know keeps SF from a disease reading (default true).',
       }),
     ),
   },

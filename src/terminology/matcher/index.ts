@@ -38,7 +38,10 @@ export interface MatcherOptions {
   readonly fuzzy?: FuzzyOptions;
   /** Most candidates kept per mention (default 4). */
   readonly maxCandidates?: number;
-  /** Abbreviations defined in the note, "long form (LF)", apply to the note's later uses (default true). */
+  /**
+   * Abbreviations defined in the note, "long form (SF)", apply to every use of SF in the note, and a
+   * long form the pack does not know keeps SF from a disease reading (default true).
+   */
   readonly localAbbreviations?: boolean;
   /**
    * Widen problem mentions over what belongs to the name: origin modifiers before it ("familial",
@@ -71,6 +74,12 @@ interface Built {
   readonly span: Span;
 }
 
+interface Sense {
+  readonly key: string;
+  readonly hits: number;
+  readonly concepts: Set<number>;
+}
+
 interface Scored {
   concept: number;
   entry: number;
@@ -99,6 +108,8 @@ const MAX_MEMO = 200_000;
 /** Tokens on each side of an ambiguous abbreviation searched for its senses' cue words. */
 const CUE_WINDOW = 40;
 const LINKED_CODE_WEIGHT = 0.9;
+/** Score share of a sense of an ambiguous abbreviation that lost to another (a candidate only). */
+const MIN_SENSE_SHARE = 0.1;
 const MAX_CODES = 12;
 const MAX_CANDIDATE_CODES = 4;
 /** A same-type candidate this close to the leading one names the same thing: its codes are merged. */
@@ -111,6 +122,8 @@ const CONJUNCTIONS = ['and', 'or', '&'];
 /** The value after "type": 2, II, 1B, IID. */
 const TYPE_VALUE = /^(?:\d{1,2}[a-z]?|[ivx]{1,4}[a-d]?|[a-d])$/;
 const LOWER = /\p{Ll}/u;
+/** The shape of a short form defined in the note: "CT", "A-T", "G6PD". */
+const SHORT_FORM = /^[\p{L}\p{N}][\p{L}\p{N}-]{1,9}$/u;
 const LETTER = /\p{L}/u;
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -130,6 +143,7 @@ export class Matcher {
   readonly #component: string;
   readonly #rulePrefix: string;
   readonly #memo = new Map<string, number>();
+  readonly #spelledTerms = new Map<number, string>();
   readonly #typeIndex: Uint8Array;
 
   constructor(pack: Pack, keys: MatcherKeys, options: MatcherOptions = {}) {
@@ -422,11 +436,72 @@ export class Matcher {
       if (a['entries.flags'][e]! & ENTRY_CAPS) {
         if (similarity < 1) continue;
         caps ??= isCaps(text, start, end);
-        if (!caps) continue;
+        if (!caps || !this.#spelled(e, text, start, end)) continue;
       }
       return true;
     }
     return false;
+  }
+
+  /**
+   * A capitals-only acronym matches only as spelled: its letters and digits are those of the note
+   * ("CTS" does not match "CT", whose token key is the same singular).
+   */
+  #spelled(e: number, text: string, start: number, end: number): boolean {
+    const id = this.pack.a['entries.term'][e]!;
+    let spelled = this.#spelledTerms.get(id);
+    if (spelled === undefined) {
+      spelled = alnumUpper(this.pack.string(id));
+      this.#spelledTerms.set(id, spelled);
+    }
+    return alnumUpper(text.slice(start, end)) === spelled;
+  }
+
+  /**
+   * The senses of an ambiguous abbreviation at this node (entries of the abbreviation list marked
+   * ambiguous), with the number of their cue words around the mention. Undefined when none applies
+   * (no such entry, or the note does not write the abbreviation in capitals as listed).
+   */
+  #senses(
+    s: Span,
+    from: number,
+    to: number,
+    ids: Int32Array,
+    input: MatchInput,
+    sectionIndex: number | undefined,
+  ): Sense[] | undefined {
+    const pack = this.pack;
+    const a = pack.a;
+    const { text, tokens } = input;
+    const start = tokens[s.i]!.start;
+    const end = tokens[s.j]!.end;
+    let senses: Sense[] | undefined;
+    let present: Set<number> | undefined;
+    let caps: boolean | undefined;
+    for (let e = from; e < to; e++) {
+      const f = a['entries.flags'][e]!;
+      if ((f & (ENTRY_ABBREV | ENTRY_AMBIGUOUS)) !== (ENTRY_ABBREV | ENTRY_AMBIGUOUS)) continue;
+      if (f & ENTRY_CAPS) {
+        if (s.similarity < 1) continue;
+        caps ??= isCaps(text, start, end);
+        if (!caps || !this.#spelled(e, text, start, end)) continue;
+      }
+      const ai = pack.abbrevIndex(e);
+      if (ai < 0) continue;
+      const cues = pack.abbrevCues(ai);
+      const key = `${pack.abbrevPrior(ai)}:${cues.join(',')}`;
+      senses ??= [];
+      let sense = senses.find((x) => x.key === key);
+      if (!sense) {
+        present ??= this.#windowIds(s, ids, input, sectionIndex);
+        let hits = 0;
+        for (const c of new Set(cues)) if (present.has(c)) hits++;
+        sense = { key, hits, concepts: new Set() };
+        senses.push(sense);
+      }
+      sense.concepts.add(a['entries.concept'][e]!);
+    }
+    return senses;
   }
 
   #toConcept(s: Span, ids: Int32Array, input: MatchInput): Concept | undefined {
@@ -449,23 +524,28 @@ export class Matcher {
       if (after.unit && DOSE_UNITS.has(after.unit.toLowerCase())) ctxMed = 1.3;
       else ctxLab = 1.3;
     }
-    // ambiguous abbreviations: weigh senses by their cue words around the mention
-    let cueWeights: Map<number, number> | undefined;
-    let present: Set<number> | undefined;
-    let maxCue = 0;
-    for (let e = from; e < to; e++) {
-      const f = a['entries.flags'][e]!;
-      if ((f & (ENTRY_ABBREV | ENTRY_AMBIGUOUS)) !== (ENTRY_ABBREV | ENTRY_AMBIGUOUS)) continue;
-      const ai = pack.abbrevIndex(e);
-      if (ai < 0) continue;
-      const cues = pack.abbrevCues(ai);
-      present ??= this.#windowIds(s, ids, input, sectionIndex);
-      let hits = 0;
-      for (const c of cues) if (present.has(c)) hits++;
-      const w = pack.abbrevPrior(ai) + hits;
-      cueWeights ??= new Map();
-      cueWeights.set(e, w);
-      if (w > maxCue) maxCue = w;
+    // An ambiguous abbreviation (MS, PE, CA) resolves by the cue words of its senses around the
+    // mention: the best sense must have a cue and beat every other sense by a margin (more cues, and
+    // at least twice as many). Otherwise the context is silent or split and the mention stays
+    // unresolved: no concept. Entries of the node that are not senses of the list (an acronym
+    // synonym of another concept) are not readings of it.
+    const senses = this.#senses(s, from, to, ids, input, sectionIndex);
+    let senseWeight: Map<number, number> | undefined; // concept -> cue share of the best sense
+    let winner: Sense | undefined;
+    let runnerUp = 0;
+    if (senses) {
+      senses.sort((x, y) => y.hits - x.hits);
+      winner = senses[0]!;
+      runnerUp = senses[1]?.hits ?? 0;
+      if (winner.hits === 0 || winner.hits <= runnerUp || winner.hits < 2 * runnerUp) return undefined;
+      senseWeight = new Map();
+      for (const sense of senses) {
+        for (const c of sense.concepts) {
+          // the other senses stay as candidates, ranked by their cues, far below the winner
+          const w = sense === winner ? 1 : Math.max(MIN_SENSE_SHARE, (0.5 * sense.hits) / winner.hits);
+          if (w > (senseWeight.get(c) ?? -1)) senseWeight.set(c, w);
+        }
+      }
     }
     const scored: Scored[] = [];
     const byConcept = new Map<number, number>();
@@ -477,10 +557,10 @@ export class Matcher {
       if (flags & ENTRY_CAPS) {
         if (s.similarity < 1) continue;
         caps ??= isCaps(text, start, end);
-        if (!caps) continue;
+        if (!caps || !this.#spelled(e, text, start, end)) continue;
       }
-      // a sense that needs a cue word (a commoner sense has no concept) and has none here
-      if (cueWeights?.get(e) === 0) continue;
+      const share = senseWeight ? senseWeight.get(c) : 1;
+      if (share === undefined || share === 0) continue;
       const type = SEMANTIC_TYPES[typeNo]!;
       let score =
         (1 - a['entries.penalty'][e]! / 100) *
@@ -489,7 +569,7 @@ export class Matcher {
         s.similarity;
       if (type === 'lab') score *= ctxLab;
       else if (type === 'medication') score *= ctxMed;
-      if (cueWeights && maxCue > 0) score *= (cueWeights.get(e) ?? maxCue * 0.5) / maxCue;
+      score *= share;
       const prev = byConcept.get(c);
       if (prev === undefined) {
         byConcept.set(c, scored.length);
@@ -497,8 +577,13 @@ export class Matcher {
       } else if (score > scored[prev]!.score) scored[prev] = { concept: c, entry: e, score };
     }
     if (scored.length === 0) return undefined;
-    // stable: equal scores keep the pack's ranking
-    scored.sort((x, y) => y.score - x.score);
+    // stable: equal scores keep the pack's ranking; the winning sense of an abbreviation leads
+    if (winner) {
+      const w = winner.concepts;
+      scored.sort((x, y) => Number(w.has(y.concept)) - Number(w.has(x.concept)) || y.score - x.score);
+      // the winning sense is not reported (a role, a unit, an exam: type `other`): no mention
+      if (!w.has(scored[0]!.concept)) return undefined;
+    } else scored.sort((x, y) => y.score - x.score);
     const top = scored[0]!;
     const topType = pack.type(top.concept);
     // "tumor cells", "leukemia cells": a cell population, not the disease
@@ -583,6 +668,8 @@ export class Matcher {
       evidence: {
         component: this.#component,
         rule: this.#rulePrefix + (s.similarity < 1 ? 'fuzzy' : pack.rule(top.entry)),
+        // how the sense of an ambiguous abbreviation was chosen: its cue words against the runner-up's
+        ...(winner ? { detail: `cues ${winner.hits}:${runnerUp}` } : undefined),
       },
     };
     return concept;
@@ -604,35 +691,87 @@ export class Matcher {
     return set;
   }
 
+  /** Does the concept's preferred name share a word (of 4+ letters, by token key) with these? */
+  #sharesWord(c: Concept, words: ReadonlySet<string>): boolean {
+    for (const w of (c.preferred ?? c.text).split(/[^\p{L}\p{N}]+/u)) {
+      const k = w ? this.#keys.tokenKey(w.toLowerCase()) : '';
+      if (k.length >= 4 && words.has(k)) return true;
+    }
+    return false;
+  }
+
   /**
-   * "long form (SF)": when a matched mention is followed by a parenthesized short form whose letters
-   * follow the long form's, every use of the short form in the note gets the long form's concept.
+   * Abbreviations defined in the note, "long form (SF)": the long form is the shortest run of words
+   * before the parenthesis whose letters spell SF (Schwartz-Hearst: the first letter at a word
+   * start, the others in order). Every use of SF in the note (the parenthesis included) then takes
+   * the concept that names the long form ("pulmonary embolism (PE)"), or, when no concept does
+   * ("room air (RA)", a long form the pack does not know), is never read as a problem whose name
+   * shares no word with the long form: an in-note definition outranks the pack's disease readings
+   * of SF (rheumatoid arthritis for "room air (RA)", pulmonary arterial hypertension for
+   * "phenylalanine hydroxylase (PAH)"). Readings of other types stay (the pack's `ECG` for
+   * "electrocardiography (ECG)").
    */
   #localAbbreviations(concepts: Concept[], input: MatchInput, taken: Uint8Array): Concept[] {
     const { tokens, text } = input;
     const tokenText = (k: number): string => text.slice(tokens[k]!.start, tokens[k]!.end);
-    // short forms as token texts joined by a space ("A - T" and "A-T" alike), to their definition
-    const defs = new Map<string, { concept: Concept; length: number }>();
-    let k = 0;
+    // the longest concept ending at each offset
+    const byEnd = new Map<number, Concept>();
     for (const c of concepts) {
-      while (k < tokens.length && tokens[k]!.end < c.end) k++;
-      // k: the last token of the concept
-      if (tokens[k + 1]?.norm !== '(') continue;
-      let close = k + 2;
-      while (close < tokens.length && close <= k + 5 && tokens[close]!.norm !== ')') close++;
-      if (tokens[close]?.norm !== ')' || close === k + 2) continue;
+      const prev = byEnd.get(c.end);
+      if (!prev || c.start < prev.start) byEnd.set(c.end, c);
+    }
+    // short forms as token texts joined by a space ("A - T" and "A-T" alike), to their definition
+    const defs = new Map<string, { concept: Concept | undefined; length: number; words: Set<string> }>();
+    for (let open = 1; open < tokens.length; open++) {
+      if (tokens[open]!.norm !== '(') continue;
+      let close = open + 1;
+      while (close < tokens.length && close <= open + 4 && tokens[close]!.norm !== ')') close++;
+      if (tokens[close]?.norm !== ')' || close === open + 1) continue;
       const parts: string[] = [];
-      for (let p = k + 2; p < close; p++) parts.push(tokenText(p));
+      for (let p = open + 1; p < close; p++) parts.push(tokenText(p));
       const key = parts.join(' ');
-      if (defs.has(key) || !isShortFormOf(parts.join(''), c.text)) continue;
-      defs.set(key, { concept: c, length: parts.length });
+      const short = parts.join('');
+      if (defs.has(key) || !SHORT_FORM.test(short) || !/\p{Lu}/u.test(short)) continue;
+      const last = open - 1;
+      const sentence = tokens[open]!.sentence;
+      if (tokens[last]!.sentence !== sentence || tokens[last]!.kind === 'punct') continue;
+      const first = short[0]!.toLowerCase();
+      const maxWords = Math.min(short.length + 5, short.length * 2);
+      let words = 0;
+      let found = -1;
+      for (let p = last; p >= 0 && words < maxWords; p--) {
+        const t = tokens[p]!;
+        if (t.sentence !== sentence || t.norm === '(' || t.norm === ')') break;
+        if (t.kind === 'punct' || t.kind === 'symbol') continue;
+        words++;
+        if (tokenText(p)[0]!.toLowerCase() !== first) continue;
+        if (isShortFormOf(short, text.slice(t.start, tokens[last]!.end))) {
+          found = p;
+          break;
+        }
+      }
+      if (found < 0) continue;
+      // the concept that names the long form: it covers it, or its own words spell the short form
+      // ("type 2 diabetes mellitus (DM)"); a concept that names only the end of it ("fever" in
+      // "familial Mediterranean fever (FMF)") is not the definition
+      const ending = byEnd.get(tokens[last]!.end);
+      const named =
+        ending && (ending.start <= tokens[found]!.start || isShortFormOf(short, ending.text))
+          ? ending
+          : undefined;
+      const longWords = new Set<string>();
+      for (let p = found; p <= last; p++) {
+        const k = this.#keys.tokenKey(tokens[p]!.norm);
+        if (k.length >= 4) longWords.add(k);
+      }
+      defs.set(key, { concept: named, length: parts.length, words: longWords });
     }
     if (defs.size === 0) return concepts;
     const firsts = new Set<string>();
     for (const key of defs.keys()) firsts.add(key.split(' ')[0]!);
     const byStart = new Map<number, number>();
     for (const [i, c] of concepts.entries()) byStart.set(c.start, i);
-    const out = [...concepts];
+    const out: (Concept | undefined)[] = [...concepts];
     for (let t = 0; t < tokens.length; t++) {
       if (!firsts.has(tokenText(t))) continue;
       for (const [key, def] of defs) {
@@ -644,7 +783,15 @@ export class Matcher {
         const start = tokens[t]!.start;
         const end = tokens[last]!.end;
         const existing = byStart.get(start);
-        const sameSpan = existing !== undefined && out[existing]!.end === end;
+        const sameSpan = existing !== undefined && out[existing]?.end === end;
+        if (!def.concept) {
+          // defined as something the pack does not know: never a disease reading of the pack, unless
+          // its name shares a word with the long form
+          const reading = existing !== undefined && sameSpan ? out[existing] : undefined;
+          if (existing !== undefined && reading?.type === 'problem' && !this.#sharesWord(reading, def.words))
+            out[existing] = undefined;
+          break;
+        }
         if (!sameSpan && taken.subarray(t, last + 1).some((x) => x === 1)) continue;
         const sentence = tokens[t]!.sentence;
         const section = sectionOf(input, sentence, start);
@@ -667,7 +814,9 @@ export class Matcher {
         break;
       }
     }
-    return out.sort((a, b) => a.start - b.start || b.end - a.end);
+    return out
+      .filter((c): c is Concept => c !== undefined)
+      .sort((a, b) => a.start - b.start || b.end - a.end);
   }
 }
 
@@ -687,6 +836,10 @@ function skipParenthesis(open: number, tokens: readonly Token[], ids: Int32Array
     }
   }
   return -1;
+}
+
+function alnumUpper(s: string): string {
+  return s.replace(/[^\p{L}\p{N}]/gu, '').toUpperCase();
 }
 
 function isCaps(text: string, start: number, end: number): boolean {

@@ -176,7 +176,9 @@ describe('matcher', () => {
     ['Diabetes mellitus.', ['Diabetes mellitus|problem']],
     ['All labs were normal.', []],
     ['History of ALL in remission.', ['ALL|problem']],
-    ['HTN and MS.', ['HTN|problem', 'MS|problem']],
+    // MS is ambiguous and nothing around it tells which sense: unresolved
+    ['HTN and MS.', ['HTN|problem']],
+    ['HTN and MS with relapsing course.', ['HTN|problem', 'MS|problem']],
     ['htn, ms.', ['htn|problem']],
     ['Potassium chloride 20 mEq.', ['Potassium chloride|medication']],
     ['No diabetes\nmellitus.', []],
@@ -233,6 +235,41 @@ describe('matcher', () => {
     expect(ms1.candidates?.map((k) => k.preferred)).toContain('mitral valve stenosis');
     expect(ms1.matched.source).toBe('abbreviations');
     expect(ms1.score).toBeGreaterThan(ms1.candidates![0]!.score);
+  });
+
+  it.each([
+    // text, what MS reads as (undefined: no mention)
+    ['MS, relapsing, demyelinating lesions on MRI.', 'multiple sclerosis'],
+    ['MS with a murmur over the valve.', 'mitral valve stenosis'],
+    ['MS.', undefined], // silent
+    ['MS, relapsing; murmur.', undefined], // split 1:1
+    ['MS, relapsing, demyelinating, MRI; valve.', 'multiple sclerosis'], // 3:1
+    ['MS, relapsing, demyelinating; murmur.', 'multiple sclerosis'], // 2:1
+  ])('resolves an ambiguous abbreviation only by a margin of cue words: %s', (text, expected) => {
+    const ms = run(text).find((c) => c.text === 'MS');
+    expect(ms?.preferred).toBe(expected);
+    if (ms) expect(ms.evidence.detail).toMatch(/^cues \d+:\d+$/);
+  });
+
+  it('gives an unmatched sense a code-less concept of its own, which blocks the others when it wins', () => {
+    // "heart transplant clinic" names no concept of the pack: its cues win, and no mention is made
+    expect(run('HT clinic visit today.').filter((c) => c.text === 'HT')).toEqual([]);
+    const other = run('HT clinic visit today.', { types: ['other'] }).find((c) => c.text === 'HT');
+    expect(other?.id).toBe('abbreviation:ht/heart-transplant-clinic');
+    expect(other?.codes).toEqual([]);
+  });
+
+  it.each([
+    // an in-note definition outranks the pack's readings of the short form, everywhere in the note
+    ['Mitral stenosis (MS) is severe. MS was repaired.', ['mitral valve stenosis', 'mitral valve stenosis']],
+    // the long form names no concept of the pack: the short form is no mention
+    ['Mean score (MS) was high. MS with relapsing course.', []],
+  ])('takes the in-note definition of an abbreviation first: %s', (text, expected) => {
+    expect(
+      run(text)
+        .filter((c) => c.text === 'MS')
+        .map((c) => c.preferred),
+    ).toEqual(expected);
   });
 
   it('does not resolve an abbreviation to a rarer sense without a cue when the commoner one has no concept', () => {

@@ -60,6 +60,11 @@ export interface CompileOptions {
   readonly maxTermTokens?: number;
   /** Most entries kept per term sequence (best ranked). Default 24. */
   readonly maxEntriesPerSequence?: number;
+  /**
+   * Sources written by hand (the starter and custom dictionaries): a term of several words that
+   * are all common words ("drug use") is kept for them, dropped for the others. Default none.
+   */
+  readonly curatedSources?: readonly string[];
   /** Common words (default: STOPWORDS). */
   readonly stopwords?: Iterable<string>;
   /**
@@ -183,6 +188,16 @@ class Strings {
 
 const now = (): number => performance.now();
 
+/** `computed tomography` -> `computed-tomography`; `N/V` -> `n-v`. */
+function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x'
+  );
+}
+
 /** Compile concept streams into a pack. Throws CLINOTE_E_PACK_BUILD_FAILED. */
 export async function compilePack(
   sources: readonly PackSource[],
@@ -200,6 +215,7 @@ export async function compilePack(
     if (k) stop.add(k);
     stop.add(w);
   }
+  const curated = new Set(options.curatedSources ?? []);
   const t0 = now();
   const strings = new Strings();
   strings.id(''); // string 0 is the empty string
@@ -333,7 +349,8 @@ export async function compilePack(
             drop(stop.has(key) ? 'common-word' : 'short');
             continue;
           }
-        } else if (k.every((x) => stop.has(x) || !hasLetter(x))) {
+        } else if (k.every((x) => stop.has(x) || !hasLetter(x)) && !curated.has(c.source)) {
+          // a curated dictionary's phrase of common words is kept ("drug use", "Down syndrome")
           drop('common-words');
           continue;
         }
@@ -543,6 +560,7 @@ export async function compilePack(
   const abbrevEntries: { entry: number; cues: number[]; prior: number }[] = [];
   const cueKeys: string[][] = [];
   let abbreviationCount = 0;
+  let senseConcepts = 0;
   if (options.abbreviations && options.abbreviations.length > 0) {
     const wanted = new Map<number, number[]>(); // expansion seq -> entries
     // the sequences a sense's expansion names: as written, else its variants ("antibiotics" -> plural keys)
@@ -574,6 +592,37 @@ export async function compilePack(
     }
     for (let e = 0; e < eSeq.length; e++) wanted.get(eSeq[e]!)?.push(e);
     const rank = entryRank(ePenalty, eKind, cOrder, eConcept);
+    const senseIds = new Map<string, number>();
+    const addSenseConcept = (abbreviation: string, s: AbbreviationSense): number => {
+      const id = `abbreviation:${slug(abbreviation)}/${slug(s.expansion)}`;
+      const known = senseIds.get(id);
+      if (known !== undefined) return known;
+      const ci = cId.length;
+      senseIds.set(id, ci);
+      cId.push(strings.id(id));
+      cPreferred.push(strings.id(s.expansion));
+      let src = conceptSourceIndex.get('abbreviations');
+      if (src === undefined) {
+        src = conceptSources.length;
+        conceptSources.push('abbreviations');
+        conceptSourceIndex.set('abbreviations', src);
+      }
+      cSource.push(src);
+      cOrder.push(sources.length + 1);
+      const type = s.type ?? 'other';
+      cType.push(TYPE_INDEX.get(type) ?? TYPE_INDEX.get('other')!);
+      let st = subtypeIndex.get('abbreviation-sense');
+      if (st === undefined) {
+        st = subtypes.length;
+        subtypes.push('abbreviation-sense');
+        subtypeIndex.set('abbreviation-sense', st);
+      }
+      cSubtype.push(st + 1);
+      cCodeStart.push(kSystem.length);
+      byType[type] = (byType[type] ?? 0) + 1;
+      senseConcepts++;
+      return ci;
+    };
     for (const a of options.abbreviations) {
       const aKeys = keys.termKeys(a.abbreviation).filter((x) => x);
       if (aKeys.length === 0 || aKeys.length > maxTokens) {
@@ -581,9 +630,19 @@ export async function compilePack(
         continue;
       }
       const senses: { concepts: number[]; cues: number[]; prior: number }[] = [];
-      // a more common sense with no concept in the pack (`ED` emergency department before erectile
-      // dysfunction): the rarer senses then need a cue word around the mention (prior 0)
-      let commonerUnmatched = false;
+      // a sense of an ambiguous abbreviation with no concept in the pack (`PE` physical exam, `CT`
+      // computed tomography, `ED` emergency department) is still a sense: it gets a code-less
+      // concept of its own (source `abbreviations`), so that its cue words can outweigh the other
+      // senses and, when it wins, the mention is not read as a disease
+      const ambiguousList = a.senses.length > 1;
+      const single = aKeys.length === 1;
+      // ambiguous or word-like abbreviations (MS, PE, SOB) must be written in capitals
+      const caps =
+        isCapsAcronym(a.abbreviation) && (ambiguousList || aKeys.every((k) => stop.has(k) || k.length <= 2));
+      if (single && !caps && (stop.has(aKeys[0]!) || aKeys[0]!.length <= 2)) {
+        drop('abbreviation-common-word');
+        continue;
+      }
       for (const [order, s] of a.senses.entries()) {
         let entries = (senseSeqs.get(s) ?? []).flatMap((q) => wanted.get(q) ?? []).sort(rank);
         if (s.type !== undefined) {
@@ -597,42 +656,38 @@ export async function compilePack(
           if (!concepts.includes(ci) && concepts.length < MAX_CONCEPTS_PER_SENSE) concepts.push(ci);
         }
         if (concepts.length === 0) {
-          drop('abbreviation-sense-unmatched');
-          commonerUnmatched = true;
-          continue;
+          if (!ambiguousList) {
+            drop('abbreviation-sense-unmatched');
+            continue;
+          }
+          concepts.push(addSenseConcept(a.abbreviation, s));
         }
+        // cue words are taken as listed, common words included: "seen" or "taken" tell the
+        // emergency room and the operating room from the other senses of ER and OR
         const cues: number[] = [];
         for (const cue of s.cues) {
           for (const k of keys.termKeys(cue)) {
-            if (k && !stop.has(k)) {
+            if (k) {
               cues.push(cueKeys.length);
               cueKeys.push([k]);
             }
           }
         }
-        // default prior: most common first, and cue words outweigh it
+        // the prior (list order) is kept in the pack; the matcher resolves by cue words alone
         senses.push({
           concepts,
           cues,
-          prior: commonerUnmatched ? 0 : (s.prior ?? (0.5 * (a.senses.length - order)) / a.senses.length),
+          prior: s.prior ?? (0.5 * (a.senses.length - order)) / a.senses.length,
         });
       }
       if (senses.length === 0) continue;
       abbreviationCount++;
-      const ambiguous = senses.length > 1 || commonerUnmatched;
-      const single = aKeys.length === 1;
-      // ambiguous or word-like abbreviations (MS, PE, SOB) must be written in capitals
-      const caps =
-        isCapsAcronym(a.abbreviation) && (ambiguous || aKeys.every((k) => stop.has(k) || k.length <= 2));
+      const ambiguous = senses.length > 1;
       const flags =
         ENTRY_ABBREV |
         (ambiguous ? ENTRY_AMBIGUOUS : 0) |
         (single ? ENTRY_SINGLE : 0) |
         (caps ? ENTRY_CAPS : 0);
-      if (single && !caps && (stop.has(aKeys[0]!) || aKeys[0]!.length <= 2)) {
-        drop('abbreviation-common-word');
-        continue;
-      }
       const seq = seqId(aKeys);
       const termString = strings.id(a.abbreviation);
       for (const sense of senses) {
@@ -648,6 +703,19 @@ export async function compilePack(
         }
       }
     }
+  }
+
+  if (senseConcepts > 0) {
+    sourceNames.push('abbreviations');
+    sourceInfos.push({
+      name: 'abbreviations',
+      licence: 'senses of the abbreviation list that no source names: code-less, made by the pack compiler',
+      read: senseConcepts,
+      imported: senseConcepts,
+      skipped: 0,
+      skippedReasons: {},
+      concepts: senseConcepts,
+    });
   }
 
   // a synonym that is another concept's preferred name in the same source ranks below it
