@@ -23,6 +23,7 @@ import type { Concept, Section, Sentence } from '../doc/types.js';
 import type { HccMap } from './hcc.js';
 import { IndexLookup, type LinkedCondition, type LookupHit } from './lookup.js';
 import type { CodingPack } from './pack.js';
+import type { CandidateSignals, CodeRanker } from './ranker.js';
 import type { CodingRules } from './rules.js';
 import type { CodeItem } from './schema.js';
 import { specify } from './specificity.js';
@@ -37,6 +38,15 @@ export interface CoderOptions {
   readonly component?: string;
   /** CMS-HCC categories. */
   readonly hcc?: HccMap | null;
+  /** The learned ranker: its calibrated probability is the score and decides what is kept. */
+  readonly ranker?: CodeRanker | null;
+}
+
+/** A candidate code of a note with what the ranker reads, before any threshold (training data). */
+export interface CollectedCandidate {
+  readonly signals: CandidateSignals;
+  /** Concepts (indices) whose mentions support it. */
+  readonly concepts: readonly number[];
 }
 
 export interface CoderInput {
@@ -61,7 +71,22 @@ interface Candidate {
   after?: string;
   firstOffset: number;
   inPrincipalSection: boolean;
+  /** What the ranker reads (filled by `add`). */
+  mentions: number;
+  statuses: Set<string>;
+  sections: Set<string>;
+  coverage: number;
+  conceptScore: number;
+  /** Another complete code of a candidate's category (`source.sibling`), for the ranker. */
+  sibling?: boolean;
+  /** The other source's code where concept and Index disagree (`source.alternative`), for the ranker. */
+  alternative?: boolean;
 }
+
+type NewCandidate = Omit<
+  Candidate,
+  'firstOffset' | 'inPrincipalSection' | 'mentions' | 'statuses' | 'sections' | 'coverage' | 'conceptScore'
+> & { coverage?: number };
 
 const PROBLEM_TYPES = new Set(['problem']);
 
@@ -120,6 +145,21 @@ export class Coder {
   }
 
   code(input: CoderInput): CodeItem[] {
+    return this.#run(input, false).items;
+  }
+
+  /**
+   * Every candidate code the rules allow for the note (safety rules applied: never negated, family
+   * or hypothetical mentions), after the guideline conventions and before any threshold, with the
+   * ranker's signals; the concept and Index codes are both kept when they disagree. For training.
+   */
+  collect(input: CoderInput): CollectedCandidate[] {
+    return this.#run(input, true).collected;
+  }
+
+  #run(input: CoderInput, collecting: boolean): { items: CodeItem[]; collected: CollectedCandidate[] } {
+    const ranker = collecting ? null : (this.#options.ranker ?? null);
+    const widen = collecting || ranker !== null;
     const setting = input.setting ?? this.#options.setting ?? 'outpatient';
     const { text, concepts } = input;
     const sentences = input.sentences ?? [];
@@ -203,15 +243,32 @@ export class Coder {
     const absorbed = new Map<number, string>(); // concept -> the combination code that absorbed it
     const w = this.rules.scores;
 
-    const add = (cand: Omit<Candidate, 'firstOffset' | 'inPrincipalSection'>, c: Concept) => {
+    const add = (cand: NewCandidate, c: Concept) => {
       const key = `${cand.review ?? 'code'}|${cand.code}`;
-      const inPrincipal =
-        c.section !== undefined && principalSections.has(sections[c.section]?.category ?? '');
+      const category = c.section !== undefined ? sections[c.section]?.category : undefined;
+      const inPrincipal = principalSections.has(category ?? '');
       const prev = cands.get(key);
+      const status = c.assertion?.status ?? 'present';
+      const cs = Math.min(1, c.score);
       if (!prev) {
-        cands.set(key, { ...cand, firstOffset: c.start, inPrincipalSection: inPrincipal });
+        cands.set(key, {
+          ...cand,
+          firstOffset: c.start,
+          inPrincipalSection: inPrincipal,
+          mentions: 1,
+          statuses: new Set([status]),
+          sections: new Set(category ? [category] : []),
+          coverage: cand.coverage ?? 0,
+          conceptScore: cs,
+        });
         return;
       }
+      if (!cand.alternative) prev.alternative = false;
+      prev.mentions++;
+      prev.statuses.add(status);
+      if (category) prev.sections.add(category);
+      prev.coverage = Math.max(prev.coverage, cand.coverage ?? 0);
+      prev.conceptScore = Math.max(prev.conceptScore, cs);
       // another mention of the same code: noisy-or of the scores
       prev.score = 1 - (1 - prev.score) * (1 - cand.score);
       for (const x of cand.concepts) prev.concepts.add(x);
@@ -315,6 +372,7 @@ export class Coder {
                   ...(spec.billable ? [] : ['specificity.needed']),
                 ],
                 indexPath: hit.path.join(' > '),
+                coverage: hit.coverage,
                 ...(spec.billable ? {} : { review: 'needs-specificity' as const }),
               },
               c,
@@ -359,6 +417,7 @@ export class Coder {
         indexPath?: string;
         manif?: string;
         linked?: readonly number[];
+        coverage?: number;
       }
       const choices: Choice[] = [];
       if (own) {
@@ -379,6 +438,7 @@ export class Coder {
           indexPath: hit.path.join(' > '),
           ...(hit.manif ? { manif: hit.manif } : {}),
           linked: hit.linked,
+          coverage: hit.coverage,
         });
       }
       if (choices.length === 0) continue;
@@ -401,53 +461,68 @@ export class Coder {
           pick = full || b.score > a.score || (b.linked?.length ?? 0) > 0 ? b : a;
         }
       } else pick = choices[0]!;
-
-      // the words of the Index entry followed count as stated (`leg` -> see `lower limb`)
-      const pathKeys = pick.indexPath ? contentKeys(pick.indexPath) : [];
-      const spec = specify(this.pack, pick.code, { ...specCtx, keys: new Set([...context, ...pathKeys]) });
-      const info = this.pack.info(spec.code);
-      if (!info.valid) continue; // [valid.fiscal-year]: not a code of this year
-      const unspecifiedDefault = spec.rules.includes('specificity.unspecified-default');
-      const score = Math.max(0, Math.min(1, pick.score - (unspecifiedDefault ? w.unspecified : 0)));
-      const review =
-        plan.action === 'review'
-          ? ('uncertain' as const)
-          : spec.billable
-            ? undefined
-            : ('needs-specificity' as const);
-      const rules = [...baseRules, ...pick.rules, ...spec.rules];
-      if (!spec.billable) pushRule(rules, 'specificity.needed');
-      add(
-        {
-          code: info.code,
-          title: info.title,
-          billable: spec.billable,
-          score,
-          concepts: new Set([i, ...(pick.linked ?? [])]),
-          rules,
-          ...(pick.indexPath ? { indexPath: pick.indexPath } : {}),
-          ...(review ? { review } : {}),
-        },
-        c,
-      );
-      if (!review) for (const l of pick.linked ?? []) absorbed.set(l, info.code);
-      if (pick.manif && !review) {
-        const m = specify(this.pack, pick.manif, specCtx);
-        const mi = this.pack.info(m.code);
-        if (mi.valid && m.billable)
-          add(
-            {
-              code: mi.code,
-              title: mi.title,
-              billable: true,
-              score,
-              concepts: new Set([i]),
-              rules: [...baseRules, 'source.index', 'manifestation.pair', ...m.rules],
-              ...(pick.indexPath ? { indexPath: pick.indexPath } : {}),
-              after: info.code,
-            },
-            c,
-          );
+      const emit = (pick: Choice, alternative = false): void => {
+        // the words of the Index entry followed count as stated (`leg` -> see `lower limb`)
+        const pathKeys = pick.indexPath ? contentKeys(pick.indexPath) : [];
+        const spec = specify(this.pack, pick.code, { ...specCtx, keys: new Set([...context, ...pathKeys]) });
+        const info = this.pack.info(spec.code);
+        if (!info.valid) return; // [valid.fiscal-year]: not a code of this year
+        const unspecifiedDefault = spec.rules.includes('specificity.unspecified-default');
+        const score = Math.max(0, Math.min(1, pick.score - (unspecifiedDefault ? w.unspecified : 0)));
+        const review =
+          plan.action === 'review'
+            ? ('uncertain' as const)
+            : spec.billable
+              ? undefined
+              : ('needs-specificity' as const);
+        const rules = [...baseRules, ...pick.rules, ...spec.rules];
+        if (!spec.billable) pushRule(rules, 'specificity.needed');
+        add(
+          {
+            code: info.code,
+            title: info.title,
+            billable: spec.billable,
+            score,
+            concepts: new Set([i, ...(pick.linked ?? [])]),
+            rules,
+            ...(pick.indexPath ? { indexPath: pick.indexPath } : {}),
+            ...(review ? { review } : {}),
+            ...(pick.coverage !== undefined ? { coverage: pick.coverage } : {}),
+            ...(alternative ? { alternative } : {}),
+          },
+          c,
+        );
+        if (alternative) return;
+        if (!review) for (const l of pick.linked ?? []) absorbed.set(l, info.code);
+        if (pick.manif && !review) {
+          const m = specify(this.pack, pick.manif, specCtx);
+          const mi = this.pack.info(m.code);
+          if (mi.valid && m.billable)
+            add(
+              {
+                code: mi.code,
+                title: mi.title,
+                billable: true,
+                score,
+                concepts: new Set([i]),
+                rules: [...baseRules, 'source.index', 'manifestation.pair', ...m.rules],
+                ...(pick.indexPath ? { indexPath: pick.indexPath } : {}),
+                after: info.code,
+              },
+              c,
+            );
+        }
+      };
+      emit(pick);
+      // for the ranker, the other source's code of another category is a candidate too
+      // [source.alternative], only when the Index entry came from the mention's own words (no
+      // sentence context such as `family`, no combination) and the mention is coded as such
+      if (widen && plan.action === 'code' && hit && hit.linked.length === 0) {
+        const own = new Set([...mention, ...preferred]);
+        const cat = (x: string) => x.replace('.', '').slice(0, 3);
+        const other = choices.find((x) => cat(x.code) !== cat(pick.code));
+        if (other && hit.used.every((k) => own.has(k)))
+          emit({ ...other, rules: [...other.rules, 'source.alternative'], linked: [] }, true);
       }
     }
 
@@ -495,6 +570,50 @@ export class Coder {
     }
     list = list.filter((k) => !drop.has(k));
 
+    // the ranker's view of each candidate; with a ranker its probability is the score from here on
+    const collected: CollectedCandidate[] = [];
+    if (widen) {
+      const noteKeys = new Set(contentKeys(text));
+      // the other complete codes of each candidate's category [source.sibling]
+      for (const k of suggested()) {
+        if (k.sibling) continue;
+        for (const leaf of this.#siblings(k.code, noteKeys)) {
+          if (cands.has(`code|${leaf.code}`)) continue;
+          const sib: Candidate = {
+            ...k,
+            code: leaf.code,
+            title: leaf.title,
+            billable: true,
+            concepts: new Set(k.concepts),
+            rules: [
+              ...k.rules.filter((r) => r.startsWith('source.') || r.startsWith('assert.')),
+              'source.sibling',
+            ],
+            statuses: new Set(k.statuses),
+            sections: new Set(k.sections),
+            sibling: true,
+          };
+          delete sib.indexPath;
+          delete sib.after;
+          cands.set(`code|${leaf.code}`, sib);
+          list.push(sib);
+        }
+      }
+      const open = suggested();
+      for (const k of open) {
+        const signals = this.#signals(k, noteKeys, text.length, open.length);
+        if (collecting) collected.push({ signals, concepts: [...k.concepts].sort((a, b) => a - b) });
+        else if (ranker) {
+          k.score = ranker.probability(signals);
+          pushRule(k.rules, 'rank.learned');
+        }
+      }
+      if (collecting) return { items: [], collected };
+      // the ranker's threshold applies before the conventions: a candidate it rejects never
+      // displaces another (Excludes1, an unspecified code beside a specific one)
+      if (ranker) list = list.filter((k) => k.review !== undefined || k.score >= ranker.threshold);
+    }
+
     // Excludes1 pairs [excludes1.pair]
     const sug = suggested().sort((a, b) => b.score - a.score);
     const gone = new Set<Candidate>();
@@ -518,8 +637,25 @@ export class Coder {
         if (loser === a) break;
       }
     }
-    // an unspecified code beside a more specific one of its category [specificity.same-category]
-    for (const a of sug) {
+    // an unspecified code beside a more specific one of its category [specificity.same-category];
+    // with the ranker, one code per category for the same mentions: the more probable one (the
+    // ranker reads whether a title is unspecified and whether the note states the specific words)
+    if (ranker) {
+      for (const a of sug) {
+        if (gone.has(a)) continue;
+        const cat = a.code.slice(0, 3);
+        for (const b of sug) {
+          if (b === a || gone.has(b) || b.code.slice(0, 3) !== cat) continue;
+          if (![...b.concepts].some((ci) => a.concepts.has(ci))) continue;
+          const loser = b.score > a.score ? a : b;
+          const winner = loser === a ? b : a;
+          gone.add(loser);
+          pushRule(winner.rules, 'specificity.same-category');
+          if (loser === a) break;
+        }
+      }
+    }
+    for (const a of ranker ? [] : sug) {
       if (gone.has(a) || !/\b(unspecified|without complications?)\b/i.test(a.title)) continue;
       const cat = a.code.slice(0, 3);
       const better = sug.find(
@@ -534,7 +670,8 @@ export class Coder {
       pushRule(better.rules, 'specificity.same-category');
       for (const ci of a.concepts) better.concepts.add(ci);
     }
-    list = list.filter((k) => !gone.has(k) && (k.review !== undefined || k.score >= w.threshold));
+    const threshold = ranker ? ranker.threshold : w.threshold;
+    list = list.filter((k) => !gone.has(k) && (k.review !== undefined || k.score >= threshold));
 
     // principal candidates and sequence
     const isManifestation = (k: Candidate) =>
@@ -589,7 +726,83 @@ export class Coder {
       .filter((k) => k.review)
       .filter((k) => !codesOut.some((s) => s.code === k.code))
       .sort((a, b) => a.firstOffset - b.firstOffset);
-    return [...codesOut.map((k, n) => item(k, n + 1)), ...reviews.map((k) => item(k, 0))];
+    return {
+      items: [...codesOut.map((k, n) => item(k, n + 1)), ...reviews.map((k) => item(k, 0))],
+      collected,
+    };
+  }
+
+  readonly #leafCache = new Map<
+    string,
+    readonly { code: string; title: string; keys: readonly string[] }[]
+  >();
+
+  /**
+   * The complete codes of a code's category other than itself, for the ranker: all of them in a
+   * small category (at most 12), else those whose own title words (beyond the category's) the note
+   * states. Codes that need a seventh character are left out.
+   */
+  #siblings(code: string, noteKeys: ReadonlySet<string>): { code: string; title: string }[] {
+    const cat = code.replace('.', '').slice(0, 3);
+    let leaves = this.#leafCache.get(cat);
+    if (!leaves) {
+      const out: { code: string; title: string; keys: readonly string[] }[] = [];
+      const catKeys = new Set(contentKeys(this.pack.info(cat).title));
+      const walk = (id: string) => {
+        for (const ch of this.pack.children(id)) {
+          const info = this.pack.info(ch);
+          if (info.billable)
+            out.push({
+              code: info.code,
+              title: info.title,
+              keys: contentKeys(info.title).filter((x) => !catKeys.has(x)),
+            });
+          walk(ch);
+        }
+      };
+      if (this.pack.info(cat).valid) walk(cat);
+      leaves = out;
+      this.#leafCache.set(cat, leaves);
+    }
+    const small = leaves.length <= 12;
+    return leaves.filter(
+      (l) =>
+        l.code !== code &&
+        (small || (l.keys.length > 0 && l.keys.filter((x) => noteKeys.has(x)).length * 2 >= l.keys.length)),
+    );
+  }
+
+  /** What the ranker reads about a candidate. */
+  #signals(
+    k: Candidate,
+    noteKeys: ReadonlySet<string>,
+    length: number,
+    candidates: number,
+  ): CandidateSignals {
+    const titleKeys = contentKeys(k.title);
+    const overlap = titleKeys.length ? titleKeys.filter((x) => noteKeys.has(x)).length / titleKeys.length : 0;
+    const catKeys = new Set(contentKeys(this.pack.info(k.code.replace('.', '').slice(0, 3)).title));
+    const own = titleKeys.filter((x) => !catKeys.has(x));
+    const distinct = own.length ? own.filter((x) => noteKeys.has(x)).length / own.length : -1;
+    return {
+      code: k.code,
+      title: k.title,
+      billable: k.billable,
+      ruleScore: k.score,
+      rules: k.rules,
+      mentions: k.mentions,
+      statuses: [...k.statuses],
+      sections: [...k.sections],
+      inPrincipalSection: k.inPrincipalSection,
+      coverage: k.coverage,
+      conceptScore: k.conceptScore,
+      sibling: k.sibling ?? false,
+      alternative: k.alternative ?? false,
+      distinctOverlap: distinct,
+      position: length > 0 ? k.firstOffset / length : 0,
+      titleOverlap: overlap,
+      noteCandidates: candidates,
+    };
   }
 
   /** The sentence states a link itself (`with`, `due to`) and negates nothing. */

@@ -374,6 +374,7 @@ const DATA = [
   ['icd10cm', 'icd10cm_index_2023.xml.gz'],
 ] as const;
 const missing = DATA.find((p) => sharedDataPath(...p) === null);
+const SAFETY = new Set(['negated', 'family', 'hypothetical']);
 
 const covers = (pattern: string, code: string) =>
   pattern.length <= 3 ? code.replace('.', '').startsWith(pattern.replace('.', '')) : code === pattern;
@@ -383,6 +384,7 @@ describe.skipIf(missing !== undefined)(
   () => {
     const pipelines = new Map<string, Pipeline>();
     const results = new Map<Row, CodeItem[]>();
+    const rankedResults = new Map<Row, CodeItem[]>();
 
     beforeAll(async () => {
       const base = readConfigFile(resourcePath('pipelines/coding.json')) as {
@@ -394,6 +396,20 @@ describe.skipIf(missing !== undefined)(
           components: base.components.map((c) => (c.name === 'coding' ? { ...c, options: { setting } } : c)),
         };
         pipelines.set(setting, await loadPipeline({ config }));
+      }
+      // the learned ranker (opt-in) on the safety rows: it only reorders and filters what the rules allow
+      const ranked = {
+        ...base,
+        components: base.components.map((c) =>
+          c.name === 'coding' ? { ...c, options: { ranker: true } } : c,
+        ),
+      };
+      const withRanker = await loadPipeline({ config: ranked });
+      for (const [n, row] of ROWS.entries()) {
+        if (!SAFETY.has(row.group) || row.setting === 'inpatient') continue;
+        const out = await withRanker.process({ id: `ranked${n}`, text: row.text });
+        if (!out.ok) throw out.error;
+        rankedResults.set(row, [...out.doc.get('codes')]);
       }
       for (const [n, row] of ROWS.entries()) {
         const out = await pipelines
@@ -442,6 +458,20 @@ describe.skipIf(missing !== undefined)(
         for (const s of k.evidence.spans) expect(row.text.slice(s.start, s.end)).toBe(s.text);
         if (k.status === 'suggested') expect(k.billable).toBe(true);
       }
+    });
+
+    it('makes 0 false codes from negated, family and hypothetical mentions with the ranker either', () => {
+      expect(rankedResults.size).toBeGreaterThanOrEqual(40);
+      let falseCodes = 0;
+      for (const [row, codes] of rankedResults) {
+        const allowed = new Set(row.expect ?? []);
+        // a family row may only yield family-history codes (Z80-Z84), never the condition itself
+        const ok = (code: string) => allowed.has(code) || (row.group === 'family' && /^Z8[0-4]/.test(code));
+        falseCodes += codes.filter((k) => k.status === 'suggested' && !ok(k.code)).length;
+        for (const k of codes)
+          for (const sp of k.evidence.spans) expect(row.text.slice(sp.start, sp.end)).toBe(sp.text);
+      }
+      expect(falseCodes).toBe(0);
     });
 
     it('makes 0 false codes from negated, family and hypothetical mentions', () => {

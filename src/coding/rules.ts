@@ -185,6 +185,9 @@ export const ENGINE_RULE_IDS = [
   'history.chronic',
   'history.code',
   'specificity.same-category',
+  'source.alternative',
+  'source.sibling',
+  'rank.learned',
 ] as const;
 
 /** Load and check a rules file: schema, then every referenced rule id catalogued. */

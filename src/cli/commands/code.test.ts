@@ -65,5 +65,14 @@ describe.skipIf(missing)(missing ? missingDataMessage(...DATA) : 'clinote code',
     };
     expect(line.id).toBe('visit');
     expect(line.codes.map((k) => k.code)).toEqual(['K35.80', 'Z83.3']);
+    // the learned ranker: calibrated scores, its rule in the evidence, never the negated pneumonia
+    const ranked = await runCliForTest(['code', '--json', '--ranker', file]);
+    expect(ranked.code).toBe(0);
+    const r = JSON.parse(ranked.stdout.trim()) as {
+      codes: { code: string; status: string; evidence: { rules: string[] } }[];
+    };
+    const suggested = r.codes.filter((k) => k.status === 'suggested');
+    expect(suggested.every((k) => k.evidence.rules.includes('rank.learned'))).toBe(true);
+    expect(r.codes.some((k) => k.code.startsWith('J18'))).toBe(false);
   }, 60_000);
 });

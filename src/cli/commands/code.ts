@@ -11,6 +11,7 @@ interface CodeCliOptions {
   readonly pipeline?: string;
   readonly pack?: string;
   readonly setting?: 'inpatient' | 'outpatient';
+  readonly ranker?: boolean;
   readonly json?: boolean;
 }
 
@@ -81,6 +82,10 @@ export const codeCommand: CliCommand = {
           'care setting for uncertain diagnoses (default: outpatient)',
         ).choices(['inpatient', 'outpatient']),
       )
+      .option(
+        '--ranker',
+        'score the codes with the learned ranker (resources/models/code-ranker, trained on CodiEsp): calibrated scores, its threshold',
+      )
       .option('--json', 'print the codes layer of each note as JSON lines ({id, codes})')
       .action(async (files: string[], options: CodeCliOptions) => {
         const { readFile } = await import('node:fs/promises');
@@ -95,11 +100,15 @@ export const codeCommand: CliCommand = {
         if (pack !== undefined && pack !== '') config = applyPack(config, pack).config as typeof config;
         if (!config.components?.some((c) => c.name === 'coding'))
           throw new ClinoteError('CLINOTE_E_CLI_USAGE', 'the pipeline has no `coding` component', {});
-        if (options.setting)
+        const extra = {
+          ...(options.setting ? { setting: options.setting } : {}),
+          ...(options.ranker ? { ranker: true } : {}),
+        };
+        if (Object.keys(extra).length > 0)
           config = {
             ...config,
             components: config.components.map((c) =>
-              c.name === 'coding' ? { ...c, options: { ...(c.options ?? {}), setting: options.setting } } : c,
+              c.name === 'coding' ? { ...c, options: { ...(c.options ?? {}), ...extra } } : c,
             ),
           };
         const pipeline = await loadPipeline({ config });

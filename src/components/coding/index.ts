@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { type CareSetting, Coder } from '../../coding/engine.js';
 import { HccMap } from '../../coding/hcc.js';
 import { loadCodingPack } from '../../coding/load.js';
+import { DEFAULT_CODE_RANKER, loadCodeRanker } from '../../coding/ranker.js';
 import { DEFAULT_CODING_RULES, loadCodingRules } from '../../coding/rules.js';
 import { defineComponent } from '../../pipeline/component.js';
 
@@ -50,6 +51,19 @@ export const CodingOptionsSchema = Type.Object(
           'CMS-HCC V28 categories per code: true (default) reads the shared data dir’s hcc/ folder when present; a folder path; false for none',
       }),
     ),
+    ranker: Type.Optional(
+      Type.Union([Type.Boolean(), Type.String({ minLength: 1 })], {
+        description: `The learned code ranker (calibrated scores, threshold for a target precision): true uses ${DEFAULT_CODE_RANKER} (trained on CodiEsp case reports); a model folder under resources/ or absolute; false (default) for the rule weights alone`,
+      }),
+    ),
+    rankerThreshold: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description:
+          'Keep codes whose calibrated probability reaches this (default: the threshold in the model)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -90,7 +104,15 @@ export const codingComponent = defineComponent({
           ? HccMap.load(options.hcc)
           : HccMap.load();
     const setting = options.setting ?? 'outpatient';
-    const coder = new Coder(pack, rules, { setting, component: `${NAME}@${VERSION}`, hcc });
+    const ranker =
+      options.ranker === undefined || options.ranker === false
+        ? null
+        : loadCodeRanker(
+            ctx,
+            typeof options.ranker === 'string' ? options.ranker : DEFAULT_CODE_RANKER,
+            options.rankerThreshold,
+          );
+    const coder = new Coder(pack, rules, { setting, component: `${NAME}@${VERSION}`, hcc, ranker });
     return (doc) => {
       const sections = doc.maybe('sections');
       doc.set(

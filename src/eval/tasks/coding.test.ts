@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { missingDataMessage, sharedDataPath } from '../../data.js';
 import { runEval } from '../index.js';
-import { alignToGold, averagePrecision, chapterOf, normCode, scoreCoding } from './coding.js';
+import { alignToGold, averagePrecision, chapterOf, normCode, rareScores, scoreCoding } from './coding.js';
 
 describe('coding metrics', () => {
   it('normalizes codes and finds their chapter', () => {
@@ -35,6 +35,17 @@ describe('coding metrics', () => {
     expect(averagePrecision([], new Set(['B']))).toBe(0);
   });
 
+  it.each([
+    // [training counts, predicted, gold, rare tp, fp, fn, rare gold, unseen gold]
+    ['frequent codes are left out', { I10: 9, E11: 5 }, ['I10', 'E11'], ['I10', 'E11'], 0, 0, 0, 0, 0],
+    ['a rare hit', { I10: 9, K35: 2 }, ['I10', 'K35'], ['I10', 'K35'], 1, 0, 0, 1, 0],
+    ['an unseen miss', { I10: 9 }, ['I10'], ['I10', 'Q62'], 0, 0, 1, 1, 1],
+    ['a rare false code', { I10: 9, K35: 4 }, ['K35'], ['I10'], 0, 1, 0, 0, 0],
+  ] as const)('rare-code scores: %s', (_name, counts, ranked, gold, tp, fp, fn, goldN, unseen) => {
+    const s = rareScores([{ id: 'd', ranked, gold: new Set(gold) }], new Map(Object.entries(counts)));
+    expect([s.micro.tp, s.micro.fp, s.micro.fn, s.gold, s.unseenGold]).toEqual([tp, fp, fn, goldN, unseen]);
+  });
+
   it('aligns a refined code to a gold code that is not complete in FY2023, and only then', () => {
     const complete = (c: string) => c !== 'R51' && c !== 'T14.8';
     expect(alignToGold(['R51.9', 'T14.8XXA', 'I10.1'], new Set(['R51', 'T14.8', 'I10']), complete)).toEqual([
@@ -56,6 +67,11 @@ describe.skipIf(missing !== undefined)(
       const all = report.scores?.all as { micro: { precision: number }; map: number };
       expect(all.micro.precision).toBeGreaterThan(0);
       expect(report.errors?.some((e) => e.kind === 'fn')).toBe(true);
+      const rare = report.scores?.rare as { below: number; all: { gold: number } } | undefined;
+      if (sharedDataPath('codiesp', 'train', 'trainD.tsv') !== null) {
+        expect(rare?.below).toBe(5);
+        expect(rare?.all.gold).toBeGreaterThanOrEqual(0);
+      }
     }, 60_000);
   },
 );

@@ -10,7 +10,7 @@
  * Review items (uncertain, incomplete) are not predictions. `--errors` lists misses and false codes
  * with the evidence text and rule ids (it quotes corpus text).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCodingPack } from '../../coding/load.js';
 import type { CodeItem } from '../../coding/schema.js';
@@ -31,6 +31,31 @@ export interface CodingPreset {
   readonly gold: string;
   /** Share of the documents (sorted by id) in the tuned part; the rest is held out. */
   readonly tunedShare: number;
+  /** The training split's gold file, relative to the data dir (rare-code figures). */
+  readonly trainGold?: string;
+}
+
+/** Codes seen in fewer training documents than this are rare. */
+export const RARE_BELOW = 5;
+
+/**
+ * Scores restricted to the codes seen in fewer than `RARE_BELOW` training documents (predictions
+ * and gold alike): how the long tail fares.
+ */
+export function rareScores(docs: readonly DocPrediction[], trainCounts: ReadonlyMap<string, number>) {
+  const rare = (c: string) => (trainCounts.get(c) ?? 0) < RARE_BELOW;
+  const sub = docs.map((d) => ({
+    ...d,
+    ranked: d.ranked.filter(rare),
+    gold: new Set([...d.gold].filter(rare)),
+  }));
+  const s = scoreCoding(sub);
+  return {
+    micro: s.micro,
+    macro: s.macro,
+    gold: sub.reduce((n, d) => n + d.gold.size, 0),
+    unseenGold: sub.reduce((n, d) => n + [...d.gold].filter((c) => !trainCounts.has(c)).length, 0),
+  };
 }
 
 export const CODING_PRESETS: Readonly<Record<string, CodingPreset>> = {
@@ -41,6 +66,7 @@ export const CODING_PRESETS: Readonly<Record<string, CodingPreset>> = {
     texts: 'text_files_en',
     gold: 'devD.tsv',
     tunedShare: 0.8,
+    trainGold: '../train/trainD.tsv',
   },
   'codiesp-train': {
     name: 'codiesp-train',
@@ -378,6 +404,19 @@ export const codingTask: EvalTask = {
       ...d,
       ranked: alignToGold(d.ranked, d.gold, (g) => pack.info(g).billable),
     }));
+    // the long tail: codes seen in fewer than RARE_BELOW training documents
+    let rare: Record<string, unknown> | undefined;
+    if (preset.trainGold && existsSync(join(dir, preset.trainGold))) {
+      const counts = new Map<string, number>();
+      for (const codes of readCodiespGold(join(dir, preset.trainGold)).values())
+        for (const c of codes) counts.set(c, (counts.get(c) ?? 0) + 1);
+      rare = {
+        below: RARE_BELOW,
+        all: rareScores(preds, counts),
+        tuned: rareScores(preds.slice(0, cut), counts),
+        heldOut: rareScores(preds.slice(cut), counts),
+      };
+    }
     return {
       task: 'coding',
       data: dir,
@@ -392,6 +431,7 @@ export const codingTask: EvalTask = {
           heldOut: scoreCoding(aligned.slice(cut)),
         },
         baseline: { all: scoreCoding(base), heldOut: scoreCoding(base.slice(cut)) },
+        ...(rare ? { rare } : {}),
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         buildSeconds,
       },
