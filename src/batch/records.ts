@@ -145,9 +145,12 @@ export function observationMaker(
     observeResult(
       (own ? toResult(doc, pipeline) : made) as Result,
       { text: doc.text },
-      { words: starterWords() },
+      { words: starterWords(), oovChars: OOV_CHARS },
     );
 }
+
+/** The OOV rate of a served note is measured on its first 2,000 characters (a bounded cost). */
+const OOV_CHARS = 2000;
 
 let words: WordSet | undefined;
 /** The out-of-vocabulary word set of observations: the built-in starter pack's words, loaded once per thread. */

@@ -37,6 +37,11 @@ export interface ObserveOptions {
   readonly words?: WordSet;
   /** The tokenizer OOV hook (with `text`). */
   readonly tokenizerOov?: TokenizerOov;
+  /**
+   * Measure the OOV rate on the first N characters only (a bounded cost per note: the live server
+   * uses 2,000); default: the whole text.
+   */
+  readonly oovChars?: number;
 }
 
 const PER_1K_CHARS = 'output.concepts_per_1k_chars';
@@ -192,7 +197,11 @@ export function observeResult(
     numeric['input.punct_share'] = [s.punct];
     numeric['input.non_ascii_share'] = [s.nonAscii];
     if (options.words) {
-      const oov = oovRate(text, options.words);
+      const sample =
+        options.oovChars !== undefined && text.length > options.oovChars
+          ? text.slice(0, options.oovChars)
+          : text;
+      const oov = oovRate(sample, options.words);
       if (oov !== undefined) numeric['input.oov_rate'] = [oov];
     }
     if (options.tokenizerOov) {
