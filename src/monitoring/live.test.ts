@@ -85,8 +85,14 @@ describe('LiveMonitor over a store', () => {
 
   it('merges the parts of a window written by two processes, and stores the alert', async () => {
     let now = Date.UTC(2026, 0, 2);
-    const a = new LiveMonitor({ windowMs: MINUTE, drift: { minNotes: 300, driftShare: 0.1 } }, { store, now: () => now });
-    const b = new LiveMonitor({ windowMs: MINUTE, drift: { minNotes: 300, driftShare: 0.1 } }, { store, now: () => now });
+    const a = new LiveMonitor(
+      { windowMs: MINUTE, drift: { minNotes: 300, driftShare: 0.1 } },
+      { store, now: () => now },
+    );
+    const b = new LiveMonitor(
+      { windowMs: MINUTE, drift: { minNotes: 300, driftShare: 0.1 } },
+      { store, now: () => now },
+    );
     const rand = seededRandom(11);
     const fill = (m: LiveMonitor, n: number, f = 1) => {
       for (let i = 0; i < n; i++) {

@@ -244,7 +244,6 @@ export class LiveMonitor {
   }
 
   #rows(key: ProfileKey) {
-    // biome-ignore lint/style/noNonNullAssertion: only called with a store
     return this.#store!.db.selectFrom('monitor_profile')
       .select(['window_start', 'profile'])
       .where('deployment', '=', key.deployment)
