@@ -16,7 +16,10 @@ import { serverError } from './problem.js';
 const AlertsQuery = Type.Object(
   {
     deployment: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    // query strings are not coerced (ajv coerceTypes is off): digits, parsed below
+    limit: Type.Optional(
+      Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1 to 1000 (default 100)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -54,7 +57,7 @@ export function monitoringRoutes(app: FastifyInstance, o: MonitoringRoutesOption
         alerts: await listAlerts(store, {
           tenant: o.tenantOf(req),
           ...(q.deployment !== undefined ? { deployment: q.deployment } : {}),
-          ...(q.limit !== undefined ? { limit: q.limit } : {}),
+          ...(q.limit !== undefined ? { limit: Number.parseInt(q.limit, 10) } : {}),
         }),
       };
     },

@@ -107,7 +107,9 @@ describe('live monitoring', () => {
     await closed();
     await send(NOTES, 3); // the same shape: quiet
     await closed();
-    let alerts = (await (await fetch(`${running.url}/v1/monitoring/alerts`)).json()) as { alerts: unknown[] };
+    let alerts = (await (await fetch(`${running.url}/v1/monitoring/alerts?limit=20`)).json()) as {
+      alerts: unknown[];
+    };
     expect(alerts.alerts).toEqual([]);
     await send(OTHER, 3); // another template
     await closed();

@@ -122,6 +122,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   });
   // an idle client's error (the server restarted) must not crash the process: the next query fails
   pool.on('error', () => {});
+  // nor a checked-out client's between two queries (kysely adds no listener): its next query fails
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   try {
     const client = await pool.connect();
     client.release();

@@ -109,6 +109,10 @@ export function createPool(url: string, options: PoolOptions = {}): Pool {
   });
   // an idle client whose server went away: the pool drops it and the next query connects again
   pool.on('error', () => {});
+  // a checked-out client's connection lost between two queries: its next query fails (no crash)
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 

@@ -88,29 +88,29 @@ describe('the shipped assertion model', () => {
 });
 
 describe('the classify component on concepts', () => {
-  // our own sentence: the rules carry `lack of` over the conjunction to `insomnia`
-  const text = 'Lack of energy and insomnia for a month.';
+  // our own sentence: the rules carry `No` over the conjunction to `cough`
+  const text = 'No fever and a productive cough for a week.';
 
   it('changes a concept the rules got wrong, and names the model in the evidence', () => {
-    const before = run(text, ['energy', 'insomnia'], false).get('concepts');
+    const before = run(text, ['fever', 'cough'], false).get('concepts');
     expect(before.map((c) => c.assertion?.status)).toEqual(['absent', 'absent']);
 
-    const doc = run(text, ['energy', 'insomnia'], true);
-    const [energy, insomnia] = doc.get('concepts');
-    // `energy` stays negated, with the rule's cue as its evidence
-    expect(energy?.assertion?.status).toBe('absent');
-    const ev = energy?.assertion?.evidence.find((e) => e.category === 'NEGATED');
+    const doc = run(text, ['fever', 'cough'], true);
+    const [fever, cough] = doc.get('concepts');
+    // `fever` stays negated, with the rule's cue as its evidence
+    expect(fever?.assertion?.status).toBe('absent');
+    const ev = fever?.assertion?.evidence.find((e) => e.category === 'NEGATED');
     expect(ev?.source).toBe('cue');
     expect(ev?.rule).not.toBe(MODEL_ID);
-    expect(ev?.cue?.text).toBe('Lack of');
-    // `insomnia` is affirmed by the model: the evidence names it
-    expect(insomnia?.assertion?.status).toBe('present');
-    expect(insomnia?.assertion?.categories).toEqual([]);
-    expect(insomnia?.assertion?.evidence).toEqual([
+    expect(ev?.cue?.text).toBe('No');
+    // `cough` is affirmed by the model: the evidence names it
+    expect(cough?.assertion?.status).toBe('present');
+    expect(cough?.assertion?.categories).toEqual([]);
+    expect(cough?.assertion?.evidence).toEqual([
       expect.objectContaining({ category: 'AFFIRMED', source: 'default', rule: MODEL_ID, cue: null }),
     ]);
     // the temporality is the rules'
-    expect(insomnia?.assertion?.temporality).toBe(before[1]?.assertion?.temporality);
+    expect(cough?.assertion?.temporality).toBe(before[1]?.assertion?.temporality);
 
     const items = doc.get('classifications');
     expect(items).toHaveLength(2);
