@@ -7,17 +7,10 @@
  * A numeric feature's bins are `edges` e0 < e1 < ... < ek: bin 0 is (-inf, e0), bin i is
  * [e(i-1), e(i)), bin k+1 is [ek, +inf). See docs/monitoring.md for the table of features.
  */
+import { SEMANTIC_TYPES, type SemanticType } from '../terminology/types.js';
 
 /** The semantic types a concept can have (src/terminology/types.ts); any other counts as `other`. */
-export const CONCEPT_TYPES = [
-  'problem',
-  'medication',
-  'procedure',
-  'lab',
-  'anatomy',
-  'device',
-  'other',
-] as const;
+export const CONCEPT_TYPES: readonly SemanticType[] = SEMANTIC_TYPES;
 
 /** Section categories that mean "the header is not known" (src/doc/schema.ts SectionSchema). */
 export const UNKNOWN_SECTION_CATEGORIES: ReadonlySet<string> = new Set(['other', 'unknown']);
