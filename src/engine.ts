@@ -2,9 +2,11 @@
  * The one way adapters (CLI, HTTP, workers, benchmarks) build a pipeline: a config (object or JSON
  * file), the default registry of components and the package's resource files.
  */
-import { existsSync, readFileSync } from 'node:fs';
+
+import { existsSync } from 'node:fs';
 import { registryOf } from './components/loaders.js';
-import { ClinoteError, jsonErrorReason } from './errors/error.js';
+import { ClinoteError } from './errors/error.js';
+import { readJsonFile } from './io/json-file.js';
 import type { RunHooks } from './pipeline/component.js';
 import { type CreatePipelineOptions, createPipeline, type Pipeline } from './pipeline/pipeline.js';
 import type { Registry } from './pipeline/registry.js';
@@ -75,27 +77,9 @@ export function pipelineConfigPath(path: string): string {
 
 /** Read and parse a pipeline config file (a path, or a built-in pipeline's name). */
 export function readConfigFile(given: string): unknown {
-  const path = pipelineConfigPath(given);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ClinoteError(
-      'CLINOTE_E_CONFIG_UNREADABLE',
-      `cannot read pipeline config '${path}'`,
-      { path },
-      { cause: e },
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ClinoteError(
-      'CLINOTE_E_CONFIG_UNREADABLE',
-      `pipeline config '${path}' is not valid JSON (${jsonErrorReason(e)})`,
-      { path },
-    );
-  }
+  return readJsonFile(pipelineConfigPath(given), 'pipeline config', {
+    unreadable: 'CLINOTE_E_CONFIG_UNREADABLE',
+  });
 }
 
 /** The config of a load: the file or object given (or the default), with the pack applied. */

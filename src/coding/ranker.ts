@@ -10,10 +10,9 @@
  * directory (manifest.json of kind `code-ranker`, weights.bin, model-card.md) plus priors.json, the
  * training-split code counts the prior features read.
  */
-import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { ClinoteError, isClinoteError } from '../errors/error.js';
-import { MANIFEST_FILE, WEIGHTS_FILE } from '../models/artifact.js';
+import { ClinoteError } from '../errors/error.js';
+import { readModelResources } from '../models/artifact.js';
 import { type ClassifierFiles, classifierFromFiles } from '../models/classify/index.js';
 import type { FactoryContext } from '../pipeline/component.js';
 import { schemaIssues } from '../pipeline/config.js';
@@ -221,23 +220,11 @@ export class CodeRanker {
 
 /** Read the ranker folder through the factory context (a path under resources/ or absolute). */
 export function loadCodeRanker(ctx: FactoryContext, dir: string, threshold?: number): CodeRanker {
-  let manifest: string;
-  let weights: Uint8Array;
-  let priors: string;
-  try {
-    manifest = ctx.readResource(join(dir, MANIFEST_FILE));
-    weights = ctx.readResourceBytes(join(dir, WEIGHTS_FILE));
-    priors = ctx.readResource(join(dir, PRIORS_FILE));
-  } catch (e) {
-    if (isClinoteError(e) && e.code === 'CLINOTE_E_RESOURCE_NOT_FOUND')
-      throw new ClinoteError(
-        'CLINOTE_E_MODEL_NOT_FOUND',
-        `code ranker '${dir}' cannot be read (manifest.json, weights.bin and ${PRIORS_FILE})`,
-        { path: dir },
-        { cause: e },
-      );
-    throw e;
-  }
+  const {
+    manifest,
+    weights,
+    extra: [priors],
+  } = readModelResources(ctx, dir, 'code ranker', [PRIORS_FILE]);
   const files = classifierFromFiles(manifest, weights, dir, RANKER_KIND);
-  return new CodeRanker(files, CodePriors.parse(priors, dir), threshold);
+  return new CodeRanker(files, CodePriors.parse(priors as string, dir), threshold);
 }

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { ClinoteError } from '../errors/error.js';
+import { ClinoteError, isClinoteError } from '../errors/error.js';
+import type { FactoryContext } from '../pipeline/component.js';
 import { schemaIssues } from '../pipeline/config.js';
 
 export const MODEL_FORMAT = 'clinote-model';
@@ -317,6 +318,35 @@ export function readModelFile(dir: string, file: string): Buffer {
       { path: join(dir, file) },
       { cause: e },
     );
+  }
+}
+
+/**
+ * A model directory's manifest, weights and `extra` text files, read through a component's factory
+ * context (so they enter the pipeline version). A missing file is CLINOTE_E_MODEL_NOT_FOUND naming
+ * `what` and the directory.
+ */
+export function readModelResources(
+  ctx: FactoryContext,
+  dir: string,
+  what: string,
+  extra: readonly string[] = [],
+): { manifest: string; weights: Uint8Array; extra: string[] } {
+  try {
+    return {
+      manifest: ctx.readResource(join(dir, MANIFEST_FILE)),
+      weights: ctx.readResourceBytes(join(dir, WEIGHTS_FILE)),
+      extra: extra.map((f) => ctx.readResource(join(dir, f))),
+    };
+  } catch (e) {
+    if (isClinoteError(e) && e.code === 'CLINOTE_E_RESOURCE_NOT_FOUND')
+      throw new ClinoteError(
+        'CLINOTE_E_MODEL_NOT_FOUND',
+        `${what} '${dir}' cannot be read (a directory with ${[MANIFEST_FILE, WEIGHTS_FILE, ...extra].join(', ')})`,
+        { path: dir },
+        { cause: e },
+      );
+    throw e;
   }
 }
 

@@ -222,24 +222,17 @@ export class FeedbackStore {
   ): Promise<FeedbackRow[]> {
     let q = this.#store.db
       .selectFrom('feedback')
-      .select(['id', 'at', 'tenant', 'key_id', 'note_id', 'pipeline', 'version', 'item'])
+      .select(['id', 'at', 'tenant', 'key_id', 'note_id', 'pipeline', 'version', 'item', 'note_text'])
       .where('tenant', '=', tenant);
     if (options.pipeline !== undefined) q = q.where('pipeline', '=', options.pipeline);
     if (options.version !== undefined) q = q.where('version', '=', options.version);
     if (options.since !== undefined) q = q.where('at', '>=', options.since);
     const rows = await q.orderBy('at').orderBy('id').execute();
-    let texts: Map<string, string> | undefined;
-    if (options.withText) {
-      let t = this.#store.db
-        .selectFrom('feedback')
-        .select(['note_id', 'pipeline', 'note_text'])
-        .where('tenant', '=', tenant)
-        .where('note_text', 'is not', null);
-      if (options.pipeline !== undefined) t = t.where('pipeline', '=', options.pipeline);
-      texts = new Map();
-      for (const r of await t.orderBy('at').execute())
-        texts.set(`${r.pipeline}\u0000${r.note_id}`, r.note_text as string);
-    }
+    // the text comes once per request (on its first item): the note's latest one, for all its items
+    const texts = new Map<string, string>();
+    if (options.withText)
+      for (const r of rows)
+        if (r.note_text !== null) texts.set(`${r.pipeline}\u0000${r.note_id}`, r.note_text);
     return rows.map((r) => ({
       id: r.id,
       at: r.at,
@@ -249,7 +242,7 @@ export class FeedbackStore {
       pipeline: r.pipeline,
       version: r.version,
       item: JSON.parse(r.item) as FeedbackItem,
-      ...(texts ? { text: texts.get(`${r.pipeline}\u0000${r.note_id}`) ?? null } : {}),
+      ...(options.withText ? { text: texts.get(`${r.pipeline}\u0000${r.note_id}`) ?? null } : {}),
     }));
   }
 

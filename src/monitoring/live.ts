@@ -69,8 +69,11 @@ export class LiveMonitor {
   #openedAt: number;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
-  /** Without a store: closed windows kept in memory (the reference and the latest), by key. */
-  readonly #memory = new Map<string, { reference: Profile | null; latest: Profile | null }>();
+  /**
+   * The pinned reference of each key: read once from the store when it holds enough notes; without
+   * a store, the first windows of the key as they add up.
+   */
+  readonly #references = new Map<string, Profile>();
   readonly #now: () => number;
 
   constructor(
@@ -195,16 +198,16 @@ export class LiveMonitor {
             })
             .execute();
           current = await this.#window(key, w.start);
-          reference = await this.#reference(key, w.start);
+          reference = this.#references.get(keyOf(key)) ?? (await this.#reference(key, w.start));
+          if (reference) this.#references.set(keyOf(key), reference);
         } else {
-          const m = this.#memory.get(keyOf(key)) ?? { reference: null, latest: null };
-          reference = m.reference;
-          if (m.reference === null || m.reference.count < this.#minNotes()) {
-            m.reference = m.reference ? mergeProfiles(m.reference, p) : p;
+          // without a store: the first windows of the key add up to its reference, in memory
+          const pinned = this.#references.get(keyOf(key));
+          if (pinned && pinned.count >= this.#minNotes()) reference = pinned;
+          else {
+            this.#references.set(keyOf(key), pinned ? mergeProfiles(pinned, p) : p);
             reference = null;
           }
-          m.latest = p;
-          this.#memory.set(keyOf(key), m);
         }
       } catch (e) {
         this.#hooks.onError?.('monitoring: a window could not be stored', codeOf(e));

@@ -17,6 +17,7 @@
  *
  * Nothing here logs note text: the cycle's report holds ids, counts, figures and timings.
  */
+
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,8 @@ import type { GoldDoc, GoldSpan } from '../eval/gold.js';
 import { matchStrict, prf } from '../eval/metrics.js';
 import { NER_PRESETS, type NerPreset, presetMaps } from '../eval/presets.js';
 import type { PRF } from '../eval/types.js';
+import { readJsonFile } from '../io/json-file.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import { parseDeploymentSpec } from '../registry/deployment.js';
 import { evaluateSuite } from '../registry/evaluate.js';
 import type { Registry, VersionInfo } from '../registry/registry.js';
@@ -111,20 +114,9 @@ export function parseRetrainConfig(value: unknown): RetrainConfig {
 }
 
 export function readRetrainConfig(path: string): RetrainConfig {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new ClinoteError(
-      'CLINOTE_E_RETRAIN_CONFIG_INVALID',
-      `retrain config '${path}' cannot be read as JSON`,
-      {},
-      {
-        cause: e,
-      },
-    );
-  }
-  return parseRetrainConfig(value);
+  return parseRetrainConfig(
+    readJsonFile(path, 'retrain config', { unreadable: 'CLINOTE_E_RETRAIN_CONFIG_INVALID' }),
+  );
 }
 
 export type TriggerReason = 'manual' | 'labels' | 'drift' | 'schedule';
@@ -303,9 +295,8 @@ function scoreDocs(docs: readonly GoldDoc[], predict: (text: string, id: string)
   return prf(tp, fp, fn);
 }
 
-/** Mentions of a pipeline config, in the preset's corpus types. */
-function predictor(config: unknown, preset: NerPreset): (text: string, id: string) => GoldSpan[] {
-  const pipeline = loadPipelineSync({ config });
+/** Mentions of a pipeline, in the preset's corpus types. */
+function predictor(pipeline: Pipeline, preset: NerPreset): (text: string, id: string) => GoldSpan[] {
   const maps = presetMaps(preset);
   return (text, id) => {
     const out: GoldSpan[] = [];
@@ -389,7 +380,8 @@ export async function runRetrainCycle(
       pipeline,
       withText: true,
     });
-    const championPredict = predictor(model.config, preset);
+    const championPipeline = loadPipelineSync({ config: model.config });
+    const championPredict = predictor(championPipeline, preset);
     const gold = feedbackGold(rows, preset, championPredict);
     const holdBack = config.feedback.holdBack ?? 0.2;
     const held = gold.docs.filter((d) => heldBackBucket(d.id) < holdBack);
@@ -439,16 +431,17 @@ export async function runRetrainCycle(
       options: { ...comps[model.component]!.options, model: out },
     };
     const challengerConfig: Record<string, unknown> = { ...model.config, components: comps };
+    const challengerPipeline = loadPipelineSync({ config: challengerConfig });
     const suites = (config.suites ?? [{ suite: `ner:${preset.name}` }]).map((s) => {
       const opts = s.limit !== undefined ? { limit: s.limit } : {};
       return {
         suite: s.suite,
         limit: s.limit,
-        champion: evaluateSuite(model.config, s.suite, opts),
-        challenger: evaluateSuite(challengerConfig, s.suite, opts),
+        champion: evaluateSuite(model.config, s.suite, { ...opts, pipeline: championPipeline }),
+        challenger: evaluateSuite(challengerConfig, s.suite, { ...opts, pipeline: challengerPipeline }),
       };
     });
-    const challengerPredict = predictor(challengerConfig, preset);
+    const challengerPredict = predictor(challengerPipeline, preset);
     const heldBack: HeldBackScores | null =
       held.length > 0
         ? {

@@ -14,6 +14,7 @@ import { matchLenient, matchStrict, prf } from '../eval/metrics.js';
 import { NER_PRESETS, presetMaps } from '../eval/presets.js';
 import { loadGold, resolveData } from '../eval/tasks/ner.js';
 import type { PRF } from '../eval/types.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import { sha256Hex } from './artifacts.js';
 
 /** Per type: [tp, fp, fn]. */
@@ -104,13 +105,18 @@ export function micro(counts: TypeCounts): PRF {
 export function evaluateSuite(
   config: unknown,
   suiteName: string,
-  options: { readonly limit?: number; readonly data?: string } = {},
+  options: {
+    readonly limit?: number;
+    readonly data?: string;
+    /** The pipeline of `config`, when the caller has built it already. */
+    readonly pipeline?: Pipeline;
+  } = {},
 ): SuiteReport {
   const suite = suiteOf(suiteName);
   const preset = NER_PRESETS[suite.preset]!;
   const data = resolveData(preset, options.data);
   const gold = loadGold(preset, data, options.limit);
-  const pipeline = loadPipelineSync({ config });
+  const pipeline = options.pipeline ?? loadPipelineSync({ config });
   const maps = presetMaps(preset);
   const types = Object.keys(preset.labels);
   const docs: DocScore[] = [];

@@ -3,10 +3,11 @@
  * pipeline config (TypeBox; unknown keys refused; every error names its key). Named pipelines only:
  * a request names one of `pipelines`, it never sends a config or a path.
  */
-import { readFileSync } from 'node:fs';
+
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
-import { ClinoteError, jsonErrorReason } from '../errors/error.js';
+import { ClinoteError } from '../errors/error.js';
+import { readJsonFile } from '../io/json-file.js';
 import { schemaIssues } from '../pipeline/config.js';
 
 const PipelineRef = Type.Union(
@@ -425,26 +426,6 @@ export function parseServerConfig(
 
 /** Read and validate a server config file; relative paths in it are resolved against its directory. */
 export function readServerConfig(path: string, options: Omit<ResolveOptions, 'baseDir'> = {}): ServerConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ClinoteError(
-      'CLINOTE_E_SERVER_CONFIG_INVALID',
-      `cannot read server config '${path}'`,
-      { path },
-      { cause: e },
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ClinoteError(
-      'CLINOTE_E_SERVER_CONFIG_INVALID',
-      `server config '${path}' is not valid JSON (${jsonErrorReason(e)})`,
-      { path },
-    );
-  }
+  const value = readJsonFile(path, 'server config', { unreadable: 'CLINOTE_E_SERVER_CONFIG_INVALID' });
   return parseServerConfig(value, { ...options, baseDir: dirname(resolve(path)) }, `server config '${path}'`);
 }

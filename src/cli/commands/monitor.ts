@@ -197,31 +197,13 @@ export const monitorCommand: CliCommand = {
         const { compareProfiles, parseDriftConfig, renderDriftReport } = await import(
           '../../monitoring/drift.js'
         );
-        const { readFile } = await import('node:fs/promises');
-        const { ClinoteError, jsonErrorReason } = await import('../../errors/error.js');
+        const { readJsonFile } = await import('../../io/json-file.js');
         let config = {};
         if (options.config !== undefined) {
-          let text: string;
-          try {
-            text = await readFile(options.config, 'utf8');
-          } catch (e) {
-            throw new ClinoteError(
-              'CLINOTE_E_INPUT_UNREADABLE',
-              `cannot read ${options.config}`,
-              { file: options.config },
-              { cause: e },
-            );
-          }
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (e) {
-            throw new ClinoteError(
-              'CLINOTE_E_MONITOR_BAD_INPUT',
-              `the drift config '${options.config}' is not JSON: ${jsonErrorReason(e)}`,
-              { file: options.config, reason: jsonErrorReason(e) },
-            );
-          }
+          const value = readJsonFile(options.config, 'the drift config', {
+            unreadable: 'CLINOTE_E_INPUT_UNREADABLE',
+            malformed: 'CLINOTE_E_MONITOR_BAD_INPUT',
+          });
           config = parseDriftConfig(value, options.config);
         }
         const report = compareProfiles(

@@ -147,15 +147,7 @@ export function assertConcepts(
   const sections: readonly Section[] = doc.maybe('sections') ?? [];
   const useSections = options.sectionDefaults !== false;
 
-  // token range of each sentence
-  const from = new Int32Array(sentences.length).fill(-1);
-  const to = new Int32Array(sentences.length).fill(-1);
-  tokens.forEach((t, i) => {
-    const s = t.sentence;
-    if (s < 0 || s >= sentences.length) return;
-    if (from[s] === -1) from[s] = i;
-    to[s] = i + 1;
-  });
+  const { from, to } = sentenceTokenRanges(tokens, sentences.length);
 
   type Prepared = { sentence: ContextSentence; section: SectionContext | undefined };
   const build = (a: number, b: number, sectionIndex: number): Prepared => {
@@ -311,4 +303,20 @@ export function conceptPlace(
     section = k >= 0 && (sections[k] as Section).end >= c.end ? k : -1;
   }
   return { sentence: si, section };
+}
+
+/** The token range `[from[s], to[s])` of each sentence `s` (-1 for a sentence without tokens). */
+export function sentenceTokenRanges(
+  tokens: readonly Token[],
+  sentenceCount: number,
+): { from: Int32Array; to: Int32Array } {
+  const from = new Int32Array(sentenceCount).fill(-1);
+  const to = new Int32Array(sentenceCount).fill(-1);
+  tokens.forEach((t, i) => {
+    const s = t.sentence;
+    if (s < 0 || s >= sentenceCount) return;
+    if (from[s] === -1) from[s] = i;
+    to[s] = i + 1;
+  });
+  return { from, to };
 }

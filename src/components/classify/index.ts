@@ -13,12 +13,11 @@
  * manifest and weights are read through the factory context: their hashes enter the pipeline
  * version. See docs/classify.md.
  */
-import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { Doc } from '../../doc/doc.js';
 import type { Concept } from '../../doc/types.js';
-import { ClinoteError, isClinoteError } from '../../errors/error.js';
-import { MANIFEST_FILE, WEIGHTS_FILE } from '../../models/artifact.js';
+import { ClinoteError } from '../../errors/error.js';
+import { readModelResources } from '../../models/artifact.js';
 import { assertionFeatures } from '../../models/assertion/features.js';
 import { type ClassifierFiles, classifierFromFiles } from '../../models/classify/index.js';
 import { specialtyFeatures } from '../../models/classify/tasks/specialty.js';
@@ -60,23 +59,8 @@ const ClassifyOptions = Type.Object(
 );
 
 function readClassifier(ctx: FactoryContext, dir: string): ClassifierFiles {
-  let text: string;
-  let weights: Uint8Array;
-  try {
-    text = ctx.readResource(join(dir, MANIFEST_FILE));
-    weights = ctx.readResourceBytes(join(dir, WEIGHTS_FILE));
-  } catch (e) {
-    if (isClinoteError(e) && e.code === 'CLINOTE_E_RESOURCE_NOT_FOUND') {
-      throw new ClinoteError(
-        'CLINOTE_E_MODEL_NOT_FOUND',
-        `classifier '${dir}' cannot be read (a directory with manifest.json and weights.bin)`,
-        { path: dir },
-        { cause: e },
-      );
-    }
-    throw e;
-  }
-  return classifierFromFiles(text, weights, dir);
+  const { manifest, weights } = readModelResources(ctx, dir, 'classifier');
+  return classifierFromFiles(manifest, weights, dir);
 }
 
 function mismatch(dir: string, kind: string, target: string, kinds: readonly string[]): ClinoteError {

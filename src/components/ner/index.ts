@@ -19,11 +19,10 @@
  * which is what the shipped models are trained with).
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { Concept, ConceptCandidate } from '../../doc/types.js';
-import { ClinoteError, isClinoteError } from '../../errors/error.js';
-import { checkWeights, MANIFEST_FILE, parseManifest, WEIGHTS_FILE } from '../../models/artifact.js';
+import { checkWeights, parseManifest, readModelResources } from '../../models/artifact.js';
 import { nerModelFromFiles } from '../../models/ner/artifact.js';
 import type { FactoryContext } from '../../pipeline/component.js';
 import { defineComponent } from '../../pipeline/component.js';
@@ -116,22 +115,8 @@ export function modelDir(option: string): string {
 }
 
 function readModel(ctx: FactoryContext, dir: string): { text: string; weights: Uint8Array } {
-  try {
-    return {
-      text: ctx.readResource(join(dir, MANIFEST_FILE)),
-      weights: ctx.readResourceBytes(join(dir, WEIGHTS_FILE)),
-    };
-  } catch (e) {
-    if (isClinoteError(e) && e.code === 'CLINOTE_E_RESOURCE_NOT_FOUND') {
-      throw new ClinoteError(
-        'CLINOTE_E_MODEL_NOT_FOUND',
-        `model '${dir}' cannot be read (a directory with manifest.json and weights.bin)`,
-        { path: dir },
-        { cause: e },
-      );
-    }
-    throw e;
-  }
+  const { manifest, weights } = readModelResources(ctx, dir, 'model');
+  return { text: manifest, weights };
 }
 
 export const nerComponent = defineComponent({

@@ -9,7 +9,12 @@
  * component, so the two never drift apart. Features are strings; the learner hashes them.
  * Nothing here is logged: the strings hold note words and stay in memory.
  */
-import { type ContextEngine, type CueMatch, conceptPlace } from '../../components/assertions/index.js';
+import {
+  type ContextEngine,
+  type CueMatch,
+  conceptPlace,
+  sentenceTokenRanges,
+} from '../../components/assertions/index.js';
 import type { Doc } from '../../doc/doc.js';
 import type { Concept, Section, Sentence, Token } from '../../doc/types.js';
 import { lastStartingAtOrBefore } from '../../text/offsets.js';
@@ -115,14 +120,7 @@ export function assertionFeatures(
   const sentences: readonly Sentence[] = doc.maybe('sentences') ?? [];
   const sections: readonly Section[] = doc.maybe('sections') ?? [];
 
-  const from = new Int32Array(sentences.length).fill(-1);
-  const to = new Int32Array(sentences.length).fill(-1);
-  tokens.forEach((t, i) => {
-    const s = t.sentence;
-    if (s < 0 || s >= sentences.length) return;
-    if (from[s] === -1) from[s] = i;
-    to[s] = i + 1;
-  });
+  const { from, to } = sentenceTokenRanges(tokens, sentences.length);
   const cache = new Map<string, Prepared>();
   const prepare = (key: string, a: number, b: number, sectionIndex: number, kind: string): Prepared => {
     let p = cache.get(key);
@@ -208,30 +206,23 @@ function conceptFeatures(
     else if (c.start <= o.start && o.end <= c.end && (c.start < o.start || o.end < c.end))
       f.push('c.nested=holds');
   }
-  let n = 0;
-  for (let i = ta - 1; i >= p.from && n < WINDOW; i--) {
-    const t = tokens[i] as Token;
-    if (!isWord(t)) {
-      if (n < 2) f.push(`L.punct${n}=${t.norm}`);
-      continue;
+  // the words on each side, up to WINDOW, stepping away from the concept within its sentence
+  const sideWords = (prefix: 'L' | 'R', first: number, step: 1 | -1, edge: string): void => {
+    let n = 0;
+    for (let i = first; i >= p.from && i < p.to && n < WINDOW; i += step) {
+      const t = tokens[i] as Token;
+      if (!isWord(t)) {
+        if (n < 2) f.push(`${prefix}.punct${n}=${t.norm}`);
+        continue;
+      }
+      n++;
+      f.push(`${prefix}${n}=${word(t)}`);
+      if (n === 1) f.push(`${prefix}1&type=${word(t)}&${type}`);
     }
-    n++;
-    f.push(`L${n}=${word(t)}`);
-    if (n === 1) f.push(`L1&type=${word(t)}&${type}`);
-  }
-  if (n === 0) f.push('L.start');
-  n = 0;
-  for (let i = tb; i < p.to && n < WINDOW; i++) {
-    const t = tokens[i] as Token;
-    if (!isWord(t)) {
-      if (n < 2) f.push(`R.punct${n}=${t.norm}`);
-      continue;
-    }
-    n++;
-    f.push(`R${n}=${word(t)}`);
-    if (n === 1) f.push(`R1&type=${word(t)}&${type}`);
-  }
-  if (n === 0) f.push('R.end');
+    if (n === 0) f.push(edge);
+  };
+  sideWords('L', ta - 1, -1, 'L.start');
+  sideWords('R', tb, 1, 'R.end');
   // past a list of concepts the concept is part of (`fever, rash and cough resolved`): the words
   // after (and before) the list
   coordinated(f, 'RS', tokens, tb, p.to, 1, list, c);
