@@ -312,7 +312,10 @@ async function main(): Promise<void> {
   await store.close();
   const monitoringModes =
     values.monitoring === 'both'
-      ? Array.from({ length: Number(values.rounds) }, () => ['off', 'on']).flat()
+      ? // the order alternates (off-on, on-off, ...): the second server of a round is not always the same
+        Array.from({ length: Number(values.rounds) }, (_, i) =>
+          i % 2 === 0 ? ['off', 'on'] : ['on', 'off'],
+        ).flat()
       : [values.monitoring === 'off' ? 'off' : 'on'];
   const results: RunResult[] = [];
   const soak: { at: number; rssMB: number }[] = [];
@@ -424,8 +427,15 @@ async function main(): Promise<void> {
         median(results.filter((r) => r.mode === `fixed/${m}` && r.rate === rate).map((r) => r.p99));
       const off = p99('off');
       const on = p99('on');
+      const cpu = (m: string) =>
+        median(
+          results
+            .filter((r) => r.mode === `fixed/${m}` && r.rate === rate)
+            .map((r) => r.serverCpuMsPerRequest),
+        );
+      const pct = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)}%`;
       out.push(
-        `monitoring at ${rate} rps: median p99 off ${off} ms, on ${on} ms: ${(((on - off) / off) * 100).toFixed(1)}% (${values.rounds} rounds)`,
+        `monitoring at ${rate} rps: median p99 off ${off} ms, on ${on} ms: ${pct(off, on)}; median server CPU per request off ${cpu('off')} ms, on ${cpu('on')} ms: ${pct(cpu('off'), cpu('on'))} (${values.rounds} rounds)`,
       );
     }
   }

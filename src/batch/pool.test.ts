@@ -149,6 +149,52 @@ describe.skipIf(skip !== false)('runBatch on a worker pool (dist)', () => {
     }
   });
 
+  it('monitoring groups: the threads keep a profile per group, sent on drain, equal to profiling each record', async () => {
+    const b = await load();
+    const monitoring = (await import(
+      pathToFileURL(join(root, 'dist', 'src', 'monitoring', 'index.js')).href
+    )) as typeof import('../monitoring/index.js');
+    const notes = (await exampleNotes(b)).slice(0, 12);
+    const pool = await b.WorkerPool.start({}, { threads: 2 });
+    const parts = new Map<number, import('../monitoring/profile.js').ProfileBuilder>();
+    pool.onProfiles((got) => {
+      for (const [group, part] of got) {
+        const builder = parts.get(group) ?? new monitoring.ProfileBuilder();
+        builder.addProfile(part);
+        parts.set(group, builder);
+      }
+    });
+    try {
+      // notes 0..5 in group 0, 6..11 in group 1, in chunks of 4 (a chunk may hold both groups)
+      const groups = notes.map((_, i) => (i < 6 ? 0 : 1));
+      const records: import('./records.js').BatchRecord[] = [];
+      for (let i = 0; i < notes.length; i += 4)
+        records.push(
+          ...(await pool.run(notes.slice(i, i + 4), { observe: true }, undefined, {
+            groups: groups.slice(i, i + 4),
+          })),
+        );
+      // no observation per record: the notes are in the threads' profiles
+      expect(records.every((r) => r.type === 'result' && r.observation === undefined)).toBe(true);
+      await pool.drainProfiles();
+      expect(parts.get(0)?.count).toBe(6);
+      expect(parts.get(1)?.count).toBe(6);
+      // the same features as observing each record on its own (per-record observations, no groups)
+      const each = await pool.run(notes.slice(0, 6), { observe: true });
+      const expected = monitoring.profileOf(
+        each.map((r) => (r.type === 'result' ? r.observation : undefined)).filter((o) => o !== undefined),
+      );
+      const got = parts.get(0)?.toProfile();
+      expect(got?.numeric).toEqual(expected.numeric);
+      expect(got?.categorical).toEqual(expected.categorical);
+      // nothing is left behind: a second drain sends nothing new
+      await pool.drainProfiles();
+      expect(parts.get(0)?.count).toBe(6);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('hooks get the component times of every chunk', async () => {
     const b = await load();
     const notes = Array.from({ length: 30 }, (_, i) => ({ id: `n${i}`, text: `Note ${i}: cough.` }));

@@ -22,13 +22,14 @@ import { binaryResources, SharedBytes } from './shared.js';
 import type {
   ChunkResult,
   ChunkTask,
+  ProfilePart,
   WorkerInit,
   WorkerPipelineOptions,
   WorkerPipelineSpec,
   WorkerTestOptions,
 } from './wire.js';
 
-export type { WorkerPipelineOptions, WorkerTestOptions } from './wire.js';
+export type { ProfilePart, WorkerPipelineOptions, WorkerTestOptions } from './wire.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads (>= 1). */
@@ -50,6 +51,12 @@ export interface WorkerPoolOptions {
 export interface PoolRunOptions {
   /** This chunk's hard per-note deadline (ms), instead of the pool's. 0: none. */
   readonly timeoutMs?: number;
+  /**
+   * With `records.observe`: each note's monitoring group. The threads then keep a profile per group
+   * and send it to the `onProfiles` listener (about once a second, and on `drainProfiles`) instead
+   * of an observation per record.
+   */
+  readonly groups?: readonly number[];
 }
 
 /**
@@ -113,6 +120,7 @@ export class WorkerPool {
   readonly noteTimeoutMs: number;
   readonly #spec: WorkerPipelineSpec;
   #closed = false;
+  #onProfiles: ((parts: readonly ProfilePart[]) => void) | undefined;
 
   private constructor(
     pipeline: Pipeline,
@@ -196,7 +204,7 @@ export class WorkerPool {
     const timeoutMs = options.timeoutMs ?? this.noteTimeoutMs;
     // the pipeline checks its config's deadline itself; any other is sent along for it to check
     const cooperative = timeoutMs > 0 && timeoutMs !== this.pipeline.timeoutMs ? timeoutMs : undefined;
-    const attempt = await this.#attempt(notes, records, hooks, timeoutMs, cooperative);
+    const attempt = await this.#attempt(notes, records, hooks, timeoutMs, cooperative, options.groups);
     if (attempt.ok) return this.#records(attempt.result, hooks);
     const fail = (note: NoteInput, count: number): ClinoteError =>
       attempt.deadline
@@ -211,7 +219,8 @@ export class WorkerPool {
     // thread (recursively: each try removes one note, so a chunk of n notes takes at most n + 1)
     const culprit = notes[attempt.at] as NoteInput;
     const others = notes.filter((_, i) => i !== attempt.at);
-    const out = await this.run(others, records, hooks, options);
+    const groups = options.groups?.filter((_, i) => i !== attempt.at);
+    const out = await this.run(others, records, hooks, { ...options, ...(groups ? { groups } : {}) });
     out.splice(attempt.at, 0, errorRecord(culprit.id, fail(culprit, 1), this.pipeline));
     return out;
   }
@@ -222,6 +231,7 @@ export class WorkerPool {
     hooks: RunHooks | undefined,
     timeoutMs: number,
     cooperative: number | undefined,
+    groups: readonly number[] | undefined,
   ): Promise<Attempt> {
     if (this.#closed) {
       return { ok: false, at: -1, deadline: false, error: new Error('the pool is closed') };
@@ -236,6 +246,7 @@ export class WorkerPool {
       timings: hooks?.onComponent !== undefined,
       progress,
       ...(cooperative !== undefined ? { timeoutMs: cooperative } : {}),
+      ...(groups ? { groups } : {}),
     };
     // past the deadline, the task is aborted, which terminates its thread (piscina starts another)
     const controller = new AbortController();
@@ -268,6 +279,7 @@ export class WorkerPool {
   }
 
   #records(result: ChunkResult, hooks: RunHooks | undefined): BatchRecord[] {
+    if (result.profiles) this.#onProfiles?.(result.profiles);
     if (hooks?.onComponent && result.timings) {
       for (const [component, ms, outcome, n] of result.timings) hooks.onComponent(component, ms, outcome, n);
     }
@@ -284,6 +296,33 @@ export class WorkerPool {
           }
         : { type: 'error', id: r.id, code: r.code, message: r.message, unreadable: false, body };
     });
+  }
+
+  /** Where the threads' monitoring profiles go (`PoolRunOptions.groups`); one listener. */
+  onProfiles(listener: (parts: readonly ProfilePart[]) => void): void {
+    this.#onProfiles = listener;
+  }
+
+  /**
+   * Collect every thread's monitoring profiles now (a window closes): one drain task per thread,
+   * each waiting at a barrier until all have one. A thread busy with a long chunk answers a few
+   * seconds later or with its next chunk. A thread that died with its part loses at most a second
+   * of notes from the profiles (never a record).
+   */
+  async drainProfiles(): Promise<void> {
+    if (this.#closed || !this.#onProfiles) return;
+    const task: ChunkTask = {
+      pipeline: this.#spec,
+      notes: [],
+      records: {},
+      timings: false,
+      drain: { barrier: new Int32Array(new SharedArrayBuffer(4)), threads: this.threads },
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: this.threads }, () => this.#piscina.run(task)),
+    );
+    for (const r of results)
+      if (r.status === 'fulfilled' && r.value.profiles) this.#onProfiles?.(r.value.profiles);
   }
 
   /** Stop the threads (chunks still running are cut off: wait for them first). */

@@ -5,8 +5,8 @@
  */
 import type { Doc } from '../doc/doc.js';
 import type { ClinoteError } from '../errors/error.js';
-import { observeResult, type WordSet } from '../monitoring/observe.js';
-import type { NoteObservation } from '../monitoring/profile.js';
+import { type ObserveOptions, observeInto, observeResult } from '../monitoring/observe.js';
+import type { NoteObservation, ObservationSink } from '../monitoring/profile.js';
 import { loadPackWordSet } from '../monitoring/vocabulary.js';
 import { type ResultOptions, toErrorResult, toResult } from '../output/result.js';
 import type { Result } from '../output/schema.js';
@@ -139,24 +139,38 @@ export function observationMaker(
   options: RecordOptions = {},
 ): ((doc: Doc, pipeline: Pipeline, made: unknown) => NoteObservation) | undefined {
   if (!options.observe) return undefined;
-  // a format's own record (a FHIR Bundle) is not a result: the result is made for the observation
-  const own = options.format !== undefined && getFormat(options.format)?.record !== undefined;
   return (doc, pipeline, made) =>
-    observeResult(
-      (own ? toResult(doc, pipeline) : made) as Result,
-      { text: doc.text },
-      { words: starterWords(), oovChars: OOV_CHARS },
-    );
+    observeResult(observedResult(doc, pipeline, made, options), { text: doc.text }, observeOptions());
 }
 
-/** The OOV rate of a served note is measured on its first 2,000 characters (a bounded cost). */
-const OOV_CHARS = 2000;
+/** What a made record adds to a monitoring profile, told to `sink` (the server's worker threads). */
+export function observeRecordInto(
+  sink: ObservationSink,
+  doc: Doc,
+  pipeline: Pipeline,
+  made: unknown,
+  options: RecordOptions,
+): void {
+  observeInto(sink, observedResult(doc, pipeline, made, options), { text: doc.text }, observeOptions());
+}
 
-let words: WordSet | undefined;
-/** The out-of-vocabulary word set of observations: the built-in starter pack's words, loaded once per thread. */
-function starterWords(): WordSet {
-  words ??= loadPackWordSet();
-  return words;
+/** The result an observation reads: the made record, or for a format's own record (a FHIR Bundle) the result. */
+function observedResult(doc: Doc, pipeline: Pipeline, made: unknown, options: RecordOptions): Result {
+  const own = options.format !== undefined && getFormat(options.format)?.record !== undefined;
+  return (own ? toResult(doc, pipeline) : made) as Result;
+}
+
+/**
+ * Character classes and the OOV rate of a note read about 512 of its characters, spread over it: a
+ * bounded cost per note (docs/monitoring.md#overhead).
+ */
+const TEXT_BUDGET = 512;
+
+let observing: ObserveOptions | undefined;
+/** The observation options: the built-in starter pack's words (loaded once per thread), the text budget. */
+function observeOptions(): ObserveOptions {
+  observing ??= { words: loadPackWordSet(), textBudget: TEXT_BUDGET };
+  return observing;
 }
 
 export function errorRecord(

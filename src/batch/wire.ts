@@ -3,7 +3,7 @@
  * data only (structured clone), no functions. Shared by pool.ts and worker.ts.
  */
 
-import type { NoteObservation } from '../monitoring/profile.js';
+import type { NoteObservation, Profile } from '../monitoring/profile.js';
 import type { ComponentOutcome } from '../pipeline/component.js';
 import type { NoteInput } from '../pipeline/pipeline.js';
 import type { RecordOptions } from './records.js';
@@ -61,7 +61,22 @@ export interface ChunkTask {
    * none yet; the pipeline is being built), Date.now() when it started]`.
    */
   readonly progress?: Float64Array;
+  /**
+   * With `records.observe`: each note's monitoring group (numbered by the caller: the server's
+   * deployment, version and tenant). The thread adds its notes to a profile per group instead of
+   * sending an observation per note, and sends the profiles along (`ChunkResult.profiles`) at most
+   * once a second, or when a drain task asks.
+   */
+  readonly groups?: readonly number[];
+  /**
+   * A drain task (no notes): wait until every thread of the pool has one (`barrier[0]` counts them,
+   * up to `threads`; a few seconds at most), then send this thread's profiles.
+   */
+  readonly drain?: { readonly barrier: Int32Array; readonly threads: number };
 }
+
+/** A thread's profile of one monitoring group since it last sent one. */
+export type ProfilePart = readonly [group: number, profile: Profile];
 
 /**
  * One note's record, serialized on the worker: its compact JSON is `bytes[ends[i - 1] .. ends[i])`
@@ -91,4 +106,6 @@ export interface ChunkResult {
   /** Where each record's JSON ends in `bytes`. */
   readonly ends: readonly number[];
   readonly timings?: readonly WireTiming[];
+  /** The thread's monitoring profiles by group (`ChunkTask.groups`), when due. */
+  readonly profiles?: readonly ProfilePart[];
 }

@@ -16,14 +16,15 @@ import { workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadPipeline } from '../engine.js';
 import { type ClinoteError, toClinoteError } from '../errors/error.js';
-import type { NoteObservation } from '../monitoring/profile.js';
+import { type NoteObservation, ProfileBuilder } from '../monitoring/profile.js';
 import { toErrorResult } from '../output/result.js';
 import type { ComponentOutcome, RunHooks } from '../pipeline/component.js';
 import type { Pipeline, ProcessOutcome } from '../pipeline/pipeline.js';
-import { observationMaker, recordMaker } from './records.js';
+import { observationMaker, observeRecordInto, recordMaker } from './records.js';
 import type {
   ChunkResult,
   ChunkTask,
+  ProfilePart,
   WireRecord,
   WireTiming,
   WorkerInit,
@@ -101,10 +102,56 @@ function encode(texts: readonly string[]): { bytes: Uint8Array; ends: number[] }
   return { bytes, ends };
 }
 
+/** This thread's monitoring profiles by group (ChunkTask.groups), since they were last sent. */
+const parts = new Map<number, ProfileBuilder>();
+let partsSentAt = Date.now();
+/** The profiles go along with a chunk result at most this often (and when a drain task asks). */
+const PARTS_EVERY_MS = 1000;
+
+function partOf(group: number): ProfileBuilder {
+  let b = parts.get(group);
+  if (!b) {
+    b = new ProfileBuilder();
+    parts.set(group, b);
+  }
+  return b;
+}
+
+/** The profiles to send now (and forget): all when `force`, else when a second has passed. */
+function takeParts(force: boolean): ProfilePart[] | undefined {
+  if (parts.size === 0 || (!force && Date.now() - partsSentAt < PARTS_EVERY_MS)) return undefined;
+  const out: ProfilePart[] = [];
+  // uncapped: the main thread adds the parts up and caps the window's profile once
+  for (const [group, b] of parts) out.push([group, b.toProfile(false)]);
+  parts.clear();
+  partsSentAt = Date.now();
+  return out;
+}
+
+/** A drain task: wait (a few seconds at most) until every thread holds one, so each thread answers once. */
+function drain(barrier: Int32Array, threads: number): ChunkResult {
+  Atomics.add(barrier, 0, 1);
+  Atomics.notify(barrier, 0);
+  const until = Date.now() + DRAIN_WAIT_MS;
+  for (let seen = Atomics.load(barrier, 0); seen < threads; seen = Atomics.load(barrier, 0)) {
+    const left = until - Date.now();
+    if (left <= 0) break;
+    Atomics.wait(barrier, 0, seen, left);
+  }
+  const profiles = takeParts(true);
+  return { records: [], bytes: new Uint8Array(0), ends: [], ...(profiles ? { profiles } : {}) };
+}
+
+/** How long a drain task waits for the other threads (one busy with a long chunk sends its part later). */
+const DRAIN_WAIT_MS = 2000;
+
 export default async function runChunk(task: ChunkTask): Promise<unknown> {
+  if (task.drain) return drain(task.drain.barrier, task.drain.threads);
   const p = await pipelineOf(task.pipeline);
   const make = recordMaker(task.records);
-  const observe = observationMaker(task.records);
+  // with groups, notes go to this thread's profiles; without, each record carries its observation
+  const { groups } = task;
+  const observe = groups ? undefined : observationMaker(task.records);
   const t = task.timings ? timer() : undefined;
   const options = {
     ...(t ? { hooks: t.hooks } : {}),
@@ -123,7 +170,7 @@ export default async function runChunk(task: ChunkTask): Promise<unknown> {
     texts.push(JSON.stringify(toErrorResult(id, error, p)));
     records.push({ ok: false, id, code: error.code, message: error.message });
   };
-  const add = (outcome: ProcessOutcome): void => {
+  const add = (outcome: ProcessOutcome, index: number): void => {
     if (!outcome.ok) {
       failed(outcome.id, outcome.error);
       return;
@@ -131,8 +178,9 @@ export default async function runChunk(task: ChunkTask): Promise<unknown> {
     const { doc } = outcome;
     let json: string;
     let observation: NoteObservation | undefined;
+    let made: unknown;
     try {
-      const made = make(doc, p);
+      made = make(doc, p);
       json = JSON.stringify(made);
       observation = observe?.(doc, p, made);
     } catch (e) {
@@ -147,22 +195,37 @@ export default async function runChunk(task: ChunkTask): Promise<unknown> {
       flags: doc.flags.map((f) => f.code),
       ...(observation ? { observation } : {}),
     });
+    if (groups && task.records.observe) {
+      try {
+        observeRecordInto(partOf(groups[index] ?? -1), doc, p, made, task.records);
+      } catch {
+        // monitoring never fails a note: the note is missing from its profile, its record stands
+      }
+    }
   };
   if (p.async) {
     // together: components with a batch form (a model) get the whole chunk (its deadline too)
     starting(0);
     for (const note of task.notes) testHook(note.id);
-    for (const outcome of await p.processMany(task.notes, options)) add(outcome);
+    const outcomes = await p.processMany(task.notes, options);
+    for (let i = 0; i < outcomes.length; i++) add(outcomes[i] as ProcessOutcome, i);
   } else {
     // one by one: each Doc is garbage as soon as its record is serialized (young-generation GC)
     for (let i = 0; i < task.notes.length; i++) {
       const note = task.notes[i] as ChunkTask['notes'][number];
       starting(i);
       testHook(note.id);
-      add(p.processSync(note, options));
+      add(p.processSync(note, options), i);
     }
   }
   const { bytes, ends } = encode(texts);
-  const result: ChunkResult = t ? { records, bytes, ends, timings: t.timings() } : { records, bytes, ends };
+  const profiles = groups ? takeParts(false) : undefined;
+  const result: ChunkResult = {
+    records,
+    bytes,
+    ends,
+    ...(t ? { timings: t.timings() } : {}),
+    ...(profiles ? { profiles } : {}),
+  };
   return move(new Moved(result));
 }

@@ -47,6 +47,11 @@ export interface MonitorHooks {
   onAlert?(alert: AlertEvent, report: DriftReport): void;
   /** A background failure (the store, the webhook): codes only. */
   onError?(what: string, code: string): void;
+  /**
+   * Collect the parts of the profiles that worker threads keep (`addPart`) before a window closes
+   * or is shown.
+   */
+  drain?(): Promise<void>;
 }
 
 const keyOf = (k: ProfileKey): string => `${k.deployment}\u0000${k.version}\u0000${k.tenant}`;
@@ -69,6 +74,8 @@ export class LiveMonitor {
   #openedAt: number;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  /** While a closing window drains the worker threads: where their parts go. */
+  #partsTo: Map<string, { key: ProfileKey; builder: ProfileBuilder }> | undefined;
   /**
    * The pinned reference of each key: read once from the store when it holds enough notes; without
    * a store, the first windows of the key as they add up.
@@ -113,12 +120,18 @@ export class LiveMonitor {
     tick();
   }
 
-  /** Adds one note's observation (with the request's latency) to the open window. O(features). */
-  observe(key: ProfileKey, observation: NoteObservation, ms?: number): void {
-    const at = this.#now();
-    if (at >= this.#closesAt()) void this.rollover();
+  /**
+   * The builder of a key in the open window (closing the window first when its end has passed),
+   * or in `into` (a closing window).
+   */
+  #builder(
+    key: ProfileKey,
+    into?: Map<string, { key: ProfileKey; builder: ProfileBuilder }>,
+  ): ProfileBuilder {
+    if (!into && this.#now() >= this.#closesAt()) void this.rollover();
+    const builders = into ?? this.#builders;
     const k = keyOf(key);
-    let b = this.#builders.get(k);
+    let b = builders.get(k);
     if (!b) {
       const start = new Date(this.#openedAt).toISOString();
       b = {
@@ -128,13 +141,41 @@ export class LiveMonitor {
           window: { start, end: new Date(this.#closesAt()).toISOString() },
         }),
       };
-      this.#builders.set(k, b);
+      builders.set(k, b);
     }
-    b.builder.add(
-      ms === undefined
-        ? observation
-        : { ...observation, numeric: { ...observation.numeric, 'ops.latency_ms': [ms] } },
-    );
+    return b.builder;
+  }
+
+  /** Adds one note's observation (with the request's latency) to the open window. O(features). */
+  observe(key: ProfileKey, observation: NoteObservation, ms?: number): void {
+    const b = this.#builder(key);
+    b.add(observation);
+    if (ms !== undefined) b.value('ops.latency_ms', ms);
+  }
+
+  /**
+   * The latency of a note whose features a worker thread adds to its own part of the profile
+   * (`addPart`): the note is counted there, its latency here.
+   */
+  latency(key: ProfileKey, ms: number): void {
+    this.#builder(key).value('ops.latency_ms', ms);
+  }
+
+  /**
+   * A worker thread's part of the profile of a key: its notes and counts add up, in the open window
+   * (or in the closing one while it drains the threads).
+   */
+  addPart(key: ProfileKey, part: Profile): void {
+    this.#builder(key, this.#partsTo).addProfile(part);
+  }
+
+  /** Collect the worker threads' parts now (before a window closes or is shown). */
+  async drain(): Promise<void> {
+    try {
+      await this.#hooks.drain?.();
+    } catch (e) {
+      this.#hooks.onError?.("monitoring: the worker threads' profiles could not be collected", codeOf(e));
+    }
   }
 
   /** An error that ended a request before any record (a 503, a timeout): counted by code. */
@@ -167,13 +208,26 @@ export class LiveMonitor {
     const w = { start: new Date(this.#openedAt).toISOString(), end: new Date(end).toISOString() };
     this.#builders = new Map();
     this.#openedAt = now >= this.#closesAt() ? windowOf(now, this.#config.windowMs).startMs : now;
-    if (closing.size === 0) return this.#flushing;
-    const profiles = [...closing.values()].map((b) => {
-      const p = b.builder.toProfile();
-      return { ...p, window: w };
-    });
-    this.#flushing = this.#flushing.then(() => this.#close(w, profiles)).catch(() => {});
+    // the worker threads' parts so far belong to the closing window: drained into it, then closed
+    const drained = this.#hooks.drain ? this.#drainInto(closing) : undefined;
+    if (!drained && closing.size === 0) return this.#flushing;
+    this.#flushing = this.#flushing
+      .then(() => drained)
+      .then(() => {
+        const profiles = [...closing.values()].map((b) => ({ ...b.builder.toProfile(), window: w }));
+        return profiles.length > 0 ? this.#close(w, profiles) : undefined;
+      })
+      .catch(() => {});
     return this.#flushing;
+  }
+
+  async #drainInto(closing: Map<string, { key: ProfileKey; builder: ProfileBuilder }>): Promise<void> {
+    this.#partsTo = closing;
+    try {
+      await this.drain();
+    } finally {
+      if (this.#partsTo === closing) this.#partsTo = undefined;
+    }
   }
 
   async #close(w: { start: string; end: string }, profiles: readonly Profile[]): Promise<void> {

@@ -49,6 +49,36 @@ describe('OOV rate', () => {
     expect(oovRate(text, wordSetOf(['fever', 'cough']))).toBe(oov);
   });
 
+  it('with a budget, a long note is sampled over its whole length: the same rate on a uniform text', () => {
+    const words = wordSetOf(['fever', 'cough']);
+    const text = 'fever cough zzz qqq. '.repeat(500); // 10,500 characters, half the words unknown
+    expect(oovRate(text, words)).toBe(0.5);
+    expect(oovRate(text, words, 512)).toBeCloseTo(0.5, 1);
+    // only the words of the sampled stretches are looked up
+    let looked = 0;
+    oovRate(
+      text,
+      {
+        has: () => {
+          looked++;
+          return true;
+        },
+      },
+      512,
+    );
+    expect(looked).toBeGreaterThan(40);
+    expect(looked).toBeLessThan(120);
+    // a text within the budget is read whole
+    expect(oovRate('fever zzz', words, 512)).toBe(0.5);
+  });
+
+  it('with a budget, character shares are read at a stride over the whole note', () => {
+    const text = 'Ab1.'.repeat(3000);
+    expect(characterShares(text, 512)).toEqual(characterShares(text));
+    const second = `${'a'.repeat(6000)}${'1'.repeat(6000)}`; // digits only in the second half
+    expect(characterShares(second, 512).digit).toBeCloseTo(0.5, 1);
+  });
+
   it("the starter pack's words: clinical words known, invented ones not", () => {
     const words = loadPackWordSet();
     expect(words.has('diabetes')).toBe(true);

@@ -6,7 +6,7 @@
  */
 import type { ErrorResult, Result } from '../output/schema.js';
 import { CONCEPT_TYPES, typedFeature, UNKNOWN_SECTION_CATEGORIES } from './features.js';
-import type { NoteObservation } from './profile.js';
+import type { NoteObservation, ObservationSink } from './profile.js';
 
 /** A word list to measure the out-of-vocabulary rate against (./vocabulary.ts makes one from a pack). */
 export interface WordSet {
@@ -38,10 +38,11 @@ export interface ObserveOptions {
   /** The tokenizer OOV hook (with `text`). */
   readonly tokenizerOov?: TokenizerOov;
   /**
-   * Measure the OOV rate on the first N characters only (a bounded cost per note: the live server
-   * uses 2,000); default: the whole text.
+   * Read about this many characters of a longer note for its character classes and OOV rate, spread
+   * evenly over the note (a bounded cost per note: the server and the workers use 512);
+   * default: the whole text.
    */
-  readonly oovChars?: number;
+  readonly textBudget?: number;
 }
 
 const PER_1K_CHARS = 'output.concepts_per_1k_chars';
@@ -49,31 +50,45 @@ const PER_1K_TOKENS = 'output.concepts_per_1k_tokens';
 const PER_1K_CHARS_TYPED = CONCEPT_TYPES.map((t) => typedFeature(PER_1K_CHARS, t));
 const PER_1K_TOKENS_TYPED = CONCEPT_TYPES.map((t) => typedFeature(PER_1K_TOKENS, t));
 
-type Numeric = Record<string, number[]>;
-/** Counts while observing (Maps: cheaper than objects with dynamic keys), records at the end. */
-type Categorical = Map<string, Map<string, number>>;
-
-function inc(c: Categorical, feature: string, value: string): void {
-  let m = c.get(feature);
-  if (!m) {
-    m = new Map();
-    c.set(feature, m);
-  }
-  m.set(value, (m.get(value) ?? 0) + 1);
-}
-
-function records(c: Categorical): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [feature, m] of c) out[feature] = Object.fromEntries(m);
-  return out;
-}
+/** The index of each concept type in CONCEPT_TYPES; any other type counts as `other`. */
+const TYPE_INDEX = new Map<string, number>(CONCEPT_TYPES.map((t, i) => [t, i]));
+const OTHER_TYPE = CONCEPT_TYPES.indexOf('other');
 
 function isErrorResult(r: Result | ErrorResult): r is ErrorResult {
   return 'error' in r && typeof (r as ErrorResult).error === 'object';
 }
 
-/** Character classes of a text: shares of digits, upper-case letters, punctuation, non-ASCII. */
-export function characterShares(text: string): {
+/** ASCII classes: 0 other (space, control), 1 digit, 2 upper-case letter, 3 punctuation, 4 lower-case letter. */
+const ASCII_CLASS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 33; c <= 126; c++) t[c] = 3;
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (let c = 65; c <= 90; c++) t[c] = 2;
+  for (let c = 97; c <= 122; c++) t[c] = 4;
+  return t;
+})();
+
+const LETTER = /\p{L}/u;
+const PUNCT = /\p{P}/u;
+
+/** Is this UTF-16 unit a letter? ASCII by a table; other scripts by \\p{L} (BMP letters). */
+function isLetter(c: number): boolean {
+  if (c < 128) {
+    const k = ASCII_CLASS[c];
+    return k === 2 || k === 4;
+  }
+  return LETTER.test(String.fromCharCode(c));
+}
+
+/**
+ * Character classes of a text: shares of digits, upper-case letters, punctuation, non-ASCII. With
+ * `budget`, a text longer than it is read at `budget` evenly spread positions (a fractional step,
+ * so a periodic text is not aliased): an estimate of the shares at a bounded cost.
+ */
+export function characterShares(
+  text: string,
+  budget?: number,
+): {
   digit: number;
   upper: number;
   punct: number;
@@ -84,54 +99,77 @@ export function characterShares(text: string): {
   let punct = 0;
   let nonAscii = 0;
   const n = text.length;
-  for (let i = 0; i < n; i++) {
+  // a fractional step: the positions read do not fall in step with a text's own period (a table)
+  const reads = budget !== undefined && budget > 0 && n > budget ? budget : n;
+  const step = n / Math.max(1, reads);
+  let read = 0;
+  for (let k = 0; k < reads; k++) {
+    const i = reads === n ? k : Math.floor(k * step);
+    read++;
     const c = text.charCodeAt(i);
     if (c < 128) {
-      if (c >= 48 && c <= 57) digit++;
-      else if (c >= 65 && c <= 90) upper++;
-      else if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126))
-        punct++;
+      const k = ASCII_CLASS[c]!;
+      if (k === 1) digit++;
+      else if (k === 2) upper++;
+      else if (k === 3) punct++;
     } else {
       nonAscii++;
       const ch = text[i]!;
       if (ch !== ch.toLowerCase() && ch === ch.toUpperCase()) upper++;
-      else if (/\p{P}/u.test(ch)) punct++;
+      else if (PUNCT.test(ch)) punct++;
     }
   }
-  return n === 0
+  return read === 0
     ? { digit: 0, upper: 0, punct: 0, nonAscii: 0 }
-    : { digit: digit / n, upper: upper / n, punct: punct / n, nonAscii: nonAscii / n };
+    : { digit: digit / read, upper: upper / read, punct: punct / read, nonAscii: nonAscii / read };
 }
 
-const LETTER = /\p{L}/u;
-
-/** Is this UTF-16 unit a letter? ASCII without a regex; other scripts by \\p{L} (BMP letters). */
-function isLetter(c: number): boolean {
-  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-  return LETTER.test(String.fromCharCode(c));
-}
+/** Windows of an OOV sample: the budget is spread over this many stretches of the note. */
+const OOV_WINDOWS = 8;
 
 /**
  * The share of the alphabetic words (maximal runs of letters) of `text` not in `words`, or
- * undefined when it has none. One pass; a regex only for letters outside ASCII.
+ * undefined when it has none. With `budget`, a text longer than it is sampled: the words that start
+ * in 8 evenly spaced stretches of budget / 8 characters (a word cut by a stretch's start is
+ * skipped), so the cost is bounded and the sample covers the whole note.
  */
-export function oovRate(text: string, words: WordSet): number | undefined {
-  let total = 0;
-  let unknown = 0;
+export function oovRate(text: string, words: WordSet, budget?: number): number | undefined {
   const n = text.length;
-  let i = 0;
-  while (i < n) {
+  const counts = { total: 0, unknown: 0 };
+  if (budget === undefined || budget <= 0 || n <= budget) oovScan(text, words, 0, n, counts);
+  else {
+    const width = Math.max(1, Math.floor(budget / OOV_WINDOWS));
+    for (let w = 0; w < OOV_WINDOWS; w++) {
+      let from = Math.floor((w * n) / OOV_WINDOWS);
+      // a word cut by the stretch's start is not counted
+      if (from > 0) while (from < n && isLetter(text.charCodeAt(from - 1))) from++;
+      oovScan(text, words, from, Math.min(n, from + width), counts);
+    }
+  }
+  return counts.total === 0 ? undefined : counts.unknown / counts.total;
+}
+
+/** Counts the words of `text` that start in [from, to) (the last one read to its end). */
+function oovScan(
+  text: string,
+  words: WordSet,
+  from: number,
+  to: number,
+  counts: { total: number; unknown: number },
+): void {
+  const n = text.length;
+  let i = from;
+  while (i < to) {
     if (!isLetter(text.charCodeAt(i))) {
       i++;
       continue;
     }
     let j = i + 1;
     while (j < n && isLetter(text.charCodeAt(j))) j++;
-    total++;
-    if (!words.has(text.slice(i, j))) unknown++;
+    counts.total++;
+    if (!words.has(text.slice(i, j))) counts.unknown++;
     i = j;
   }
-  return total === 0 ? undefined : unknown / total;
 }
 
 /** The end of the last span of the result: the note length when the text is not given. */
@@ -165,92 +203,126 @@ function uncoveredTokenShare(result: Result): number | undefined {
 }
 
 /**
- * The observation of one note. `result` is a result, an error record (`{id, pipeline, error}`), or
- * null when the note failed without one (then `input.errorCode` says why).
+ * The observation of one note, as an object (`clinote monitor profile`, the batch workers). `result`
+ * is a result, an error record (`{id, pipeline, error}`), or null when the note failed without one
+ * (then `input.errorCode` says why).
  */
 export function observeResult(
   result: Result | ErrorResult | null,
   input: ObserveInput = {},
   options: ObserveOptions = {},
 ): NoteObservation {
-  const numeric: Numeric = {};
-  const categorical: Categorical = new Map();
-  const at = input.at === undefined ? {} : { at: input.at };
+  const numeric: Record<string, number[]> = {};
+  const categorical: Record<string, Record<string, number>> = {};
+  let error = false;
+  observeInto(
+    {
+      note(e) {
+        error = e;
+      },
+      value(name, v) {
+        const values = numeric[name];
+        if (values) values.push(v);
+        else numeric[name] = [v];
+      },
+      tally(name, value, n = 1) {
+        const counts = (categorical[name] ??= {});
+        counts[value] = (counts[value] ?? 0) + n;
+      },
+    },
+    result,
+    input,
+    options,
+  );
+  return { numeric, categorical, error, ...(input.at === undefined ? {} : { at: input.at }) };
+}
+
+/**
+ * What one note adds, value by value, to `sink` (a ProfileBuilder on the server's worker threads,
+ * so nothing is made per note but counts). See `observeResult` for the arguments.
+ */
+export function observeInto(
+  sink: ObservationSink,
+  result: Result | ErrorResult | null,
+  input: ObserveInput = {},
+  options: ObserveOptions = {},
+): void {
   if (input.ms !== undefined && Number.isFinite(input.ms) && input.ms >= 0)
-    numeric['ops.latency_ms'] = [input.ms];
+    sink.value('ops.latency_ms', input.ms);
   if (result === null || isErrorResult(result)) {
-    const code = result === null ? (input.errorCode ?? 'CLINOTE_E_INTERNAL') : result.error.code;
-    inc(categorical, 'ops.outcome', 'error');
-    inc(categorical, 'ops.error_code', code);
-    return { numeric, categorical: records(categorical), error: true, ...at };
+    sink.note(true);
+    sink.tally('ops.outcome', 'error');
+    sink.tally(
+      'ops.error_code',
+      result === null ? (input.errorCode ?? 'CLINOTE_E_INTERNAL') : result.error.code,
+    );
+    return;
   }
-  inc(categorical, 'ops.outcome', 'ok');
+  sink.note(false);
+  sink.tally('ops.outcome', 'ok');
 
   // input
   const text = input.text ?? result.text;
   const length = text !== undefined ? text.length : lengthOf(result);
-  numeric['input.length_chars'] = [length];
+  sink.value('input.length_chars', length);
   if (text !== undefined && text.length > 0) {
-    const s = characterShares(text);
-    numeric['input.digit_share'] = [s.digit];
-    numeric['input.upper_share'] = [s.upper];
-    numeric['input.punct_share'] = [s.punct];
-    numeric['input.non_ascii_share'] = [s.nonAscii];
+    const s = characterShares(text, options.textBudget);
+    sink.value('input.digit_share', s.digit);
+    sink.value('input.upper_share', s.upper);
+    sink.value('input.punct_share', s.punct);
+    sink.value('input.non_ascii_share', s.nonAscii);
     if (options.words) {
-      const sample =
-        options.oovChars !== undefined && text.length > options.oovChars
-          ? text.slice(0, options.oovChars)
-          : text;
-      const oov = oovRate(sample, options.words);
-      if (oov !== undefined) numeric['input.oov_rate'] = [oov];
+      const oov = oovRate(text, options.words, options.textBudget);
+      if (oov !== undefined) sink.value('input.oov_rate', oov);
     }
     if (options.tokenizerOov) {
       const r = options.tokenizerOov(text);
-      if (Number.isFinite(r)) numeric['input.tokenizer_oov_rate'] = [r];
+      if (Number.isFinite(r)) sink.value('input.tokenizer_oov_rate', r);
     }
   }
-  numeric['input.section_count'] = [result.sections.length];
+  sink.value('input.section_count', result.sections.length);
   let headed = 0;
   let unknown = 0;
   for (const s of result.sections) {
-    inc(categorical, 'input.section_category', s.category);
+    sink.tally('input.section_category', s.category);
     if (s.header !== null) {
       headed++;
       if (UNKNOWN_SECTION_CATEGORIES.has(s.category)) unknown++;
     }
   }
-  if (headed > 0) numeric['input.unknown_header_share'] = [unknown / headed];
+  if (headed > 0) sink.value('input.unknown_header_share', unknown / headed);
   const uncovered = uncoveredTokenShare(result);
-  if (uncovered !== undefined) numeric['input.uncovered_token_share'] = [uncovered];
+  if (uncovered !== undefined) sink.value('input.uncovered_token_share', uncovered);
 
-  // output
-  const byType: Record<string, number> = {};
-  for (const t of CONCEPT_TYPES) byType[t] = 0;
-  const confidences: number[] = [];
+  // output: a note's few assertion values counted here first, each told to the sink once
+  const byType = new Int32Array(CONCEPT_TYPES.length);
+  const status: Record<string, number> = {};
+  const categories: Record<string, number> = {};
   for (const c of result.concepts) {
-    const type = (CONCEPT_TYPES as readonly string[]).includes(c.type) ? c.type : 'other';
-    byType[type]!++;
-    inc(categorical, 'output.concept_type', type);
+    byType[TYPE_INDEX.get(c.type) ?? OTHER_TYPE]!++;
     const best = c.codes[0];
-    if (best) inc(categorical, 'output.code', `${best.system}:${best.code}`);
-    if (Number.isFinite(c.score)) confidences.push(c.score);
-    if (c.assertion) {
-      inc(categorical, 'output.assertion_status', c.assertion.status);
-      if (c.assertion.categories.length === 0) inc(categorical, 'output.assertion_category', 'none');
-      for (const k of c.assertion.categories) inc(categorical, 'output.assertion_category', k);
+    if (best) sink.tally('output.code', `${best.system}:${best.code}`);
+    if (Number.isFinite(c.score)) sink.value('output.concept_confidence', c.score);
+    const a = c.assertion;
+    if (a) {
+      status[a.status] = (status[a.status] ?? 0) + 1;
+      if (a.categories.length === 0) categories.none = (categories.none ?? 0) + 1;
+      for (const k of a.categories) categories[k] = (categories[k] ?? 0) + 1;
     }
   }
-  if (confidences.length > 0) numeric['output.concept_confidence'] = confidences;
-  const probabilities = (result.classifications ?? []).map((c) => c.probability).filter(Number.isFinite);
-  if (probabilities.length > 0) numeric['output.classification_probability'] = probabilities;
+  for (const k in status) sink.tally('output.assertion_status', k, status[k]);
+  for (const k in categories) sink.tally('output.assertion_category', k, categories[k]);
+  for (let i = 0; i < byType.length; i++)
+    if (byType[i]! > 0) sink.tally('output.concept_type', CONCEPT_TYPES[i]!, byType[i]!);
+  for (const c of result.classifications ?? [])
+    if (Number.isFinite(c.probability)) sink.value('output.classification_probability', c.probability);
   const rates = (base: string, names: readonly string[], per: number): void => {
-    numeric[base] = [(result.concepts.length * 1000) / per];
-    CONCEPT_TYPES.forEach((t, i) => {
-      numeric[names[i]!] = [(byType[t]! * 1000) / per];
-    });
+    sink.value(base, (result.concepts.length * 1000) / per);
+    for (let i = 0; i < names.length; i++) sink.value(names[i]!, (byType[i]! * 1000) / per);
   };
   if (length > 0) rates(PER_1K_CHARS, PER_1K_CHARS_TYPED, length);
-  const tokenCount = result.tokens?.filter((t) => t.kind !== 'punct' && t.kind !== 'symbol').length ?? 0;
+  let tokenCount = 0;
+  if (result.tokens)
+    for (const t of result.tokens) if (t.kind !== 'punct' && t.kind !== 'symbol') tokenCount++;
   if (tokenCount > 0) rates(PER_1K_TOKENS, PER_1K_TOKENS_TYPED, tokenCount);
-  return { numeric, categorical: records(categorical), error: false, ...at };
 }

@@ -106,11 +106,16 @@ function sameEdges(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-function mergeHistograms(name: string, a: Histogram, b: Histogram): Histogram {
-  if (!sameEdges(a.edges, b.edges))
+/** CLINOTE_E_MONITOR_PROFILE_INVALID unless two histograms of a feature have the same bins. */
+function checkEdges(name: string, a: readonly number[], b: readonly number[]): void {
+  if (!sameEdges(a, b))
     throw invalid(`the profiles have different bins for '${name}': make both with the same Clinote version`, {
       field: `numeric.${name}`,
     });
+}
+
+function mergeHistograms(name: string, a: Histogram, b: Histogram): Histogram {
+  checkEdges(name, a.edges, b.edges);
   const min = a.min === null ? b.min : b.min === null ? a.min : Math.min(a.min, b.min);
   const max = a.max === null ? b.max : b.max === null ? a.max : Math.max(a.max, b.max);
   return {
@@ -205,17 +210,35 @@ interface MutableHistogram {
 const PRUNE_FACTOR = 50;
 
 /**
- * Builds a profile note by note: O(features + concepts) per note, a binary search per value.
- * Categorical counts are exact until `toProfile` caps them (a feature with more than 50 x its cap
- * distinct values is pruned to the 10 x cap most frequent on the way, to bound memory).
+ * Where a note's feature values go (./observe.ts `observeInto`): a ProfileBuilder directly (the
+ * worker threads of the server), or a NoteObservation being made.
  */
-export class ProfileBuilder {
+export interface ObservationSink {
+  /** One more note; an error record when `error`. */
+  note(error: boolean): void;
+  /** One value of a numeric feature. */
+  value(name: string, v: number): void;
+  /** `n` (default 1) more of this value of a categorical feature. */
+  tally(name: string, value: string, n?: number): void;
+}
+
+interface Counter {
+  readonly cap: number;
+  readonly counts: Map<string, number>;
+}
+
+/**
+ * Builds a profile value by value: a map lookup and a binary search per value, no intermediate
+ * objects. Categorical counts are exact until `toProfile` caps them (a feature with more than 50 x
+ * its cap distinct values is pruned to the 10 x cap most frequent on the way, to bound memory).
+ */
+export class ProfileBuilder implements ObservationSink {
   readonly #key: ProfileKey | undefined;
   #window: ProfileWindow | null;
   #count = 0;
   #errors = 0;
   readonly #numeric = new Map<string, MutableHistogram>();
-  readonly #categorical = new Map<string, Map<string, number>>();
+  readonly #categorical = new Map<string, Counter>();
 
   constructor(options: { readonly key?: ProfileKey; readonly window?: ProfileWindow | null } = {}) {
     this.#key = options.key ? { ...options.key } : undefined;
@@ -227,60 +250,98 @@ export class ProfileBuilder {
     return this.#count;
   }
 
-  add(observation: NoteObservation): void {
+  note(error: boolean): void {
     this.#count++;
-    if (observation.error) this.#errors++;
+    if (error) this.#errors++;
+  }
+
+  value(name: string, v: number): void {
+    if (!Number.isFinite(v)) return;
+    const h = this.#numeric.get(name) ?? this.#histogram(name);
+    h.counts[binIndex(h.edges, v)]!++;
+    h.n++;
+    h.sum += v;
+    if (v < h.min) h.min = v;
+    if (v > h.max) h.max = v;
+  }
+
+  tally(name: string, value: string, n = 1): void {
+    if (!(n > 0)) return;
+    const c = this.#categorical.get(name) ?? this.#counter(name);
+    const before = c.counts.get(value);
+    c.counts.set(value, (before ?? 0) + n);
+    if (before === undefined && c.counts.size > PRUNE_FACTOR * c.cap) {
+      const pruned = capCounts(Object.fromEntries(c.counts), 10 * c.cap);
+      c.counts.clear();
+      for (const [k, m] of Object.entries(pruned)) c.counts.set(k, m);
+    }
+  }
+
+  #histogram(name: string): MutableHistogram {
+    const edges = edgesOf(name);
+    if (!edges) throw invalid(`'${name}' is not a numeric feature of this Clinote`, { field: name });
+    const h = {
+      edges,
+      counts: new Array(edges.length + 1).fill(0),
+      n: 0,
+      sum: 0,
+      min: Infinity,
+      max: -Infinity,
+    };
+    this.#numeric.set(name, h);
+    return h;
+  }
+
+  #counter(name: string): Counter {
+    if (featureSpec(name)?.kind !== 'categorical')
+      throw invalid(`'${name}' is not a categorical feature of this Clinote`, { field: name });
+    const c = { cap: capOf(name), counts: new Map<string, number>() };
+    this.#categorical.set(name, c);
+    return c;
+  }
+
+  add(observation: NoteObservation): void {
+    this.note(observation.error);
     if (observation.at !== undefined && !Number.isNaN(Date.parse(observation.at)))
       this.#window = mergeWindows(this.#window, { start: observation.at, end: observation.at });
     for (const name in observation.numeric) {
       const values = observation.numeric[name]!;
       if (values.length === 0) continue;
-      let h = this.#numeric.get(name);
-      if (!h) {
-        const edges = edgesOf(name);
-        if (!edges) throw invalid(`'${name}' is not a numeric feature of this Clinote`, { field: name });
-        h = {
-          edges,
-          counts: new Array(edges.length + 1).fill(0),
-          n: 0,
-          sum: 0,
-          min: Infinity,
-          max: -Infinity,
-        };
-        this.#numeric.set(name, h);
-      }
-      for (const v of values) {
-        if (!Number.isFinite(v)) continue;
-        h.counts[binIndex(h.edges, v)]!++;
-        h.n++;
-        h.sum += v;
-        if (v < h.min) h.min = v;
-        if (v > h.max) h.max = v;
-      }
+      for (const v of values) this.value(name, v);
     }
     for (const name in observation.categorical) {
-      if (featureSpec(name)?.kind !== 'categorical')
-        throw invalid(`'${name}' is not a categorical feature of this Clinote`, { field: name });
-      let m = this.#categorical.get(name);
-      if (!m) {
-        m = new Map();
-        this.#categorical.set(name, m);
-      }
       const counts = observation.categorical[name]!;
-      for (const k in counts) {
-        const n = counts[k]!;
-        if (n > 0) m.set(k, (m.get(k) ?? 0) + n);
-      }
-      const cap = capOf(name);
-      if (m.size > PRUNE_FACTOR * cap) {
-        const pruned = capCounts(Object.fromEntries(m), 10 * cap);
-        m.clear();
-        for (const [k, n] of Object.entries(pruned)) m.set(k, n);
-      }
+      for (const k in counts) this.tally(name, k, counts[k]!);
     }
   }
 
-  toProfile(): Profile {
+  /**
+   * Adds a whole profile (a worker thread's part of a window): counts add up, the window widens;
+   * CLINOTE_E_MONITOR_PROFILE_INVALID when its bins differ.
+   */
+  addProfile(profile: Profile): void {
+    this.#count += profile.count;
+    this.#errors += profile.errors;
+    this.#window = mergeWindows(this.#window, profile.window);
+    for (const [name, h] of Object.entries(profile.numeric)) {
+      if (h.n === 0) continue;
+      const mine = this.#numeric.get(name) ?? this.#histogram(name);
+      checkEdges(name, mine.edges, h.edges);
+      for (let i = 0; i < h.counts.length; i++) mine.counts[i]! += h.counts[i]!;
+      mine.n += h.n;
+      mine.sum += h.sum;
+      if (h.min !== null && h.min < mine.min) mine.min = h.min;
+      if (h.max !== null && h.max > mine.max) mine.max = h.max;
+    }
+    for (const [name, counts] of Object.entries(profile.categorical))
+      for (const [k, n] of Object.entries(counts)) this.tally(name, k, n);
+  }
+
+  /**
+   * The profile so far. Categorical features are capped (`__other__`) unless `capped` is false: a
+   * part that another builder adds up keeps every value.
+   */
+  toProfile(capped = true): Profile {
     const numeric: [string, Histogram][] = [];
     for (const [name, h] of this.#numeric) {
       if (h.n === 0) continue;
@@ -290,9 +351,10 @@ export class ProfileBuilder {
       ]);
     }
     const categorical: [string, Record<string, number>][] = [];
-    for (const [name, m] of this.#categorical) {
-      if (m.size === 0) continue;
-      categorical.push([name, capCounts(Object.fromEntries(m), capOf(name))]);
+    for (const [name, c] of this.#categorical) {
+      if (c.counts.size === 0) continue;
+      const all = Object.fromEntries(c.counts);
+      categorical.push([name, capped ? capCounts(all, c.cap) : all]);
     }
     return {
       format: PROFILE_FORMAT,

@@ -26,6 +26,7 @@ import { ClinoteError, jsonErrorReason } from '../errors/error.js';
 import { parseDriftConfig } from '../monitoring/drift.js';
 import { FeedbackStore } from '../monitoring/feedback.js';
 import { LiveMonitor } from '../monitoring/live.js';
+import type { ProfileKey } from '../monitoring/profile.js';
 import { errorOutcome } from '../output/fhir/format.js';
 import type { ErrorResult } from '../output/schema.js';
 import type { NoteInput } from '../pipeline/pipeline.js';
@@ -433,10 +434,18 @@ export async function createServer(
               );
             },
             onError: (what, code) => app.log.warn({ code }, what),
+            // the parts of the profiles that the engines' worker threads keep
+            drain: async () => {
+              await Promise.all([...monitoredEngines].map((e) => e.profiles?.drain()));
+            },
           },
         },
       )
     : undefined;
+  /** Engines whose worker threads keep profiles (Engine.profiles), and the keys of their groups. */
+  const monitoredEngines = new Set<Engine>();
+  const groupIds = new Map<string, number>();
+  const groupKeys: ProfileKey[] = [];
   monitor?.start();
 
   // ---- body parsers: ours, so that a parse error never quotes the body
@@ -652,6 +661,40 @@ export async function createServer(
       metrics.notes.inc({ pipeline: p.name, tenant, outcome: 'ok' }, records.length - errors);
     if (errors > 0) metrics.notes.inc({ pipeline: p.name, tenant, outcome: 'error' }, errors);
   };
+  /** The monitoring key of a request's notes: the deployment and version that serve it, its tenant. */
+  const monitorKey = (req: FastifyRequest, p: LoadedPipeline): ProfileKey => {
+    const served = req.clinote.served;
+    return {
+      deployment: served?.deployment ?? p.name,
+      version: served?.label ?? p.engine.pipeline.stamp.version,
+      tenant: tenantOf(req),
+    };
+  };
+  /**
+   * The group number of a key, for an engine whose worker threads keep the profiles
+   * (Engine.profiles): their parts come back by group and join the live monitor under the key.
+   */
+  const monitorGroup = (p: LoadedPipeline, key: ProfileKey): number | undefined => {
+    const profiles = p.engine.profiles;
+    if (!monitor || !profiles) return undefined;
+    if (!monitoredEngines.has(p.engine)) {
+      monitoredEngines.add(p.engine);
+      profiles.onParts((parts) => {
+        for (const [group, part] of parts) {
+          const k = groupKeys[group];
+          if (k) monitor.addPart(k, part);
+        }
+      });
+    }
+    const id = `${key.deployment}\u0000${key.version}\u0000${key.tenant}`;
+    let group = groupIds.get(id);
+    if (group === undefined) {
+      group = groupKeys.length;
+      groupIds.set(id, group);
+      groupKeys.push(key);
+    }
+    return group;
+  };
   const submit = (
     req: FastifyRequest,
     p: LoadedPipeline,
@@ -663,20 +706,20 @@ export async function createServer(
     const t0 = performance.now();
     try {
       const options = monitor ? { ...records, observe: true } : records;
-      return p.dispatcher.submit(notes, options, deadline, force).then((out) => {
+      const key = monitor ? monitorKey(req, p) : undefined;
+      const group = key ? monitorGroup(p, key) : undefined;
+      return p.dispatcher.submit(notes, options, deadline, force, group).then((out) => {
         count(req, p, notes, out);
         const served = req.clinote.served;
         const ms = performance.now() - t0;
         if (served && served.loaded === p) served.observe(notes, options, out, ms);
-        if (monitor) {
-          const key = {
-            deployment: served?.deployment ?? p.name,
-            version: served?.label ?? p.engine.pipeline.stamp.version,
-            tenant: tenantOf(req),
-          };
+        if (monitor && key) {
           for (const r of out) {
-            if (r.type === 'result' && r.observation) monitor.observe(key, r.observation, ms);
-            else if (r.type === 'error') monitor.observeError(key, r.code, ms);
+            // a record's observation (the main-thread engine), or its note in a worker thread's part
+            if (r.type === 'result') {
+              if (r.observation) monitor.observe(key, r.observation, ms);
+              else monitor.latency(key, ms);
+            } else monitor.observeError(key, r.code, ms);
             metrics.monitoredNotes.inc({
               deployment: key.deployment,
               outcome: r.type === 'error' ? 'error' : 'ok',
@@ -1171,8 +1214,9 @@ export async function createServer(
         }),
       ]);
       if (timer) clearTimeout(timer);
-      await Promise.all([...pipelines.values()].map((p) => p.engine.close()));
+      // the last window (with the worker threads' parts) closes before the threads stop
       await monitor?.close().catch(() => {});
+      await Promise.all([...pipelines.values()].map((p) => p.engine.close()));
       await deployments?.close().catch(() => {});
       if (ownRegistry) await registry?.close().catch(() => {});
       await options.store?.audit.flush().catch(() => {});

@@ -7,6 +7,7 @@
  * left to time out. A job whose deadline passed while it waited fails without running.
  */
 
+import type { ProfilePart } from '../batch/pool.js';
 import type { BatchRecord, RecordOptions } from '../batch/records.js';
 import { errorRecord } from '../batch/records.js';
 import { ClinoteError } from '../errors/error.js';
@@ -27,8 +28,17 @@ export interface Engine {
     notes: readonly NoteInput[],
     records: RecordOptions,
     hooks?: RunHooks,
-    options?: { readonly timeoutMs?: number },
+    options?: { readonly timeoutMs?: number; readonly groups?: readonly number[] },
   ): Promise<BatchRecord[]>;
+  /**
+   * An engine whose threads keep the monitoring profiles of the notes per group (`groups` of run,
+   * with `records.observe`): where those profiles go, and a drain that collects them now. Without
+   * it, each record carries its own observation.
+   */
+  readonly profiles?: {
+    onParts(listener: (parts: readonly ProfilePart[]) => void): void;
+    drain(): Promise<void>;
+  };
   close(): Promise<void>;
 }
 
@@ -47,6 +57,8 @@ interface Job {
   readonly notes: readonly NoteInput[];
   readonly records: RecordOptions;
   readonly key: string;
+  /** The monitoring group of the job's notes (with `records.observe`). */
+  readonly group: number | undefined;
   readonly deadline: number;
   readonly enqueued: number;
   readonly resolve: (records: BatchRecord[]) => void;
@@ -89,13 +101,15 @@ export class Dispatcher {
 
   /**
    * Queue a job; its records come back in order. Throws Overloaded (at once) when the queue is full,
-   * unless `force` (the next chunk of a batch already being streamed: it waits its turn).
+   * unless `force` (the next chunk of a batch already being streamed: it waits its turn). `group`:
+   * the monitoring group of the notes (Engine.profiles).
    */
   submit(
     notes: readonly NoteInput[],
     records: RecordOptions,
     deadline: number,
     force = false,
+    group?: number,
   ): Promise<BatchRecord[]> {
     if (notes.length === 0) return Promise.resolve([]);
     if (!force && !this.fits(notes.length)) throw new Overloaded('queue full', 1);
@@ -104,6 +118,7 @@ export class Dispatcher {
         notes,
         records,
         key: `${records.format ?? 'json'}${records.observe ? '+observe' : ''}`,
+        group,
         deadline,
         enqueued: performance.now(),
         resolve,
@@ -181,8 +196,13 @@ export class Dispatcher {
     this.#inFlight++;
     this.#depth();
     this.#o.onBatch?.(notes.length);
+    const recordOptions = (live[0] as Job).records;
+    const groups =
+      recordOptions.observe && this.engine.profiles
+        ? live.flatMap((j) => j.notes.map(() => j.group ?? -1))
+        : undefined;
     this.engine
-      .run(notes, (live[0] as Job).records, this.#o.hooks, { timeoutMs })
+      .run(notes, recordOptions, this.#o.hooks, { timeoutMs, ...(groups ? { groups } : {}) })
       .then(
         (records) => {
           let at = 0;

@@ -69,7 +69,7 @@ type PoolRun = (
   notes: readonly NoteInput[],
   records: RecordOptions,
   hooks?: RunHooks,
-  options?: { readonly timeoutMs?: number },
+  options?: { readonly timeoutMs?: number; readonly groups?: readonly number[] },
 ) => Promise<BatchRecord[]>;
 
 export interface EngineOptions {
@@ -104,6 +104,7 @@ export async function startEngine(spec: PipelineSpec, options: EngineOptions = {
     threads: pool.threads,
     concurrency: pool.threads * 2,
     run: (notes, records, hooks, o) => run(notes, records, hooks, o),
+    profiles: { onParts: (listener) => pool.onProfiles(listener), drain: () => pool.drainProfiles() },
     close: () => pool.close(),
   };
 }

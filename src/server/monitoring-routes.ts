@@ -39,6 +39,7 @@ export function monitoringRoutes(app: FastifyInstance, o: MonitoringRoutesOption
       const monitor = o.monitor();
       if (!monitor) throw serverError('CLINOTE_E_SERVER_NOT_FOUND', 'monitoring is off (monitoring.enabled)');
       const tenant = o.tenantOf(req);
+      await monitor.drain();
       return { profiles: monitor.current().filter((p) => p.key?.tenant === tenant) };
     },
   );

@@ -100,9 +100,14 @@ describe('live monitoring', () => {
     await send(NOTES, 3); // the reference
     const current = await fetch(`${running.url}/v1/monitoring/current`);
     const profiles = (
-      (await current.json()) as { profiles: { count: number; key: { deployment: string } }[] }
+      (await current.json()) as {
+        profiles: { count: number; key: { deployment: string }; numeric: Record<string, { n: number }> }[];
+      }
     ).profiles;
     expect(profiles.map((p) => p.count)).toEqual([NOTES.length * 3]);
+    // the features from the worker thread's part, the latency from the main thread: every note once
+    expect(profiles[0]?.numeric['input.length_chars']?.n).toBe(NOTES.length * 3);
+    expect(profiles[0]?.numeric['ops.latency_ms']?.n).toBe(NOTES.length * 3);
     expect(profiles[0]?.key.deployment).toBe('default');
     await closed();
     await send(NOTES, 3); // the same shape: quiet
