@@ -6,11 +6,12 @@
  *
  * Entries, in this order: the DocumentReference of the note, the Patient (unless a reference to one
  * is given), then Conditions, FamilyMemberHistories, Procedures, MedicationStatements and
- * Observations, each in text order. Ids are UUIDs derived from the note id and text (the same note
+ * Observations, each in text order, then the Claim carrying the suggested ICD-10-CM codes when the
+ * note has a `codes` layer with at least one. Ids are UUIDs derived from the note id and text (the same note
  * gives the same Bundle); every reference is a `urn:uuid:` fullUrl of an entry of the Bundle.
  */
 import { createHash } from 'node:crypto';
-import type {} from '../../coding/schema.js';
+import type { CodeItem } from '../../coding/schema.js';
 import type { Measurement } from '../../components/measurements/types.js';
 import type { Medication, TimingRepeat as MedicationTiming } from '../../components/medications/types.js';
 import type { Doc } from '../../doc/doc.js';
@@ -35,6 +36,8 @@ import {
 import type {
   Bundle,
   BundleEntry,
+  Claim,
+  ClaimDiagnosis,
   CodeableConcept,
   Coding,
   Condition,
@@ -71,6 +74,24 @@ export interface FhirOptions {
   readonly hypothetical?: boolean;
   /** Leave out negated problems, procedures and medications. Default false: they are kept and marked. */
   readonly omitNegated?: boolean;
+  /**
+   * The draft Claim listing the suggested ICD-10-CM codes as `diagnosis` (made only when the `codes`
+   * layer has a suggested code; docs/fhir.md, "Claim"). `false`: no Claim. Default: a Claim whose
+   * provider, coverage and created date are marked data-absent (`unknown`).
+   */
+  readonly claim?: false | ClaimOptions;
+}
+
+/** What a caller knows that the note does not; every field optional. */
+export interface ClaimOptions {
+  /** claim-type code. Default `institutional` when the note's `setting` metadata is `inpatient`, else `professional`. */
+  readonly type?: 'institutional' | 'professional';
+  /** Claim.provider: a reference to the billing Practitioner/Organization. */
+  readonly provider?: Reference;
+  /** Claim.insurance[0].coverage: a reference to the Coverage. */
+  readonly coverage?: Reference;
+  /** Claim.created: a FHIR dateTime. */
+  readonly created?: string;
 }
 
 /** What the mapping needs of a pipeline. */
@@ -183,6 +204,9 @@ class BundleBuilder {
       .map((m) => this.#observation(m))
       .filter((x) => x !== null);
     for (const r of [...conditions, ...family, ...procedures, ...statements, ...observations]) this.#add(r);
+    // last, so that adding it leaves the ids of every other entry as they were
+    const claim = this.#claim();
+    if (claim) this.#add(claim);
     return {
       resourceType: 'Bundle',
       id: bundleId,
@@ -570,6 +594,71 @@ class BundleBuilder {
   }
 
   // -------------------------------------------------------------------------------------------
+  // The suggested codes as a Claim
+
+  /**
+   * One draft Claim whose `diagnosis` lists the suggested codes of the `codes` layer in their
+   * `sequence` order, numbered 1..n; review items (uncertain or incomplete diagnoses) are not on it.
+   *
+   * - `use: predetermination`: R4 has three uses: `claim` (treatment complete, a request for
+   *   payment), `preauthorization` (approval of proposed treatment), `predetermination` (a
+   *   non-binding estimate of what would be covered). A machine suggestion is no request for payment
+   *   nor for approval; a predetermination commits no one, and with `status: draft` says the
+   *   resource is not final and was not submitted.
+   * - The elements R4 requires and a note cannot give (`provider`, `insurance[0].coverage`,
+   *   `created`) carry the core data-absent-reason extension (`unknown`) unless the options give
+   *   them: no placeholder resource, nothing invented about the patient or the payer.
+   * - `diagnosisCodeableConcept`, not `diagnosisReference`: the claim must say which code is claimed,
+   *   and a Condition may carry several suggested codes (or none: a combination code spans two
+   *   Conditions; a family-history code has no Condition).
+   * - `type`: `principal` (ex-diagnosistype) on the first principal candidate in sequence order;
+   *   the other codes have none (that code system has no `secondary`).
+   */
+  #claim(): Claim | null {
+    if (this.#o.claim === false) return null;
+    const suggested = (this.#doc.maybe('codes') ?? [])
+      .map((k, at) => ({ k, at }))
+      .filter(({ k }) => k.status === 'suggested')
+      .sort((a, b) => a.k.sequence - b.k.sequence || a.at - b.at)
+      .map(({ k }) => k);
+    if (suggested.length === 0) return null;
+    const o = this.#o.claim ?? {};
+    const absent = (): Extension[] => [{ url: SYSTEM.dataAbsentReason, valueCode: 'unknown' }];
+    const type =
+      o.type ?? (this.#doc.meta.setting === 'inpatient' ? 'institutional' : ('professional' as const));
+    const principal = suggested.find((k) => k.principal);
+    const created = o.created === undefined ? undefined : claimCreated(o.created);
+    const r: Claim = {
+      resourceType: 'Claim',
+      id: this.#ids.next(),
+      status: 'draft',
+      type: { coding: [{ system: SYSTEM.claimType, code: type, display: CLAIM_TYPE_DISPLAY[type] }] },
+      use: 'predetermination',
+      patient: this.#subject,
+      ...(created ? { created } : { _created: { extension: absent() } }),
+      provider: o.provider ?? { extension: absent() },
+      priority: { coding: [{ system: SYSTEM.processPriority, code: 'normal', display: 'Normal' }] },
+      diagnosis: suggested.map((k, n) => this.#diagnosis(k, n + 1, k === principal)),
+      insurance: [{ sequence: 1, focal: true, coverage: o.coverage ?? { extension: absent() } }],
+    };
+    return r;
+  }
+
+  #diagnosis(k: CodeItem, sequence: number, principal: boolean): ClaimDiagnosis {
+    const d: ClaimDiagnosis = {
+      extension: k.evidence.spans.map((s) => this.#span(s.start, s.end, 'codes')),
+      sequence,
+      diagnosisCodeableConcept: { coding: [codingOf('icd10cm', k.code, k.title)] },
+    };
+    if (d.extension!.length === 0) delete d.extension;
+    if (principal)
+      d.type = [
+        { coding: [{ system: SYSTEM.diagnosisType, code: 'principal', display: 'Principal Diagnosis' }] },
+      ];
+    return d;
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Labs and vitals
 
   #observation(m: Measurement): Observation | null {
@@ -696,6 +785,11 @@ function codingOf(system: string, code: string, display: string | undefined): Co
   return display ? { system: systemUrl(system), code, display } : { system: systemUrl(system), code };
 }
 
+const CLAIM_TYPE_DISPLAY: Record<'institutional' | 'professional', string> = {
+  institutional: 'Institutional',
+  professional: 'Professional',
+};
+
 const CATEGORY_DISPLAY: Record<'vital-signs' | 'imaging' | 'laboratory' | 'exam', string> = {
   'vital-signs': 'Vital Signs',
   imaging: 'Imaging',
@@ -726,6 +820,11 @@ export function medicationStatus(value: string | undefined, cats: Categories): M
   if (cats.has('HYPOTHETICAL') || cats.has('CONDITIONAL')) return 'intended';
   if (value === undefined && cats.has('HISTORICAL')) return 'completed';
   return 'active';
+}
+
+/** Claim.created from the option: a dateTime with a time zone as given, else as `fhirDateTime`. */
+function claimCreated(v: string): string | undefined {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) ? v : fhirDateTime(v);
 }
 
 /**

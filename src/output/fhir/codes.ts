@@ -23,6 +23,11 @@ export const SYSTEM = {
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
   interpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
   roleCode: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode',
+  claimType: 'http://terminology.hl7.org/CodeSystem/claim-type',
+  processPriority: 'http://terminology.hl7.org/CodeSystem/processpriority',
+  diagnosisType: 'http://terminology.hl7.org/CodeSystem/ex-diagnosistype',
+  /** The core extension for a required element with no value (R4 extension-data-absent-reason). */
+  dataAbsentReason: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason',
 } as const;
 
 /** Clinote's own URLs (extensions, local code systems, identifiers). */

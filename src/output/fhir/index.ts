@@ -3,6 +3,7 @@
  * `checkBundle(bundle)` lists the structural problems of a Bundle (what the tests assert).
  */
 export {
+  type ClaimOptions,
   type FhirOptions,
   fhirDateTime,
   medicationStatus,

@@ -24,6 +24,8 @@ export interface Identifier {
 }
 
 export interface Reference {
+  /** Only the data-absent-reason extension, where a required reference has no value (Claim). */
+  extension?: Extension[];
   reference?: string;
   type?: string;
   identifier?: Identifier;
@@ -232,6 +234,44 @@ export interface Procedure extends DomainResource {
   bodySite?: CodeableConcept[];
 }
 
+/** An element holding only extensions: the JSON `_name` of a primitive with no value (`_created`). */
+export interface PrimitiveExtension {
+  extension: Extension[];
+}
+
+export interface ClaimDiagnosis {
+  extension?: Extension[];
+  sequence: number;
+  diagnosisCodeableConcept?: CodeableConcept;
+  diagnosisReference?: Reference;
+  type?: CodeableConcept[];
+}
+
+export interface ClaimInsurance {
+  sequence: number;
+  focal: boolean;
+  coverage: Reference;
+}
+
+/**
+ * Claim (R4), used only to carry the suggested ICD-10-CM codes as a sequenced diagnosis list
+ * (docs/fhir.md, "Claim"). `created` is a dateTime, or absent with `_created` carrying the
+ * data-absent-reason extension.
+ */
+export interface Claim extends DomainResource {
+  resourceType: 'Claim';
+  status: 'active' | 'cancelled' | 'draft' | 'entered-in-error';
+  type: CodeableConcept;
+  use: 'claim' | 'preauthorization' | 'predetermination';
+  patient: Reference;
+  created?: string;
+  _created?: PrimitiveExtension;
+  provider: Reference;
+  priority: CodeableConcept;
+  diagnosis?: ClaimDiagnosis[];
+  insurance: ClaimInsurance[];
+}
+
 export type FhirResource =
   | Patient
   | DocumentReference
@@ -239,7 +279,8 @@ export type FhirResource =
   | FamilyMemberHistory
   | MedicationStatement
   | Observation
-  | Procedure;
+  | Procedure
+  | Claim;
 
 export interface BundleEntry {
   fullUrl: string;

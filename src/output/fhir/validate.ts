@@ -6,6 +6,9 @@
  * value types and formats (id, uri, dateTime, decimal, unsignedInt), fixed code systems and value
  * sets of the elements Clinote fills, the invariants that apply (ext-1, obs-3, con-5, att-1, vital
  * signs codes and units), unique ids, and that every reference resolves to an entry of the Bundle.
+ * A Claim: its required elements (a required reference or `created` may instead hold only the
+ * data-absent-reason extension), its code systems, and diagnosis sequences 1..n, each once, with
+ * ICD-10-CM codes and at most one principal.
  */
 import { CLINOTE, SYSTEM } from './codes.js';
 
@@ -41,6 +44,7 @@ const STATUS: Record<string, readonly string[]> = {
     'entered-in-error',
     'unknown',
   ],
+  Claim: ['active', 'cancelled', 'draft', 'entered-in-error'],
   Procedure: [
     'preparation',
     'in-progress',
@@ -73,6 +77,42 @@ const OBS_CATEGORY = [
   'therapy',
   'activity',
 ];
+const CLAIM_TYPE = ['institutional', 'oral', 'pharmacy', 'professional', 'vision'];
+const CLAIM_USE = ['claim', 'preauthorization', 'predetermination'];
+const PROCESS_PRIORITY = ['stat', 'normal', 'deferred'];
+const DIAGNOSIS_TYPE = [
+  'admitting',
+  'clinical',
+  'differential',
+  'discharge',
+  'laboratory',
+  'nursing',
+  'prenatal',
+  'principal',
+  'radiology',
+  'remote',
+  'retrospective',
+  'self',
+];
+const DATA_ABSENT_REASON = [
+  'unknown',
+  'asked-unknown',
+  'temp-unknown',
+  'not-asked',
+  'asked-declined',
+  'masked',
+  'not-applicable',
+  'unsupported',
+  'as-text',
+  'error',
+  'not-a-number',
+  'negative-infinity',
+  'positive-infinity',
+  'not-performed',
+  'not-permitted',
+];
+/** An ICD-10-CM code as Clinote writes it: dotted after the category (`E11.22`, `S72.001A`, `I10`). */
+const ICD10CM_RE = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
 const COMPARATORS = ['<', '<=', '>=', '>'];
 const PERIOD_UNITS = ['s', 'min', 'h', 'd', 'wk', 'mo', 'a'];
 const ALLOWED_KEYS: Record<string, readonly string[]> = {
@@ -147,6 +187,22 @@ const ALLOWED_KEYS: Record<string, readonly string[]> = {
     'referenceRange',
     'component',
     'derivedFrom',
+  ],
+  Claim: [
+    'resourceType',
+    'id',
+    'meta',
+    'extension',
+    'status',
+    'type',
+    'use',
+    'patient',
+    'created',
+    '_created',
+    'provider',
+    'priority',
+    'diagnosis',
+    'insurance',
   ],
   Procedure: [
     'resourceType',
@@ -400,9 +456,122 @@ function checkResource(
       if (!isObj(r.code)) err(`${p}.code`, 'Clinote always sets the code');
       break;
     }
+    case 'Claim':
+      checkClaim(r, p, err);
+      break;
     default:
       break;
   }
+}
+
+const CLAIM_DIAGNOSIS_KEYS = [
+  'extension',
+  'sequence',
+  'diagnosisCodeableConcept',
+  'diagnosisReference',
+  'type',
+];
+const CLAIM_INSURANCE_KEYS = ['sequence', 'focal', 'coverage'];
+
+function checkClaim(r: J, p: string, err: (path: string, msg: string) => void): void {
+  const type = codeOf(r.type, SYSTEM.claimType);
+  if (!type || !CLAIM_TYPE.includes(type)) err(`${p}.type`, 'missing or not in claim-type');
+  if (!CLAIM_USE.includes(r.use as string)) err(`${p}.use`, 'missing or not a claim use');
+  requireRef(r, 'patient', p, err);
+  requireRefOrAbsent(r, 'provider', p, err);
+  if (r.created !== undefined) {
+    if (typeof r.created !== 'string' || !DATETIME_RE.test(r.created))
+      err(`${p}.created`, 'not a FHIR dateTime');
+    if (r._created !== undefined) err(`${p}._created`, 'only when created has no value');
+  } else if (!dataAbsent(r._created)) {
+    err(`${p}.created`, 'required (a dateTime, or _created with a data-absent-reason)');
+  }
+  const priority = codeOf(r.priority, SYSTEM.processPriority);
+  if (!priority || !PROCESS_PRIORITY.includes(priority))
+    err(`${p}.priority`, 'missing or not in processpriority');
+  if (!Array.isArray(r.insurance) || r.insurance.length === 0) err(`${p}.insurance`, 'required');
+  else
+    r.insurance.forEach((x, i) => {
+      const ip = `${p}.insurance[${i}]`;
+      if (!isObj(x)) {
+        err(ip, 'not an object');
+        return;
+      }
+      for (const k of Object.keys(x))
+        if (!CLAIM_INSURANCE_KEYS.includes(k)) err(`${ip}.${k}`, 'not an element Clinote emits');
+      if (!isPositiveInt(x.sequence)) err(`${ip}.sequence`, 'not a positiveInt');
+      if (typeof x.focal !== 'boolean') err(`${ip}.focal`, 'required boolean');
+      requireRefOrAbsent(x, 'coverage', ip, err);
+    });
+  if (r.diagnosis === undefined) return;
+  if (!Array.isArray(r.diagnosis)) {
+    err(`${p}.diagnosis`, 'not an array');
+    return;
+  }
+  const seen = new Set<number>();
+  let principals = 0;
+  r.diagnosis.forEach((d, i) => {
+    const dp = `${p}.diagnosis[${i}]`;
+    if (!isObj(d)) {
+      err(dp, 'not an object');
+      return;
+    }
+    for (const k of Object.keys(d))
+      if (!CLAIM_DIAGNOSIS_KEYS.includes(k)) err(`${dp}.${k}`, 'not an element Clinote emits');
+    if (!isPositiveInt(d.sequence)) err(`${dp}.sequence`, 'not a positiveInt');
+    else if (seen.has(d.sequence)) err(`${dp}.sequence`, `duplicate sequence ${d.sequence}`);
+    else seen.add(d.sequence);
+    const cc = d.diagnosisCodeableConcept;
+    if ((cc === undefined) === (d.diagnosisReference === undefined))
+      err(dp, 'diagnosis[x]: exactly one of diagnosisCodeableConcept and diagnosisReference');
+    if (cc !== undefined) {
+      const icd =
+        isObj(cc) && Array.isArray(cc.coding)
+          ? cc.coding.filter((c) => isObj(c) && c.system === SYSTEM.icd10cm)
+          : [];
+      if (icd.length === 0) err(`${dp}.diagnosisCodeableConcept`, 'needs an ICD-10-CM coding');
+      for (const c of icd)
+        if (!ICD10CM_RE.test((c as J).code as string))
+          err(`${dp}.diagnosisCodeableConcept`, `not an ICD-10-CM code: ${String((c as J).code)}`);
+    }
+    if (d.type !== undefined) {
+      if (!Array.isArray(d.type)) err(`${dp}.type`, 'not an array');
+      else
+        for (const t of d.type) {
+          const code = codeOf(t, SYSTEM.diagnosisType);
+          if (!code || !DIAGNOSIS_TYPE.includes(code)) err(`${dp}.type`, 'not in ex-diagnosistype');
+          if (code === 'principal') principals++;
+        }
+    }
+  });
+  for (let n = 1; n <= seen.size; n++)
+    if (!seen.has(n)) {
+      err(`${p}.diagnosis`, `sequences must run 1..${r.diagnosis.length} (no ${n})`);
+      break;
+    }
+  if (principals > 1) err(`${p}.diagnosis`, 'more than one principal diagnosis');
+}
+
+/** A required reference, or an element holding only the data-absent-reason extension. */
+function requireRefOrAbsent(r: J, key: string, p: string, err: (path: string, msg: string) => void): void {
+  const ref = r[key];
+  if (dataAbsent(ref)) {
+    if (isObj(ref) && Object.keys(ref).length > 1) err(`${p}.${key}`, 'data-absent but with a value');
+    return;
+  }
+  requireRef(r, key, p, err);
+}
+
+function dataAbsent(x: unknown): boolean {
+  if (!isObj(x) || !Array.isArray(x.extension)) return false;
+  return x.extension.some(
+    (e) =>
+      isObj(e) && e.url === SYSTEM.dataAbsentReason && DATA_ABSENT_REASON.includes(e.valueCode as string),
+  );
+}
+
+function isPositiveInt(x: unknown): x is number {
+  return Number.isInteger(x) && (x as number) > 0;
 }
 
 function checkVital(r: J, p: string, err: (path: string, msg: string) => void): void {
