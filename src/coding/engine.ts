@@ -27,6 +27,7 @@ import type { CandidateSignals, CodeRanker } from './ranker.js';
 import type { CodingRules } from './rules.js';
 import type { CodeItem } from './schema.js';
 import { specify } from './specificity.js';
+import { TableLookup } from './tables.js';
 import { contentKeys } from './words.js';
 
 export type CareSetting = 'inpatient' | 'outpatient';
@@ -77,6 +78,8 @@ interface Candidate {
   sections: Set<string>;
   coverage: number;
   conceptScore: number;
+  /** Spans of the note's own words that carry the code where no concept does (the tables' scan). */
+  textSpans?: { start: number; end: number }[];
   /** Another complete code of a candidate's category (`source.sibling`), for the ranker. */
   sibling?: boolean;
   /** The other source's code where concept and Index disagree (`source.alternative`), for the ranker. */
@@ -89,6 +92,21 @@ type NewCandidate = Omit<
 > & { coverage?: number };
 
 const PROBLEM_TYPES = new Set(['problem']);
+
+/** A sentence with these words is never read for table codes without a concept (doubt, history, relatives). */
+const TEXT_BLOCKERS =
+  /\b(?:if|rule out|r\/o|ruled|possible|possibly|probable|probably|suspected|suspicion|suspicious|concern|concerning|risk|may|might|could|questionable|history|hx|family|mother|father|sister|brother|aunt|uncle|grandmother|grandfather|son|daughter|screening|evaluate|evaluation|cannot|unlikely|versus|vs)\b|\?/i;
+
+/** One table view per pack (built on first use). */
+const tableLookups = new WeakMap<CodingPack, TableLookup>();
+function tablesOf(pack: CodingPack): TableLookup {
+  let t = tableLookups.get(pack);
+  if (!t) {
+    t = new TableLookup(pack);
+    tableLookups.set(pack, t);
+  }
+  return t;
+}
 
 const compiledRanges = new WeakMap<readonly string[], readonly (readonly [string, string])[]>();
 
@@ -117,6 +135,8 @@ export class Coder {
   readonly pack: CodingPack;
   readonly rules: CodingRules;
   readonly lookup: IndexLookup;
+  /** The Neoplasm Table and the Table of Drugs of the pack (none when the pack lacks them). */
+  readonly tables: TableLookup;
   readonly #options: CoderOptions;
   readonly #episodeSubsequent: RegExp;
   readonly #episodeSequela: RegExp;
@@ -129,6 +149,7 @@ export class Coder {
     this.pack = pack;
     this.rules = rules;
     this.lookup = lookup ?? new IndexLookup(pack, rules.index.preferredMainTerms);
+    this.tables = tablesOf(pack);
     this.#options = options;
     const alt = (cues: readonly string[]) =>
       new RegExp(`\\b(?:${cues.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'i');
@@ -274,6 +295,7 @@ export class Coder {
       for (const x of cand.concepts) prev.concepts.add(x);
       pushRule(prev.rules, ...cand.rules);
       prev.inPrincipalSection ||= inPrincipal;
+      if (cand.textSpans) prev.textSpans = [...(prev.textSpans ?? []), ...cand.textSpans];
       if (!prev.indexPath && cand.indexPath) prev.indexPath = cand.indexPath;
     };
 
@@ -441,7 +463,31 @@ export class Coder {
           coverage: hit.coverage,
         });
       }
-      if (choices.length === 0) continue;
+      // the Neoplasm Table, by site and behaviour [source.neoplasm-table, neoplasm.*] (I.C.2): only
+      // for a mention coded as the patient's (or for review), never a history or family mention
+      let table: Choice | null = null;
+      if ((plan.action === 'code' || plan.action === 'review') && this.tables.hasNeoplasm) {
+        const s = c.sentence !== undefined ? sentences[c.sentence] : undefined;
+        const after = text.slice(c.end, Math.max(c.end, Math.min(s?.end ?? c.end, c.end + 80)));
+        const t = this.tables.neoplasm(c.text, after);
+        if (t) {
+          const cat = (x: string) => x.replace('.', '').slice(0, 3);
+          const code = t.code.replace(/-+$/, '');
+          const agrees = choices.some((x) => cat(x.code) === cat(code));
+          table = {
+            code,
+            score: Math.min(1, w.index + (agrees ? w.agree : 0)),
+            rules: [
+              ...(own && cat(own.code) === cat(code) ? ['source.concept'] : []),
+              'source.neoplasm-table',
+              t.rule,
+            ],
+            indexPath: t.path,
+            coverage: 1,
+          };
+        }
+      }
+      if (choices.length === 0 && !table) continue;
       // both: agreement on the category is a bonus; the more specific code of the two is kept
       let pick: Choice;
       if (choices.length === 2) {
@@ -460,7 +506,10 @@ export class Coder {
           const full = hit !== null && hit.coverage >= 1;
           pick = full || b.score > a.score || (b.linked?.length ?? 0) > 0 ? b : a;
         }
-      } else pick = choices[0]!;
+      } else pick = table ?? choices[0]!;
+      // the table's code, where site and behaviour are both clear, is where the Index sends a
+      // neoplasm (`Carcinoma - see Neoplasm, by site, malignant`)
+      if (table) pick = table;
       const emit = (pick: Choice, alternative = false): void => {
         // the words of the Index entry followed count as stated (`leg` -> see `lower limb`)
         const pathKeys = pick.indexPath ? contentKeys(pick.indexPath) : [];
@@ -521,8 +570,96 @@ export class Coder {
         const own = new Set([...mention, ...preferred]);
         const cat = (x: string) => x.replace('.', '').slice(0, 3);
         const other = choices.find((x) => cat(x.code) !== cat(pick.code));
-        if (other && hit.used.every((k) => own.has(k)))
+        if (other && !table && hit.used.every((k) => own.has(k)))
           emit({ ...other, rules: [...other.rules, 'source.alternative'], linked: [] }, true);
+      }
+    }
+
+    // the Table of Drugs [source.drug-table, drug.*] (I.C.19.e): a substance mention affirmed as
+    // the patient's, with an adverse effect, poisoning or underdosing cue beside it
+    if (this.tables.hasDrugs) {
+      for (let i = 0; i < concepts.length; i++) {
+        const c = concepts[i]!;
+        if ((c.assertion?.status ?? 'present') !== 'present' || this.#ambiguousAbbreviation(c)) continue;
+        const s = c.sentence !== undefined ? sentences[c.sentence] : undefined;
+        const start = Math.min(s?.start ?? c.start, c.start);
+        const end = Math.max(s?.end ?? c.end, c.end);
+        const t = this.tables.drugMention(
+          c.text,
+          text.slice(start, c.start),
+          text.slice(c.end, end),
+          text.slice(start, end),
+          c.preferred,
+        );
+        if (!t) continue;
+        const sentence = text.slice(start, end);
+        const episode = this.#episodeSequela.test(sentence)
+          ? 'sequela'
+          : this.#episodeSubsequent.test(sentence)
+            ? 'subsequent'
+            : 'initial';
+        const spec = specify(this.pack, t.code, { keys: new Set(contentKeys(sentence)), episode });
+        const info = this.pack.info(spec.code);
+        if (!info.valid || !spec.billable) continue; // [valid.fiscal-year]
+        add(
+          {
+            code: info.code,
+            title: info.title,
+            billable: true,
+            score: Math.min(1, w.index * Math.min(1, c.score || 1) + w.agree),
+            concepts: new Set([i]),
+            rules: ['source.drug-table', t.rule, ...spec.rules],
+            indexPath: t.path,
+            coverage: 1,
+          },
+          c,
+        );
+      }
+    }
+    // the tables from a sentence's own words where no concept carries them (`adverse reaction to
+    // penicillin`, `metastatic disease to the liver`), only in a sentence that states nothing
+    // against them: no negation, doubt, history or relative, no concept of another status there
+    if ((this.tables.hasDrugs || this.tables.hasNeoplasm) && sentences.length > 0) {
+      for (let si = 0; si < sentences.length; si++) {
+        const s = sentences[si]!;
+        const st = text.slice(s.start, s.end);
+        if (!/metasta|adverse|side effect|overdos|poisoning|toxicity|ingestion|underdos/i.test(st)) continue;
+        if (TEXT_BLOCKERS.test(st)) continue;
+        if (this.rules.index.negationCues.some((cue) => new RegExp(`\\b${cue}\\b`, 'i').test(st))) continue;
+        for (const f of this.tables.scan(st)) {
+          const start = s.start + f.start;
+          const end = s.start + f.end;
+          const inside = concepts.filter((c) => c.start < end && c.end > start);
+          if (inside.some((c) => (c.assertion?.status ?? 'present') !== 'present')) continue;
+          const episode = this.#episodeSequela.test(st)
+            ? 'sequela'
+            : this.#episodeSubsequent.test(st)
+              ? 'subsequent'
+              : 'initial';
+          const spec = specify(this.pack, f.hit.code.replace(/-+$/, ''), {
+            keys: new Set(contentKeys(st)),
+            episode,
+          });
+          const info = this.pack.info(spec.code);
+          if (!info.valid || !spec.billable) continue; // [valid.fiscal-year]
+          const drug = f.hit.rule.startsWith('drug.');
+          const section = sections.findIndex((x) => x.start <= start && start < x.end);
+          const at = { start, end, score: 1, ...(section >= 0 ? { section } : {}) } as unknown as Concept;
+          add(
+            {
+              code: info.code,
+              title: info.title,
+              billable: true,
+              score: Math.min(1, w.index),
+              concepts: new Set(),
+              rules: [drug ? 'source.drug-table' : 'source.neoplasm-table', f.hit.rule, ...spec.rules],
+              indexPath: f.hit.path,
+              coverage: 1,
+              textSpans: [{ start, end }],
+            },
+            at,
+          );
+        }
       }
     }
 
@@ -530,7 +667,7 @@ export class Coder {
     let list = [...cands.values()];
     // unless the combination code asks for it with "use additional code" (CKD stage with I12)
     list = list.filter((k) => {
-      if (k.review) return true;
+      if (k.review || k.concepts.size === 0) return true; // the tables' scan: no concept to absorb
       return [...k.concepts].some((x) => {
         const by = absorbed.get(x);
         if (by === undefined || by === k.code) return true;
@@ -689,10 +826,14 @@ export class Coder {
     const component = this.#options.component ?? 'coding';
     const item = (k: Candidate, seq: number): CodeItem => {
       const idx = [...k.concepts].sort((a, b) => a - b);
-      const spans = idx.map((ci) => {
-        const c = concepts[ci]!;
-        return { start: c.start, end: c.end, text: text.slice(c.start, c.end) };
-      });
+      const spans = [
+        ...idx.map((ci) => concepts[ci]!),
+        ...(k.textSpans ?? []).filter(
+          (t) => !idx.some((ci) => concepts[ci]!.start <= t.start && concepts[ci]!.end >= t.end),
+        ),
+      ]
+        .map((c) => ({ start: c.start, end: c.end, text: text.slice(c.start, c.end) }))
+        .sort((a, b) => a.start - b.start);
       const rules = [...k.rules];
       if (!k.review) pushRule(rules, 'valid.fiscal-year');
       if (!k.review && principal(k)) pushRule(rules, 'principal.candidate');

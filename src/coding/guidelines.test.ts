@@ -48,7 +48,39 @@ interface Row {
 const N = (text: string, forbid: string[]): Row => ({ group: 'negated', text, forbid, none: true });
 const H = (text: string, forbid: string[]): Row => ({ group: 'hypothetical', text, forbid, none: true });
 
+/** The Neoplasm Table and the Table of Drugs (FY2026 XML, optional): their rows run when present. */
+const TABLES =
+  sharedDataPath('icd10cm', 'icd10cm-neoplasm-April-1-2026-XML.xml') !== null &&
+  sharedDataPath('icd10cm', 'icd10cm-drug-April-1-2026-XML.xml') !== null;
+
+const TABLE_ROWS: readonly Row[] = [
+  {
+    group: 'plain',
+    text: 'Assessment: carcinoma of the lung.',
+    expect: ['C34.90'],
+    rules: ['source.neoplasm-table', 'neoplasm.primary'],
+  },
+  { group: 'plain', text: 'Liver metastases were found.', expect: ['C78.7'], rules: ['neoplasm.secondary'] },
+  {
+    group: 'plain',
+    text: 'She had an adverse reaction to penicillin.',
+    expect: ['T36.0X5A'],
+    rules: ['source.drug-table', 'drug.adverse-effect'],
+  },
+  {
+    group: 'plain',
+    text: 'Admitted for digoxin toxicity.',
+    expect: ['T46.0X1A'],
+    rules: ['drug.accidental'],
+  },
+  N('No evidence of lung cancer.', ['C34', 'D02', 'D14', 'D38', 'D49']),
+  N('No adverse reaction to penicillin.', ['T36']),
+  H('Risk of digoxin toxicity.', ['T46']),
+  { group: 'family', text: 'His father had lung cancer.', expect: ['Z80.1'], forbid: ['C34', 'D49'] },
+];
+
 const ROWS: readonly Row[] = [
+  ...(TABLES ? TABLE_ROWS : []),
   // negated: never coded (the safety rule), and nothing else is made up
   N('No pneumonia.', ['J18']),
   N('Denies chest pain.', ['R07']),

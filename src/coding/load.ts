@@ -12,7 +12,7 @@ import { IndexLookup } from './lookup.js';
 import { CODING_PACK_FORMAT, CodingPack, type CodingPackData, compileCodingPack, sha256 } from './pack.js';
 
 /** Bump when the compiler's output changes: old cache entries are then never read. */
-export const CODING_PACK_KIND = `coding-pack:${CODING_PACK_FORMAT}:3`;
+export const CODING_PACK_KIND = `coding-pack:${CODING_PACK_FORMAT}:4`;
 
 /** The FY2023 sources under the shared data dir. */
 export const DEFAULT_SOURCES = {
@@ -20,9 +20,38 @@ export const DEFAULT_SOURCES = {
   index: ['icd10cm', 'icd10cm_index_2023.xml.gz'],
 } as const;
 
+/**
+ * The Neoplasm Table and the Table of Drugs (FY2026) under the shared data dir: optional; without
+ * them the pack has no table codes. Their codes are kept only when valid in the FY2023 Tabular List.
+ */
+export const DEFAULT_TABLE_SOURCES = {
+  neoplasm: ['icd10cm', 'icd10cm-neoplasm-April-1-2026-XML.xml'],
+  drugs: ['icd10cm', 'icd10cm-drug-April-1-2026-XML.xml'],
+} as const;
+
 export interface CodingSourcePaths {
   readonly tabular?: string;
   readonly index?: string;
+  /** A path, or `false` for none; default: the shared data dir's file when present. */
+  readonly neoplasm?: string | false;
+  readonly drugs?: string | false;
+}
+
+/** The tables' paths: the options, else the shared data dir's files when present, else none. */
+export function resolveTableSources(paths: CodingSourcePaths = {}): { neoplasm?: string; drugs?: string } {
+  const out: { neoplasm?: string; drugs?: string } = {};
+  for (const kind of ['neoplasm', 'drugs'] as const) {
+    const given = paths[kind];
+    if (given === false) continue;
+    const p =
+      given !== undefined
+        ? isAbsolute(given)
+          ? given
+          : resolve(given)
+        : sharedDataPath(...DEFAULT_TABLE_SOURCES[kind]);
+    if (p !== null) out[kind] = p;
+  }
+  return out;
 }
 
 /** Absolute paths of the sources: the options, else the shared data dir; throws when absent. */
@@ -67,11 +96,16 @@ export function loadCodingPack(ctx: FactoryContext, paths: CodingSourcePaths = {
   const files = resolveSources(paths);
   const tab = readBytes(ctx, files.tabular);
   const idx = readBytes(ctx, files.index);
-  const key = `${sha256(tab)}\n${sha256(idx)}`;
+  const tables = resolveTableSources(paths);
+  const neo = tables.neoplasm ? readBytes(ctx, tables.neoplasm) : undefined;
+  const drugs = tables.drugs ? readBytes(ctx, tables.drugs) : undefined;
+  const key = [sha256(tab), sha256(idx), neo ? sha256(neo) : '-', drugs ? sha256(drugs) : '-'].join('\n');
   const build = (): CodingPackData =>
     compileCodingPack({
       tabular: { file: baseName(files.tabular), bytes: tab },
       index: { file: baseName(files.index), bytes: idx },
+      ...(neo && tables.neoplasm ? { neoplasm: { file: baseName(tables.neoplasm), bytes: neo } } : {}),
+      ...(drugs && tables.drugs ? { drugs: { file: baseName(tables.drugs), bytes: drugs } } : {}),
     });
   const compiled = ctx.compiled?.bind(ctx);
   if (!compiled) {

@@ -11,10 +11,29 @@
  */
 import { createHash } from 'node:crypto';
 import { type IndexNode, parseAlphaIndex } from './import/alpha-index.js';
+import { parseDrugTable } from './import/drugs.js';
+import { parseNeoplasmTable } from './import/neoplasm.js';
 import { dotted, refCovers, undotted } from './import/refs.js';
+import type { TableNode } from './import/table-index.js';
 import { NOTE_KINDS, type NoteKind, parseTabular, sevenChrOf, withSeventh } from './import/tabular.js';
 
-export const CODING_PACK_FORMAT = 'clinote-coding-pack@1';
+/** 2: the Neoplasm Table and the Table of Drugs (`neoplasm`, `drugs`, optional sources). */
+export const CODING_PACK_FORMAT = 'clinote-coding-pack@2';
+
+/**
+ * A row of the Neoplasm Table or the Table of Drugs: the term, its nonessential modifiers, the
+ * codes of columns 2..7 ('' where none, or where the code is not one of the pack's fiscal year),
+ * its `see` reference, its subterms.
+ */
+export type TableRow = [title: string, nemod: string[], cells: string[], see: string, children: TableRow[]];
+
+/** What compiling a table kept and dropped (codes not valid in the pack's fiscal year). */
+export interface TableReport {
+  readonly version: string;
+  readonly terms: number;
+  readonly codes: number;
+  readonly dropped: number;
+}
 
 export type EntryRow = [
   title: string,
@@ -48,20 +67,35 @@ export interface CodingPackReport {
   readonly billable: number;
   readonly headers: number;
   readonly withSeventh: number;
+  /** The tables, when their sources were given. */
+  readonly neoplasm?: TableReport;
+  readonly drugs?: TableReport;
 }
 
 export interface CodingPackData {
   readonly format: typeof CODING_PACK_FORMAT;
   readonly fiscalYear: number;
-  readonly sources: { readonly tabular: SourceInfo; readonly index: SourceInfo };
+  readonly sources: {
+    readonly tabular: SourceInfo;
+    readonly index: SourceInfo;
+    readonly neoplasm?: SourceInfo;
+    readonly drugs?: SourceInfo;
+  };
   readonly entries: Record<string, EntryRow>;
   readonly index: NodeRow[];
+  /** The Neoplasm Table: the sites under `Neoplasm, neoplastic` (the main term itself first). */
+  readonly neoplasm?: TableRow[];
+  /** The Table of Drugs and Chemicals: the substances. */
+  readonly drugs?: TableRow[];
   readonly report: CodingPackReport;
 }
 
 export interface CodingSources {
   readonly tabular: { readonly file: string; readonly bytes: Uint8Array };
   readonly index: { readonly file: string; readonly bytes: Uint8Array };
+  /** The Neoplasm Table and the Table of Drugs (optional; another fiscal year is fine). */
+  readonly neoplasm?: { readonly file: string; readonly bytes: Uint8Array };
+  readonly drugs?: { readonly file: string; readonly bytes: Uint8Array };
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -80,7 +114,38 @@ function nodeRow(n: IndexNode): NodeRow {
   ];
 }
 
-/** Compile the pack from the two XML files (bytes of .xml or .xml.gz). */
+/**
+ * A table's rows, each code kept only when the Tabular List of the pack has it (a table of another
+ * fiscal year may name codes this year lacks: they become '' and are counted as dropped).
+ */
+function tableRows(
+  nodes: readonly TableNode[],
+  entries: Readonly<Record<string, EntryRow>>,
+  tally: { terms: number; codes: number; dropped: number },
+): TableRow[] {
+  return nodes.map((n) => {
+    tally.terms++;
+    const cells: string[] = [];
+    for (let col = 2; col <= 7; col++) {
+      const raw = n.cells[col] ?? '';
+      if (raw === '') {
+        cells.push('');
+        continue;
+      }
+      const base = dotted(raw.replace(/-+$/, '').replace(/\.$/, ''));
+      if (Object.hasOwn(entries, base)) {
+        tally.codes++;
+        cells.push(raw.endsWith('-') ? `${base}-` : base);
+      } else {
+        tally.dropped++;
+        cells.push('');
+      }
+    }
+    return [n.title, n.nemod, cells, n.see ?? '', tableRows(n.children, entries, tally)];
+  });
+}
+
+/** Compile the pack from the XML files (bytes of .xml or .xml.gz). */
 export function compileCodingPack(src: CodingSources): CodingPackData {
   const tab = parseTabular(src.tabular.bytes, src.tabular.file);
   const idx = parseAlphaIndex(src.index.bytes, src.index.file);
@@ -111,15 +176,32 @@ export function compileCodingPack(src: CodingSources): CodingPackData {
     } else billable++;
   }
   const fiscalYear = Number.parseInt(tab.version, 10) || 0;
+  const tables: {
+    sources: Record<string, SourceInfo>;
+    rows: Record<string, TableRow[]>;
+    reports: Record<string, TableReport>;
+  } = { sources: {}, rows: {}, reports: {} };
+  for (const kind of ['neoplasm', 'drugs'] as const) {
+    const file = src[kind];
+    if (!file) continue;
+    const data =
+      kind === 'neoplasm' ? parseNeoplasmTable(file.bytes, file.file) : parseDrugTable(file.bytes, file.file);
+    const tally = { terms: 0, codes: 0, dropped: 0 };
+    tables.rows[kind] = tableRows(data.mainTerms, entries, tally);
+    tables.sources[kind] = { file: file.file, sha256: sha256(file.bytes), version: data.version };
+    tables.reports[kind] = { version: data.version, ...tally };
+  }
   return {
     format: CODING_PACK_FORMAT,
     fiscalYear,
     sources: {
       tabular: { file: src.tabular.file, sha256: sha256(src.tabular.bytes), version: tab.version },
       index: { file: src.index.file, sha256: sha256(src.index.bytes), version: idx.version },
+      ...tables.sources,
     },
     entries,
     index: idx.mainTerms.map(nodeRow),
+    ...tables.rows,
     report: {
       fiscalYear,
       tabular: tab.counts,
@@ -127,6 +209,7 @@ export function compileCodingPack(src: CodingSources): CodingPackData {
       billable,
       headers,
       withSeventh: seventh,
+      ...tables.reports,
     },
   };
 }
@@ -153,11 +236,11 @@ export class CodingPack {
   constructor(data: CodingPackData) {
     this.data = data;
     this.fiscalYear = data.fiscalYear;
-    this.version = createHash('sha256')
-      .update(data.sources.tabular.sha256)
-      .update(data.sources.index.sha256)
-      .digest('hex')
-      .slice(0, 12);
+    const h = createHash('sha256').update(data.sources.tabular.sha256).update(data.sources.index.sha256);
+    // the tables are part of the version only when present (a pack without them keeps its label)
+    if (data.sources.neoplasm) h.update(`neoplasm:${data.sources.neoplasm.sha256}`);
+    if (data.sources.drugs) h.update(`drugs:${data.sources.drugs.sha256}`);
+    this.version = h.digest('hex').slice(0, 12);
     for (const [id, row] of Object.entries(data.entries)) {
       if (row[1] === '') continue;
       const list = this.#children.get(row[1]);
