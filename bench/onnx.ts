@@ -1,0 +1,166 @@
+/**
+ * ONNX serving-speed benchmark of the encoder (issue 11, item 6): `npm run bench:onnx [-- --json]
+ * [--iterations N] [--threads N] [--vocab N] [--seq N]`.
+ *
+ * The "small" preset (4 layers, 256 hidden, 4 heads) with seeded random weights and a 3-label
+ * token-classification head, exported to ONNX in fp32 and int8 (src/models/onnx/), run by
+ * onnxruntime-node on the CPU with intraOpNumThreads 2 (one inter-op thread, all graph
+ * optimizations). For each model: tokens per second at batch 32 and milliseconds per sequence at
+ * batch 1, 128-token sequences, after a warm-up, the median of several iterations (runs of the two
+ * models alternate, so that load from other processes falls on both alike). Also the file
+ * sizes and the int8-vs-fp32 logit differences on the batch-32 inputs. A script, not a test:
+ * nothing here asserts a time. See docs/models/onnx.md.
+ */
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { exportEncoderOnnx, type TokenClassificationHead } from '../src/models/onnx/export.js';
+import { mulberry32 } from '../src/models/prng.js';
+import { encoderConfig } from '../src/models/transformer/config.js';
+import { gaussian, initParameters } from '../src/models/transformer/encoder.js';
+import { median } from './stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    iterations: { type: 'string', default: '10' },
+    threads: { type: 'string', default: '2' },
+    vocab: { type: 'string', default: '8192' },
+    seq: { type: 'string', default: '128' },
+  },
+});
+const iterations = Number(args.iterations);
+const threads = Number(args.threads);
+const T = Number(args.seq);
+const config = encoderConfig('small', Number(args.vocab), { maxPositions: Math.max(128, T) });
+const params = initParameters(config, 7);
+const normal = gaussian(mulberry32(8));
+const head: TokenClassificationHead = {
+  weight: Float32Array.from({ length: config.hidden * 3 }, () => normal() * 0.3),
+  bias: new Float32Array(3),
+  labels: ['O', 'B', 'I'],
+};
+
+function inputs(B: number, seed: number): Record<string, ort.Tensor> {
+  const random = mulberry32(seed);
+  const ids = new BigInt64Array(B * T);
+  for (let i = 0; i < ids.length; i++) ids[i] = BigInt(5 + Math.floor(random() * (config.vocabSize - 5)));
+  return {
+    input_ids: new ort.Tensor('int64', ids, [B, T]),
+    attention_mask: new ort.Tensor('int64', new BigInt64Array(B * T).fill(1n), [B, T]),
+  };
+}
+
+interface Result {
+  readonly model: 'fp32' | 'int8';
+  readonly bytes: number;
+  readonly batch32TokensPerSecond: number;
+  readonly batch32MedianMs: number;
+  readonly batch1MsPerSequence: number;
+}
+
+const options: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
+};
+const big = inputs(32, 1);
+const one = inputs(1, 2);
+const models = [] as { name: 'fp32' | 'int8'; bytes: number; session: ort.InferenceSession }[];
+for (const name of ['fp32', 'int8'] as const) {
+  const bytes = exportEncoderOnnx(params, config, head, name === 'int8' ? { quantize: 'int8' } : {});
+  models.push({ name, bytes: bytes.length, session: await ort.InferenceSession.create(bytes, options) });
+}
+const logits: Float32Array[] = [];
+for (const m of models)
+  logits.push(new Float32Array((await m.session.run(big)).logits!.data as Float32Array));
+
+/** Runs alternate between the models, so that load from other processes falls on both alike. */
+async function timed(feeds: Record<string, ort.Tensor>, warmup: number, runs: number): Promise<number[]> {
+  const ms: number[][] = models.map(() => []);
+  for (let i = 0; i < warmup + runs; i++)
+    for (const [k, m] of models.entries()) {
+      const t0 = performance.now();
+      await m.session.run(feeds);
+      if (i >= warmup) ms[k]!.push(performance.now() - t0);
+    }
+  return ms.map((x) => median(x));
+}
+const b32 = await timed(big, 2, iterations);
+const b1 = await timed(one, 5, iterations * 5);
+const results: Result[] = models.map((m, k) => ({
+  model: m.name,
+  bytes: m.bytes,
+  batch32TokensPerSecond: Math.round((32 * T * 1000) / b32[k]!),
+  batch32MedianMs: Math.round(b32[k]! * 10) / 10,
+  batch1MsPerSequence: Math.round(b1[k]! * 100) / 100,
+}));
+for (const m of models) await m.session.release();
+
+const [a, b] = logits as [Float32Array, Float32Array];
+let maxDiff = 0;
+let sumDiff = 0;
+let agree = 0;
+for (let r = 0; r < a.length / 3; r++) {
+  const argmax = (x: Float32Array) => [0, 1, 2].reduce((m, j) => (x[r * 3 + j]! > x[r * 3 + m]! ? j : m), 0);
+  if (argmax(a) === argmax(b)) agree++;
+  for (let j = 0; j < 3; j++) {
+    const d = Math.abs(a[r * 3 + j]! - b[r * 3 + j]!);
+    maxDiff = Math.max(maxDiff, d);
+    sumDiff += d;
+  }
+}
+const report = {
+  schema: 'clinote-bench-onnx/1',
+  date: new Date().toISOString(),
+  machine: {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+  },
+  setup: {
+    preset: 'small',
+    layers: config.layers,
+    hidden: config.hidden,
+    heads: config.heads,
+    vocab: config.vocabSize,
+    sequence: T,
+    labels: 3,
+    intraOpNumThreads: threads,
+    iterations,
+    onnxruntime: ort.env.versions.node ?? 'unknown',
+  },
+  results,
+  int8VsFp32: {
+    positions: a.length / 3,
+    maxAbsDiff: Number(maxDiff.toFixed(4)),
+    meanAbsDiff: Number((sumDiff / a.length).toFixed(4)),
+    argmaxAgreement: Number((agree / (a.length / 3)).toFixed(4)),
+  },
+};
+
+if (args.json) console.log(JSON.stringify(report, null, 2));
+else {
+  console.log(
+    `ONNX encoder, small preset (vocab ${config.vocabSize}), ${T}-token sequences, ` +
+      `intraOpNumThreads ${threads}, median of ${iterations} (batch 32) / ${iterations * 5} (batch 1) runs`,
+  );
+  console.log('model  file MB  batch32 tokens/s  batch32 ms  batch1 ms/seq');
+  for (const r of results)
+    console.log(
+      `${r.model.padEnd(5)}  ${(r.bytes / 1e6).toFixed(2).padStart(7)}  ` +
+        `${String(r.batch32TokensPerSecond).padStart(16)}  ${r.batch32MedianMs.toFixed(1).padStart(10)}  ` +
+        `${r.batch1MsPerSequence.toFixed(2).padStart(13)}`,
+    );
+  const q = report.int8VsFp32;
+  console.log(
+    `int8 vs fp32 logits (${q.positions} positions): max |diff| ${q.maxAbsDiff}, mean ${q.meanAbsDiff}, ` +
+      `argmax agreement ${(q.argmaxAgreement * 100).toFixed(2)}%`,
+  );
+  console.log(
+    `cpu ${report.machine.cpu} x${report.machine.cores}, load average ${report.machine.loadAverage.join(' ')}`,
+  );
+}
