@@ -100,6 +100,9 @@ export function altsOf(row: TableRow): string[][] {
   return all.length > 0 ? [all] : [];
 }
 
+/** A word that every Table of Drugs column needs somewhere in the sentence (adverse effect, poisoning, underdosing). */
+const DRUG_CUES = /adverse|side|overdos|poisoning|toxicity|ingestion|underdos/i;
+
 export class TableLookup {
   readonly #root: TableRow | undefined;
   readonly #sites: SiteRow[];
@@ -360,6 +363,9 @@ export class TableLookup {
     sentence: string,
     preferred?: string,
   ): TableHit<DrugColumn> | null {
+    // every column needs one of these words in the sentence: most mentions stop here, before the
+    // substance lookup
+    if (!DRUG_CUES.test(sentence)) return null;
     const direct = this.drug(mention, before, after, sentence);
     if (direct) return direct;
     const inner =
