@@ -409,10 +409,11 @@ export class MeasurementExtractor {
     const { text, tokens, toNormalized } = input;
     const found: Anchor[] = [];
     const trie = this.#lex.trie;
+    const firstFilter = this.#lex.firstFilter;
     const n = tokens.length;
     for (let i = 0; i < n; i++) {
       const t0 = tokens[i]!;
-      if (t0.kind !== 'word') continue;
+      if (t0.kind !== 'word' || !firstFilter.mayHave(t0.norm)) continue;
       let node = trie.next.get(t0.norm);
       if (!node) continue;
       let best: Anchor | undefined;

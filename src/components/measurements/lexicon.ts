@@ -4,6 +4,7 @@
  * oxygen-device patterns).
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { StringPrefilter } from '../../text/prefilter.js';
 import { tokenize } from '../../text/tokenize.js';
 import { RULE_ID_PATTERN } from './patterns.js';
 import { type FlagCode, FlagCodeSchema, VitalKindSchema } from './types.js';
@@ -237,6 +238,9 @@ export class CompiledLexicon {
   readonly resultWordSource: string;
   /** Lower-cased first tokens of the result words (`within` of `within normal limits`). */
   readonly #resultFirst = new Set<string>();
+  readonly #resultFirstFilter: StringPrefilter;
+  /** A quick test before `trie.next.get(norm)`: false for most tokens that start no test name. */
+  readonly firstFilter: StringPrefilter;
 
   constructor(rules: MeasurementRules) {
     this.rules = rules;
@@ -321,6 +325,8 @@ export class CompiledLexicon {
       if (first) this.#resultFirst.add(first);
     }
     this.resultWordSource = alternation(rForms);
+    this.#resultFirstFilter = new StringPrefilter(this.#resultFirst);
+    this.firstFilter = new StringPrefilter(this.trie.next.keys());
   }
 
   /** A regex alternation of the unit forms (computed on first use: the extractor reads units with `unitMatcher`). */
@@ -331,7 +337,7 @@ export class CompiledLexicon {
 
   /** Whether a token (its norm) may start a result word. */
   startsResult(norm: string): boolean {
-    return this.#resultFirst.has(norm);
+    return this.#resultFirstFilter.mayHave(norm) && this.#resultFirst.has(norm);
   }
 
   /** Category of a test head word (`level` -> laboratory, `CT` -> imaging), if it is one. */

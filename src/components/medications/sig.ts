@@ -530,16 +530,6 @@ export class SigGrammar {
     const { text } = ctx;
     const pos = tok.start;
     const lex = this.lex;
-    const cands: Candidate[] = [];
-    const add = (
-      type: ElementType,
-      end: number,
-      rule: string,
-      priority: number,
-      data: Partial<Element>,
-    ): void => {
-      if (end > pos) cands.push({ type, end, rule, priority, data });
-    };
     const norm = tok.norm;
     const numeric = this.isNumeric(norm);
     const mask = lex.firstFilter.mayHave(norm) ? (lex.firstMask.get(norm) ?? 0) : 0;
@@ -555,6 +545,16 @@ export class SigGrammar {
     ) {
       return null;
     }
+    const cands: Candidate[] = [];
+    const add = (
+      type: ElementType,
+      end: number,
+      rule: string,
+      priority: number,
+      data: Partial<Element>,
+    ): void => {
+      if (end > pos) cands.push({ type, end, rule, priority, data });
+    };
     const has = (bit: number): boolean => (mask & bit) !== 0;
 
     // durations (`x 7 days`, `for 2 weeks`, `10 days`)

@@ -104,7 +104,6 @@ function punctuationId(c: number): number {
   return IGNORED;
 }
 
-const MAX_MEMO = 200_000;
 /** Tokens on each side of an ambiguous abbreviation searched for its senses' cue words. */
 const CUE_WINDOW = 40;
 const LINKED_CODE_WEIGHT = 0.9;
@@ -142,7 +141,10 @@ export class Matcher {
   readonly #kindWeight: Float64Array;
   readonly #component: string;
   readonly #rulePrefix: string;
-  readonly #memo = new Map<string, number>();
+  readonly #memo = new NormMemo((norm) => {
+    const key = this.#keys.tokenKey(norm);
+    return key === '' ? IGNORED : this.pack.tokenId(key);
+  });
   readonly #spelledTerms = new Map<number, string>();
   readonly #typeIndex: Uint8Array;
 
@@ -174,14 +176,7 @@ export class Matcher {
 
   /** Pack token id of a note token's norm: -1 unknown, -2 ignored (its key is empty). */
   tokenId(norm: string): number {
-    let id = this.#memo.get(norm);
-    if (id === undefined) {
-      const key = this.#keys.tokenKey(norm);
-      id = key === '' ? IGNORED : this.pack.tokenId(key);
-      if (this.#memo.size >= MAX_MEMO) this.#memo.clear();
-      this.#memo.set(norm, id);
-    }
-    return id;
+    return this.#memo.get(norm);
   }
 
   match(input: MatchInput): Concept[] {
@@ -817,6 +812,82 @@ export class Matcher {
     return out
       .filter((c): c is Concept => c !== undefined)
       .sort((a, b) => a.start - b.start || b.end - a.end);
+  }
+}
+
+/** Most norms memoized (then the memo starts over). */
+const MAX_MEMO = 200_000;
+
+/**
+ * Norm -> pack token id, memoized in an open-addressing table hashed in JS from the characters: a
+ * Map computes V8's hash of every fresh token string and probes out of cache (it was the matcher's
+ * hottest line). A slot's hash and value sit side by side; hash 0 marks an empty slot. Same
+ * answers as `compute`; starts over past `maxSize` norms. Exported for its tests.
+ */
+export class NormMemo {
+  readonly #compute: (norm: string) => number;
+  readonly #maxSize: number;
+  #mask = 0;
+  #keys: (string | undefined)[] = [];
+  /** [hash, value] per slot. */
+  #slots = new Int32Array(0);
+  #size = 0;
+
+  constructor(compute: (norm: string) => number, maxSize = MAX_MEMO) {
+    this.#compute = compute;
+    this.#maxSize = maxSize;
+    this.#reset(1 << 14);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  #reset(capacity: number): void {
+    this.#mask = capacity - 1;
+    this.#keys = new Array<string | undefined>(capacity).fill(undefined);
+    this.#slots = new Int32Array(capacity * 2);
+    this.#size = 0;
+  }
+
+  get(norm: string): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < norm.length; i++) h = Math.imul(h ^ norm.charCodeAt(i), 0x01000193);
+    if (h === 0) h = 1;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let slot = h & mask;
+    for (;;) {
+      const hs = slots[slot * 2]!;
+      if (hs === 0) break;
+      if (hs === h && this.#keys[slot] === norm) return slots[slot * 2 + 1]!;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.#compute(norm);
+    if (this.#size >= this.#maxSize) this.#reset(this.#mask + 1);
+    else if ((this.#size + 1) * 2 > mask + 1) this.#grow();
+    this.#insert(norm, h, id);
+    return id;
+  }
+
+  #insert(norm: string, h: number, id: number): void {
+    const mask = this.#mask;
+    const slots = this.#slots;
+    let slot = h & mask;
+    while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
+    this.#keys[slot] = norm;
+    slots[slot * 2] = h;
+    slots[slot * 2 + 1] = id;
+    this.#size++;
+  }
+
+  #grow(): void {
+    const keys = this.#keys;
+    const slots = this.#slots;
+    this.#reset((this.#mask + 1) * 2);
+    for (let s = 0; s < keys.length; s++) {
+      if (slots[s * 2] !== 0) this.#insert(keys[s]!, slots[s * 2]!, slots[s * 2 + 1]!);
+    }
   }
 }
 
