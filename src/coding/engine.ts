@@ -142,6 +142,7 @@ export class Coder {
   readonly #episodeSequela: RegExp;
   readonly #symptomRange: readonly string[];
   readonly #synonyms: readonly (readonly [string, string, readonly string[]])[];
+  readonly #uncodedSources: ReadonlySet<string>;
   readonly #familyRange: readonly string[];
   readonly #personalRange: readonly string[];
 
@@ -157,6 +158,7 @@ export class Coder {
     this.#episodeSequela = alt(rules.episode.sequela);
     this.#symptomRange = [rules.symptoms.range];
     this.#synonyms = Object.entries(rules.index.synonyms).map(([w, k]) => [w, ` ${w} `, k] as const);
+    this.#uncodedSources = new Set(rules.concepts.uncodedSources ?? []);
     this.#familyRange = [rules.history.familyRange];
     this.#personalRange = [rules.history.personalRange];
   }
@@ -239,6 +241,7 @@ export class Coder {
       const c = concepts[i]!;
       if (!PROBLEM_TYPES.has(c.type)) continue;
       if (this.#ambiguousAbbreviation(c)) continue; // [concept.ambiguous-abbreviation]
+      if (this.#uncodedOnPurpose(c)) continue; // [concept.uncoded-on-purpose]
       const status = c.assertion?.status ?? 'present';
       if (status === 'present') {
         plans.push({ i, c, action: 'code' });
@@ -952,6 +955,17 @@ export class Coder {
     if (!words.some((x) => x === 'with' || x === 'due')) return false;
     const cues = new Set(this.rules.index.negationCues);
     return !words.some((x) => cues.has(x));
+  }
+
+  /** A concept of an authored source without an ICD-10-CM code: a finding uncoded on purpose. */
+  #uncodedOnPurpose(c: Concept): boolean {
+    if (c.id === undefined || this.#uncodedSources.size === 0) return false;
+    const colon = c.id.indexOf(':');
+    return (
+      colon > 0 &&
+      this.#uncodedSources.has(c.id.slice(0, colon)) &&
+      !c.codes.some((k) => k.system === 'icd10cm')
+    );
   }
 
   /** A short abbreviation with senses of other kinds or other categories (`CT`, `MS`). */

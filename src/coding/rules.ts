@@ -115,6 +115,12 @@ export const CodingRulesSchema = Type.Object(
           minimum: 0,
           description: 'An abbreviation this short (or shorter) with other senses is not coded',
         }),
+        uncodedSources: Type.Optional(
+          Type.Array(Type.String({ minLength: 1 }), {
+            description:
+              'Sources (the part of a concept id before `:`) whose concepts without an ICD-10-CM code are uncoded on purpose: never looked up in the Index',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

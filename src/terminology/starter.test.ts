@@ -216,6 +216,23 @@ const UNCODED_PROBLEMS: Record<string, string> = {
   'myocardial-ischemia': 'I24.9 (acute) or I25.9 (chronic) depends on what the note does not say',
   'alcohol-use': 'social drinking is no disorder; F10.9x would code a diagnosis the note does not make',
   'drug-use': 'F19.9x codes a disorder; use alone is not one',
+  // generic findings (MACCROBAT Sign_symptom mentions): the code depends on the site or the disease
+  recurrence: 'the code is that of the disease that recurs',
+  thrombus: 'I82.- or I51.3 or I74.- by site',
+  tenderness: 'R10.81- (abdomen) or M79.6- (limb) and others, by site',
+  distension: 'R14.0 (abdomen) or others, by site',
+  enlargement: 'by organ (R16.0, R59.-, I51.7, ...)',
+  dilation: 'by organ (I77.810, K59.39, N13.-, ...)',
+  thickening: 'by tissue (R22.-, I51.89, J94.9, ...)',
+  'wall-motion-abnormality': 'an echocardiographic finding without a code of its own (R93.1 is any abnormal heart imaging)',
+  'tumor-invasion': 'invasion is part of the neoplasm code',
+  't-wave-inversion': 'R94.31 is any abnormal ECG; the finding has none of its own',
+  trauma: 'S00-T14 by site and kind of injury',
+  ulceration: 'L98.4-, K25-K28, ... by site',
+  rupture: 'by structure (tendon, aneurysm, membranes, ...)',
+  diverticulum: 'by organ (K57.-, Q43.8, N32.3, ...)',
+  necrosis: 'by organ and cause',
+  'metastatic-disease': 'C77-C79 by site',
 };
 
 /** Lowercase words; hyphenated words also count joined (pre-eclampsia ~ preeclampsia). */
