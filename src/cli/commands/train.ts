@@ -39,6 +39,14 @@ interface TrainCliOptions {
   readonly resume?: boolean;
   readonly stopAt?: number;
   readonly plot?: string;
+  readonly architecture?: 'linear' | 'transformer';
+  readonly init?: string;
+}
+
+function nerArchitecture(value: string): 'linear' | 'transformer' {
+  if (value !== 'linear' && value !== 'transformer')
+    throw new InvalidArgumentError('expected linear or transformer.');
+  return value;
 }
 
 function nerAlgorithm(value: string): 'perceptron' | 'crf' {
@@ -109,7 +117,11 @@ export const trainCommand: CliCommand = {
       .option('--limit <n>', 'stop after N documents of each file', positiveInt)
       .option('--json', 'print the manifest as JSON on stdout')
       .option('--task <name>', 'classify: specialty, section or assertion (see docs/classifiers.md)')
-      .option('--class-weights <mode>', 'classify: balanced or none (default none)', classWeightsMode)
+      .option(
+        '--class-weights <mode>',
+        'classify, ner --architecture transformer: balanced or none (default none)',
+        classWeightsMode,
+      )
       .option('--oversample <n>', 'classify: oversample rarer classes up to N training examples', positiveInt)
       .option('--thresholds', 'classify: choose per-class decision thresholds on dev')
       .option('--vocab-size <n>', 'tokenizer: WordPiece vocabulary size (default 8192)', positiveInt)
@@ -127,6 +139,12 @@ export const trainCommand: CliCommand = {
       .option('--resume', 'pretrain: continue from the checkpoint in --out')
       .option('--stop-at <n>', 'pretrain: stop after step N (the schedule stays --steps)', positiveInt)
       .option('--plot <file>', 'pretrain: where to write the loss/perplexity PNG (default <out>/curve.png)')
+      .option(
+        '--architecture <name>',
+        'ner: linear (perceptron/CRF, default) or transformer (fine-tuned encoder)',
+        nerArchitecture,
+      )
+      .option('--init <checkpoint>', 'ner --architecture transformer: pretraining checkpoint to start from')
       .action(async (task: string, options: TrainCliOptions) => {
         const { ClinoteError } = await import('../../errors/error.js');
         if (task === 'tokenizer' || task === 'pretrain') {
@@ -164,6 +182,15 @@ export const trainCommand: CliCommand = {
               tasks: ['ner', 'classify', 'tokenizer', 'pretrain'],
             },
           );
+        }
+        if (options.architecture === 'transformer') {
+          const { trainNerTransformerCommand } = await import('../train-ner-transformer.js');
+          const text = await trainNerTransformerCommand(options, (line) => ctx.log(line));
+          await new Promise<void>((resolve, reject) => {
+            ctx.io.stdout.write(text, (e) => (e ? reject(e) : resolve()));
+          });
+          ctx.exitCode = 0;
+          return;
         }
         const { trainNerPreset } = await import('../../eval/ner-train.js');
         const result = trainNerPreset({
