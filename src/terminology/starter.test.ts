@@ -224,7 +224,8 @@ const UNCODED_PROBLEMS: Record<string, string> = {
   enlargement: 'by organ (R16.0, R59.-, I51.7, ...)',
   dilation: 'by organ (I77.810, K59.39, N13.-, ...)',
   thickening: 'by tissue (R22.-, I51.89, J94.9, ...)',
-  'wall-motion-abnormality': 'an echocardiographic finding without a code of its own (R93.1 is any abnormal heart imaging)',
+  'wall-motion-abnormality':
+    'an echocardiographic finding without a code of its own (R93.1 is any abnormal heart imaging)',
   'tumor-invasion': 'invasion is part of the neoplasm code',
   't-wave-inversion': 'R94.31 is any abnormal ECG; the finding has none of its own',
   trauma: 'S00-T14 by site and kind of injury',
