@@ -8,11 +8,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { missingDataMessage, sharedDataPath } from '../data.js';
 import { ClinoteError } from '../errors/error.js';
-import { dataFileInfo, exampleMaker, makeExamples } from '../eval/ner-train.js';
-import type { NerPreset } from '../eval/presets.js';
-import { loadGold, nerPreset } from '../eval/tasks/ner.js';
+import { dataFileInfo, presetExamples } from '../eval/ner-train.js';
+import { nerPreset } from '../eval/tasks/ner.js';
 import { manifestCreatedTime } from '../models/artifact.js';
 import { packageVersion, resourcePath } from '../resources.js';
 
@@ -38,25 +36,6 @@ export interface TrainNerTransformerCliOptions {
   readonly json?: boolean;
 }
 
-function dataPath(
-  option: string | undefined,
-  parts: readonly string[] | undefined,
-  what: string,
-  preset: NerPreset,
-) {
-  if (option !== undefined) return option;
-  const p = parts ? sharedDataPath(...parts) : null;
-  if (!p)
-    throw new ClinoteError(
-      'CLINOTE_E_MODEL_TRAINING_DATA',
-      parts
-        ? `${missingDataMessage(...parts).replace(/; skipped$/, '')}; pass --${what}`
-        : `preset '${preset.name}' has no ${what} split: pass --${what}`,
-      { preset: preset.name },
-    );
-  return p;
-}
-
 export async function trainNerTransformerCommand(
   options: TrainNerTransformerCliOptions,
   log: (line: string) => void,
@@ -75,8 +54,6 @@ export async function trainNerTransformerCommand(
       { options: ['--size'] },
     );
   const preset = nerPreset(options.preset);
-  const trainPath = dataPath(options.train, preset.training?.train, 'train', preset);
-  const devPath = dataPath(options.dev, preset.training?.dev, 'dev', preset);
   const tokenizerPath = options.tokenizer ?? resourcePath('models/tokenizer/tokenizer.json');
   const tok = WordPieceTokenizer.fromFile(tokenizerPath);
   let config = encoderConfig(size as keyof typeof ENCODER_PRESETS, tok.vocabSize);
@@ -94,16 +71,7 @@ export async function trainNerTransformerCommand(
     config = meta.config;
     init = tensors;
   }
-  const maker = exampleMaker();
-  const trainGold = loadGold(preset, trainPath, options.limit).docs;
-  const devGold = loadGold(preset, devPath, options.limit).docs;
-  const trainEx = makeExamples(preset, trainGold, maker);
-  const devEx = makeExamples(preset, devGold, maker);
-  const fraction = options.devFraction ?? 0.8;
-  const cut = Math.max(1, Math.min(devEx.length, Math.round(devEx.length * fraction)));
-  const tune = devEx.slice(0, cut);
-  const held = devEx.slice(cut);
-  const types = Object.keys(preset.labels);
+  const { trainPath, devPath, trainEx, tune, held, types, devFraction } = presetExamples(preset, options);
   log(
     `train ner (transformer ${size}): ${trainEx.length} training documents, dev ${tune.length} tuned on + ${held.length} held out; prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -151,7 +119,7 @@ export async function trainNerTransformerCommand(
       seqLen: r.seqLen,
       optimizer: r.optimizer,
       classWeights: r.classWeights,
-      devFraction: fraction,
+      devFraction,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
     },
     data: {

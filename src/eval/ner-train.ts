@@ -241,12 +241,39 @@ export function calibration(
   };
 }
 
-/** Train, score and write a model of a `ner` preset. */
-export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetResult {
-  const log = options.log ?? (() => {});
-  const started = performance.now();
-  const cpuStart = process.cpuUsage();
-  const preset = nerPreset(options.preset);
+/** The data of a `ner` preset, as both architectures train on it. */
+export interface PresetExamples {
+  readonly trainPath: string;
+  readonly devPath: string;
+  readonly trainEx: NerExample[];
+  /** The first `devFraction` of the dev documents: early stopping and calibration. */
+  readonly tune: NerExample[];
+  /** The rest of dev: only scored. */
+  readonly held: NerExample[];
+  /** The gold documents of `tune` and of `held`. */
+  readonly tuneGold: GoldDoc[];
+  readonly heldGold: GoldDoc[];
+  readonly devFraction: number;
+  readonly types: string[];
+  /** The pack of the dictionary features. */
+  readonly pack: ReturnType<typeof exampleMaker>['pack'];
+}
+
+/**
+ * The training and dev documents of a preset (`--train`/`--dev` or the shared data dir), as
+ * examples, dev split into the tuned part and the held-out rest (`devFraction`, default 0.8).
+ */
+export function presetExamples(
+  preset: NerPreset,
+  options: {
+    readonly train?: string;
+    readonly dev?: string;
+    readonly limit?: number;
+    readonly devFraction?: number;
+    readonly pack?: string;
+    readonly extraTrain?: { readonly docs: readonly GoldDoc[] };
+  },
+): PresetExamples {
   const trainPath = dataPath(options.train, preset.training?.train, 'train', preset);
   const devPath = dataPath(options.dev, preset.training?.dev, 'dev', preset);
   const maker = exampleMaker(options.pack);
@@ -256,9 +283,28 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
   const devEx = makeExamples(preset, devGold, maker);
   const fraction = options.devFraction ?? 0.8;
   const cut = Math.max(1, Math.min(devEx.length, Math.round(devEx.length * fraction)));
-  const tune = devEx.slice(0, cut);
-  const held = devEx.slice(cut);
-  const types = Object.keys(preset.labels);
+  return {
+    trainPath,
+    devPath,
+    trainEx,
+    tune: devEx.slice(0, cut),
+    held: devEx.slice(cut),
+    tuneGold: devGold.slice(0, cut),
+    heldGold: devGold.slice(cut),
+    devFraction: fraction,
+    types: Object.keys(preset.labels),
+    pack: maker.pack,
+  };
+}
+
+/** Train, score and write a model of a `ner` preset. */
+export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetResult {
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  const preset = nerPreset(options.preset);
+  const data = presetExamples(preset, options);
+  const { trainPath, devPath, trainEx, tune, held, types } = data;
   log(
     `train ner: ${trainEx.length} training documents, dev ${tune.length} tuned on + ${held.length} held out; labels ${types.join(', ')}; prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -285,13 +331,13 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
       ),
   });
   const tuneScores = {
-    ...scoreExamples(trained.model, tune, devGold.slice(0, cut), types),
+    ...scoreExamples(trained.model, tune, data.tuneGold, types),
     calibration: calibration(trained.model, tune),
   };
   const heldScores =
     held.length > 0
       ? {
-          ...scoreExamples(trained.model, held, devGold.slice(cut), types),
+          ...scoreExamples(trained.model, held, data.heldGold, types),
           calibration: calibration(trained.model, held),
         }
       : undefined;
@@ -327,7 +373,7 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
       ...(heldScores ? { heldout: { documents: held.length, ...heldScores } } : {}),
     },
     code: { package: 'clinote', version: packageVersion() },
-    pack: maker.pack,
+    pack: data.pack,
     ...(classes && classesText !== undefined
       ? {
           clusters: {
@@ -339,7 +385,7 @@ export function trainNerPreset(options: TrainNerPresetOptions): TrainNerPresetRe
       : {}),
     created: manifestCreatedTime(options.created),
     extraHyperparameters: {
-      devFraction: fraction,
+      devFraction: data.devFraction,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
     },
   });
