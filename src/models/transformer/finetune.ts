@@ -92,7 +92,7 @@ export function sentenceSpans(tokens: readonly NerToken[]): [number, number][] {
   return out;
 }
 
-interface Item {
+export interface Item {
   readonly doc: number;
   readonly seq: AlignedSequence;
 }
@@ -254,38 +254,58 @@ function makeBatch(
   return { B, T, ids, attention, labels, weight };
 }
 
-/** Strict mention scores of the parameters on examples (BIO Viterbi over each sentence's words). */
-export function evaluateNer(
-  models: (T: number) => TokenClassifierModel,
-  params: NamedTensors,
+/** One batch of windows of the same bucket length, ready for a model (or an exported one). */
+export interface NerBatch {
+  readonly bucket: number;
+  readonly items: readonly Item[];
+  readonly batch: TokenBatch;
+}
+
+/** The windows of every sentence of the examples, in batches of B by bucket length. */
+export function nerBatches(
   examples: readonly NerExample[],
-  labels: readonly string[],
   pieces: PieceCache,
   T: number,
   B: number,
+): NerBatch[] {
+  const items = alignExamples(examples, pieces, T);
+  const buckets = bucketsFor(T);
+  const out: NerBatch[] = [];
+  for (const [i, bucket] of buckets.entries()) {
+    const mine = items.filter((it) => bucketOf(it.seq.ids.length, buckets) === i);
+    for (let s = 0; s < mine.length; s += B) {
+      const chunk = mine.slice(s, s + B);
+      out.push({ bucket, items: chunk, batch: makeBatch(chunk, B, bucket, pieces.tok.padId) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Strict mention scores from each batch's label probabilities `[B * bucket * L]` (BIO Viterbi over
+ * each sentence's words; a word's probabilities are those of its first piece).
+ */
+export function scoreNerBatches(
+  examples: readonly NerExample[],
+  batches: readonly NerBatch[],
+  outputs: readonly Float32Array[],
+  labels: readonly string[],
 ): PRF {
   const L = labels.length;
-  const items = alignExamples(examples, pieces, T);
   const probs = examples.map((ex) => {
     const p = new Float32Array(ex.tokens.length * L);
     for (let k = 0; k < ex.tokens.length; k++) p[k * L] = 1; // words without a piece: O
     return p;
   });
-  const buckets = bucketsFor(T);
-  for (const [i, bucket] of buckets.entries()) {
-    const mine = items.filter((it) => bucketOf(it.seq.ids.length, buckets) === i);
-    const model = models(bucket);
-    for (let s = 0; s < mine.length; s += B) {
-      const chunk = mine.slice(s, s + B);
-      const out = model.predict(params, makeBatch(chunk, B, bucket, pieces.tok.padId));
-      chunk.forEach((it, b) => {
-        for (let t = 0; t < it.seq.ids.length; t++) {
-          const w = it.seq.wordAt[t]!;
-          if (w >= 0) probs[it.doc]!.set(out.subarray((b * bucket + t) * L, (b * bucket + t + 1) * L), w * L);
-        }
-      });
-    }
-  }
+  batches.forEach(({ bucket, items }, n) => {
+    const out = outputs[n]!;
+    items.forEach((it, b) => {
+      for (let t = 0; t < it.seq.ids.length; t++) {
+        const w = it.seq.wordAt[t]!;
+        if (w >= 0) probs[it.doc]!.set(out.subarray((b * bucket + t) * L, (b * bucket + t + 1) * L), w * L);
+      }
+    });
+  });
   const types = new Set(labels.filter((l) => l !== 'O').map((l) => l.slice(2)));
   let tp = 0;
   let fp = 0;
@@ -303,6 +323,21 @@ export function evaluateNer(
     fn += c.fn;
   });
   return prf(tp, fp, fn);
+}
+
+/** Strict mention scores of the parameters on examples. */
+export function evaluateNer(
+  models: (T: number) => TokenClassifierModel,
+  params: NamedTensors,
+  examples: readonly NerExample[],
+  labels: readonly string[],
+  pieces: PieceCache,
+  T: number,
+  B: number,
+): PRF {
+  const batches = nerBatches(examples, pieces, T, B);
+  const outputs = batches.map(({ bucket, batch }) => models(bucket).predict(params, batch));
+  return scoreNerBatches(examples, batches, outputs, labels);
 }
 
 /** Fine-tune the encoder with a token-classification head on NER examples. */
