@@ -60,6 +60,8 @@ describe('clinote train ner --architecture transformer', () => {
     expect(manifest.init).toBe('random');
     expect(manifest.labels).toEqual(['O', 'B-Disease', 'I-Disease']);
     expect(existsSync(join(out, 'model.bin'))).toBe(true);
+    // the ONNX exports beside the parameters (a protobuf: field 1, the IR version, comes first)
+    for (const f of ['model.onnx', 'model.int8.onnx']) expect(readFileSync(join(out, f))[0]).toBe(0x08);
     const index = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as {
       tensors: { name: string }[];
     };

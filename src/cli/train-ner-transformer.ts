@@ -111,6 +111,8 @@ export async function trainNerTransformerCommand(
       file: tokenizerPath.includes('resources') ? 'models/tokenizer/tokenizer.json' : tokenizerPath,
     },
     parameters: 'model.bin',
+    // the same model for onnxruntime (docs/models/onnx.md): `input_ids`, `attention_mask` -> `logits`
+    onnx: { fp32: 'model.onnx', int8: 'model.int8.onnx', opset: 17 },
     seed: r.seed,
     hyperparameters: {
       epochs: r.epochs.length,
@@ -141,6 +143,14 @@ export async function trainNerTransformerCommand(
     created: manifestCreatedTime(),
   };
   saveTensors(join(dir, 'model'), r.params, { kind: 'clinote-transformer-ner', labels: r.labels, config });
+  const { exportEncoderOnnx } = await import('../models/onnx/export.js');
+  const head = {
+    weight: r.params.get('classifier.weight')!.data,
+    bias: r.params.get('classifier.bias')!.data,
+    labels: r.labels,
+  };
+  writeFileSync(join(dir, 'model.onnx'), exportEncoderOnnx(r.params, config, head));
+  writeFileSync(join(dir, 'model.int8.onnx'), exportEncoderOnnx(r.params, config, head, { quantize: 'int8' }));
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const f3 = (x: number): string => x.toFixed(3);
   log(
