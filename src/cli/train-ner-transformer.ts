@@ -150,7 +150,10 @@ export async function trainNerTransformerCommand(
     labels: r.labels,
   };
   writeFileSync(join(dir, 'model.onnx'), exportEncoderOnnx(r.params, config, head));
-  writeFileSync(join(dir, 'model.int8.onnx'), exportEncoderOnnx(r.params, config, head, { quantize: 'int8' }));
+  writeFileSync(
+    join(dir, 'model.int8.onnx'),
+    exportEncoderOnnx(r.params, config, head, { quantize: 'int8' }),
+  );
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const f3 = (x: number): string => x.toFixed(3);
   log(
