@@ -105,6 +105,10 @@ export async function trainNerTransformerCommand(
     name,
     architecture: 'transformer-token-classification',
     labels: r.labels,
+    // entity type -> Clinote concept type, for the `transformer-ner` component
+    types: Object.fromEntries(
+      Object.entries(preset.labels).map(([t, l]) => [t, l.concepts[0] ?? t.toLowerCase()]),
+    ),
     config,
     init: options.init !== undefined ? { checkpoint: options.init } : 'random',
     tokenizer: {

@@ -9,7 +9,7 @@
 import { ClinoteError } from '../../errors/error.js';
 import { allowedTransitions, bioLabels, spansFromTags, tagsFromSpans } from '../ner/labels.js';
 import { type PRF, prf, strictCounts } from '../ner/train.js';
-import type { NerExample, NerToken } from '../ner/types.js';
+import type { NerExample, NerInput, NerToken, TypedSpan } from '../ner/types.js';
 import { mulberry32, shuffle } from '../prng.js';
 import { ADAMW_DEFAULTS, type AdamWConfig, adamWState, adamWStep } from './adamw.js';
 import { checkConfig, type EncoderConfig } from './config.js';
@@ -201,7 +201,7 @@ export interface FineTuneResult {
 
 /** Windows of every sentence of the examples. */
 export function alignExamples(
-  examples: readonly NerExample[],
+  examples: readonly NerInput[],
   pieces: PieceCache,
   T: number,
 ): { doc: number; seq: AlignedSequence }[] {
@@ -263,7 +263,7 @@ export interface NerBatch {
 
 /** The windows of every sentence of the examples, in batches of B by bucket length. */
 export function nerBatches(
-  examples: readonly NerExample[],
+  examples: readonly NerInput[],
   pieces: PieceCache,
   T: number,
   B: number,
@@ -281,16 +281,21 @@ export function nerBatches(
   return out;
 }
 
+/** A predicted mention: its word span as a typed character span, and the least probability of its tags. */
+export interface PredictedSpan extends TypedSpan {
+  readonly probability: number;
+}
+
 /**
- * Strict mention scores from each batch's label probabilities `[B * bucket * L]` (BIO Viterbi over
- * each sentence's words; a word's probabilities are those of its first piece).
+ * The mentions of each example from each batch's label probabilities `[B * bucket * L]` (BIO
+ * Viterbi over each sentence's words; a word's probabilities are those of its first piece).
  */
-export function scoreNerBatches(
-  examples: readonly NerExample[],
+export function nerSpans(
+  examples: readonly NerInput[],
   batches: readonly NerBatch[],
   outputs: readonly Float32Array[],
   labels: readonly string[],
-): PRF {
+): PredictedSpan[][] {
   const L = labels.length;
   const probs = examples.map((ex) => {
     const p = new Float32Array(ex.tokens.length * L);
@@ -306,16 +311,37 @@ export function scoreNerBatches(
       }
     });
   });
+  return examples.map((ex, d) => {
+    const tags = new Int32Array(ex.tokens.length);
+    for (const [a, b] of sentenceSpans(ex.tokens))
+      tags.set(decodeBio(probs[d]!.subarray(a * L, b * L), b - a, labels), a);
+    const p = probs[d]!;
+    return spansFromTags(ex.tokens, tags, labels).map((s) => {
+      let least = 1;
+      for (let k = 0; k < ex.tokens.length; k++) {
+        const t = ex.tokens[k]!;
+        if (t.start >= s.start && t.end <= s.end) least = Math.min(least, p[k * L + tags[k]!]!);
+      }
+      return { ...s, probability: least };
+    });
+  });
+}
+
+/** Strict mention scores from each batch's label probabilities (see `nerSpans`). */
+export function scoreNerBatches(
+  examples: readonly NerExample[],
+  batches: readonly NerBatch[],
+  outputs: readonly Float32Array[],
+  labels: readonly string[],
+): PRF {
   const types = new Set(labels.filter((l) => l !== 'O').map((l) => l.slice(2)));
+  const predicted = nerSpans(examples, batches, outputs, labels);
   let tp = 0;
   let fp = 0;
   let fn = 0;
   examples.forEach((ex, d) => {
-    const tags = new Int32Array(ex.tokens.length);
-    for (const [a, b] of sentenceSpans(ex.tokens))
-      tags.set(decodeBio(probs[d]!.subarray(a * L, b * L), b - a, labels), a);
     const c = strictCounts(
-      spansFromTags(ex.tokens, tags, labels),
+      predicted[d]!.map(({ start, end, type }) => ({ start, end, type })),
       ex.gold.filter((s) => types.has(s.type)),
     );
     tp += c.tp;
