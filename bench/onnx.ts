@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { exportEncoderOnnx, type TokenClassificationHead } from '../src/models/onnx/export.js';
+import { encoderFeeds } from '../src/models/onnx/feeds.js';
 import { mulberry32 } from '../src/models/prng.js';
 import { encoderConfig } from '../src/models/transformer/config.js';
 import { gaussian, initParameters } from '../src/models/transformer/encoder.js';
@@ -44,12 +45,8 @@ const head: TokenClassificationHead = {
 
 function inputs(B: number, seed: number): Record<string, ort.Tensor> {
   const random = mulberry32(seed);
-  const ids = new BigInt64Array(B * T);
-  for (let i = 0; i < ids.length; i++) ids[i] = BigInt(5 + Math.floor(random() * (config.vocabSize - 5)));
-  return {
-    input_ids: new ort.Tensor('int64', ids, [B, T]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(B * T).fill(1n), [B, T]),
-  };
+  const ids = Array.from({ length: B * T }, () => 5 + Math.floor(random() * (config.vocabSize - 5)));
+  return encoderFeeds(ort, { B, T, ids, attention: new Uint8Array(B * T).fill(1) });
 }
 
 interface Result {

@@ -15,6 +15,7 @@ import { presetExamples } from '../src/eval/ner-train.js';
 import { nerPreset } from '../src/eval/tasks/ner.js';
 import type { PRF } from '../src/models/ner/train.js';
 import { exportEncoderOnnx } from '../src/models/onnx/export.js';
+import { encoderFeeds } from '../src/models/onnx/feeds.js';
 import type { EncoderConfig } from '../src/models/transformer/config.js';
 import { initJax } from '../src/models/transformer/encoder.js';
 import {
@@ -103,7 +104,6 @@ const passes: Pass[] = [
 
 // the exports
 const ort = await import('onnxruntime-node');
-const toI64 = (a: ArrayLike<number>) => BigInt64Array.from(Array.from(a, (v) => BigInt(v)));
 /** Softmax over each position's L logits. */
 function softmax(logits: Float32Array): Float32Array {
   const out = new Float32Array(logits.length);
@@ -117,11 +117,7 @@ function softmax(logits: Float32Array): Float32Array {
   return out;
 }
 async function run(b: NerBatch, session: import('onnxruntime-node').InferenceSession): Promise<Float32Array> {
-  const { batch } = b;
-  const result = await session.run({
-    input_ids: new ort.Tensor('int64', toI64(batch.ids), [batch.B, batch.T]),
-    attention_mask: new ort.Tensor('int64', toI64(batch.attention), [batch.B, batch.T]),
-  });
+  const result = await session.run(encoderFeeds(ort, b.batch));
   return softmax(result.logits!.data as Float32Array);
 }
 for (const quantize of ['none', 'int8'] as const) {

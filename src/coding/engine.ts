@@ -140,6 +140,8 @@ export class Coder {
   readonly #options: CoderOptions;
   readonly #episodeSubsequent: RegExp;
   readonly #episodeSequela: RegExp;
+  /** The Index's negation cues as one pattern (the tables' scan of a sentence's own words). */
+  readonly #negationCue: RegExp;
   readonly #symptomRange: readonly string[];
   readonly #synonyms: readonly (readonly [string, string, readonly string[]])[];
   readonly #uncodedSources: ReadonlySet<string>;
@@ -156,6 +158,8 @@ export class Coder {
       new RegExp(`\\b(?:${cues.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'i');
     this.#episodeSubsequent = alt(rules.episode.subsequent);
     this.#episodeSequela = alt(rules.episode.sequela);
+    // no cue: a pattern that never matches (an empty alternation would match at every word)
+    this.#negationCue = rules.index.negationCues.length > 0 ? alt(rules.index.negationCues) : /(?!)/;
     this.#symptomRange = [rules.symptoms.range];
     this.#synonyms = Object.entries(rules.index.synonyms).map(([w, k]) => [w, ` ${w} `, k] as const);
     this.#uncodedSources = new Set(rules.concepts.uncodedSources ?? []);
@@ -628,7 +632,7 @@ export class Coder {
         const st = text.slice(s.start, s.end);
         if (!/metasta|adverse|side effect|overdos|poisoning|toxicity|ingestion|underdos/i.test(st)) continue;
         if (TEXT_BLOCKERS.test(st)) continue;
-        if (this.rules.index.negationCues.some((cue) => new RegExp(`\\b${cue}\\b`, 'i').test(st))) continue;
+        if (this.#negationCue.test(st)) continue;
         for (const f of this.tables.scan(st)) {
           const start = s.start + f.start;
           const end = s.start + f.end;

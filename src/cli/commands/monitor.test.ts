@@ -23,6 +23,9 @@ const longNote = (i: number) =>
 
 let dir: string;
 const path = (name: string) => join(dir, name);
+/** `clinote monitor compare` of two files of the test folder, with more arguments. */
+const compare = (reference: string, current: string, ...more: string[]) =>
+  runCliForTest(['monitor', 'compare', '--reference', path(reference), '--current', path(current), ...more]);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clinote-monitor-'));
@@ -163,16 +166,7 @@ describe('clinote monitor merge and compare', () => {
   });
 
   it('two different templates drift: exit 1, a table naming the drifted features', async () => {
-    const r = await runCliForTest([
-      'monitor',
-      'compare',
-      '--reference',
-      path('short.p.json'),
-      '--current',
-      path('long.p.json'),
-      '--config',
-      path('small.json'),
-    ]);
+    const r = await compare('short.p.json', 'long.p.json', '--config', path('small.json'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^drift: DRIFT: \d+ of \d+ features drifted/);
     expect(r.stdout).toMatch(/input\.length_chars\s+psi\s+\S+\s+0\.200\s+30\s+30\s+DRIFT/);
@@ -180,17 +174,7 @@ describe('clinote monitor merge and compare', () => {
   });
 
   it('a profile against itself: no drift, exit 0; --json gives the report', async () => {
-    const r = await runCliForTest([
-      'monitor',
-      'compare',
-      '--reference',
-      path('long.p.json'),
-      '--current',
-      path('long.p.json'),
-      '--config',
-      path('small.json'),
-      '--json',
-    ]);
+    const r = await compare('long.p.json', 'long.p.json', '--config', path('small.json'), '--json');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.dataset.status).toBe('no-drift');
@@ -198,14 +182,7 @@ describe('clinote monitor merge and compare', () => {
   });
 
   it('too few notes for the default guards: insufficient, which is not drift (exit 0)', async () => {
-    const r = await runCliForTest([
-      'monitor',
-      'compare',
-      '--reference',
-      path('short.p.json'),
-      '--current',
-      path('long.p.json'),
-    ]);
+    const r = await compare('short.p.json', 'long.p.json');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^drift: INSUFFICIENT DATA \(a window has fewer than 200 notes/);
   });
@@ -216,30 +193,14 @@ describe('clinote monitor merge and compare', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('CLINOTE_E_MONITOR_PROFILE_INVALID');
     writeFileSync(path('garbage.json'), 'not json at all');
-    const g = await runCliForTest([
-      'monitor',
-      'compare',
-      '--reference',
-      path('garbage.json'),
-      '--current',
-      path('long.p.json'),
-    ]);
+    const g = await compare('garbage.json', 'long.p.json');
     expect(g.code).toBe(2);
     expect(g.stderr).toContain('CLINOTE_E_MONITOR_PROFILE_INVALID');
   });
 
   it('an invalid drift config: CLINOTE_E_MONITOR_BAD_INPUT naming the field', async () => {
     writeFileSync(path('bad-config.json'), JSON.stringify({ categorical: { metric: 'wasserstein' } }));
-    const r = await runCliForTest([
-      'monitor',
-      'compare',
-      '--reference',
-      path('short.p.json'),
-      '--current',
-      path('long.p.json'),
-      '--config',
-      path('bad-config.json'),
-    ]);
+    const r = await compare('short.p.json', 'long.p.json', '--config', path('bad-config.json'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('CLINOTE_E_MONITOR_BAD_INPUT');
     expect(r.stderr).toContain('categorical.metric');

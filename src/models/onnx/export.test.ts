@@ -4,6 +4,7 @@ import { type EncoderConfig, encoderConfig } from '../transformer/config.js';
 import { type Batch, gaussian, initJax, initParameters, MlmModel } from '../transformer/encoder.js';
 import type { NamedTensors } from '../transformer/tensors.js';
 import { buildEncoderGraph, exportEncoderOnnx, type TokenClassificationHead } from './export.js';
+import { encoderFeeds } from './feeds.js';
 import { ProtoWriter } from './proto.js';
 import { quantizeMatrix } from './quantize.js';
 
@@ -77,11 +78,7 @@ function jaxLogits(c: EncoderConfig, params: NamedTensors, batch: Batch, head: T
 async function runOrt(model: Uint8Array, batch: Batch, output: string): Promise<Float32Array> {
   const o = ort!;
   const session = await o.InferenceSession.create(model, { intraOpNumThreads: 1 });
-  const toI64 = (a: ArrayLike<number>) => BigInt64Array.from(Array.from(a, (v) => BigInt(v)));
-  const result = await session.run({
-    input_ids: new o.Tensor('int64', toI64(batch.ids), [batch.B, batch.T]),
-    attention_mask: new o.Tensor('int64', toI64(batch.attention), [batch.B, batch.T]),
-  });
+  const result = await session.run(encoderFeeds(o, batch));
   const data = result[output]!.data as Float32Array;
   await session.release();
   return data;

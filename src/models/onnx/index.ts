@@ -7,6 +7,7 @@ export {
   ONNX_OPSET,
   type TokenClassificationHead,
 } from './export.js';
+export { type EncoderBatch, encoderFeeds } from './feeds.js';
 export { Graph, type Initializer } from './graph.js';
 export { encodeModel, ProtoWriter } from './proto.js';
 export { type QuantizedMatrix, type QuantizeOptions, quantizeGraphInt8, quantizeMatrix } from './quantize.js';
