@@ -29,12 +29,14 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     vocab: { type: 'string', default: '8192' },
     seq: { type: 'string', default: '128' },
+    size: { type: 'string', default: 'small' },
   },
 });
 const iterations = Number(args.iterations);
 const threads = Number(args.threads);
 const T = Number(args.seq);
-const config = encoderConfig('small', Number(args.vocab), { maxPositions: Math.max(128, T) });
+const size = args.size === 'tiny' ? 'tiny' : 'small';
+const config = encoderConfig(size, Number(args.vocab), { maxPositions: Math.max(128, T) });
 const params = initParameters(config, 7);
 const normal = gaussian(mulberry32(8));
 const head: TokenClassificationHead = {
@@ -49,8 +51,11 @@ function inputs(B: number, seed: number): Record<string, ort.Tensor> {
   return encoderFeeds(ort, { B, T, ids, attention: new Uint8Array(B * T).fill(1) });
 }
 
+/** int8: activations scaled per row (the default export, batch-invariant); int8-per-tensor: DynamicQuantizeLinear. */
+type ModelName = 'fp32' | 'int8' | 'int8-per-tensor';
+
 interface Result {
-  readonly model: 'fp32' | 'int8';
+  readonly model: ModelName;
   readonly bytes: number;
   readonly batch32TokensPerSecond: number;
   readonly batch32MedianMs: number;
@@ -65,9 +70,14 @@ const options: ort.InferenceSession.SessionOptions = {
 };
 const big = inputs(32, 1);
 const one = inputs(1, 2);
-const models = [] as { name: 'fp32' | 'int8'; bytes: number; session: ort.InferenceSession }[];
-for (const name of ['fp32', 'int8'] as const) {
-  const bytes = exportEncoderOnnx(params, config, head, name === 'int8' ? { quantize: 'int8' } : {});
+const models = [] as { name: ModelName; bytes: number; session: ort.InferenceSession }[];
+for (const name of ['fp32', 'int8', 'int8-per-tensor'] as const) {
+  const bytes = exportEncoderOnnx(
+    params,
+    config,
+    head,
+    name === 'fp32' ? {} : { quantize: 'int8', activations: name === 'int8' ? 'per-row' : 'per-tensor' },
+  );
   models.push({ name, bytes: bytes.length, session: await ort.InferenceSession.create(bytes, options) });
 }
 const logits: Float32Array[] = [];
@@ -96,19 +106,29 @@ const results: Result[] = models.map((m, k) => ({
 }));
 for (const m of models) await m.session.release();
 
-const [a, b] = logits as [Float32Array, Float32Array];
-let maxDiff = 0;
-let sumDiff = 0;
-let agree = 0;
-for (let r = 0; r < a.length / 3; r++) {
-  const argmax = (x: Float32Array) => [0, 1, 2].reduce((m, j) => (x[r * 3 + j]! > x[r * 3 + m]! ? j : m), 0);
-  if (argmax(a) === argmax(b)) agree++;
-  for (let j = 0; j < 3; j++) {
-    const d = Math.abs(a[r * 3 + j]! - b[r * 3 + j]!);
-    maxDiff = Math.max(maxDiff, d);
-    sumDiff += d;
+/** Max and mean |diff| of two models' logits, and how often their argmax agrees. */
+function compare(a: Float32Array, b: Float32Array) {
+  let maxDiff = 0;
+  let sumDiff = 0;
+  let agree = 0;
+  for (let r = 0; r < a.length / 3; r++) {
+    const argmax = (x: Float32Array) =>
+      [0, 1, 2].reduce((m, j) => (x[r * 3 + j]! > x[r * 3 + m]! ? j : m), 0);
+    if (argmax(a) === argmax(b)) agree++;
+    for (let j = 0; j < 3; j++) {
+      const d = Math.abs(a[r * 3 + j]! - b[r * 3 + j]!);
+      maxDiff = Math.max(maxDiff, d);
+      sumDiff += d;
+    }
   }
+  return {
+    positions: a.length / 3,
+    maxAbsDiff: Number(maxDiff.toFixed(4)),
+    meanAbsDiff: Number((sumDiff / a.length).toFixed(4)),
+    argmaxAgreement: Number((agree / (a.length / 3)).toFixed(4)),
+  };
 }
+const [fp32Logits, int8Logits, perTensorLogits] = logits as [Float32Array, Float32Array, Float32Array];
 const report = {
   schema: 'clinote-bench-onnx/1',
   date: new Date().toISOString(),
@@ -119,7 +139,7 @@ const report = {
     loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
   },
   setup: {
-    preset: 'small',
+    preset: size,
     layers: config.layers,
     hidden: config.hidden,
     heads: config.heads,
@@ -131,32 +151,31 @@ const report = {
     onnxruntime: ort.env.versions.node ?? 'unknown',
   },
   results,
-  int8VsFp32: {
-    positions: a.length / 3,
-    maxAbsDiff: Number(maxDiff.toFixed(4)),
-    meanAbsDiff: Number((sumDiff / a.length).toFixed(4)),
-    argmaxAgreement: Number((agree / (a.length / 3)).toFixed(4)),
-  },
+  int8VsFp32: compare(fp32Logits, int8Logits),
+  int8PerTensorVsFp32: compare(fp32Logits, perTensorLogits),
 };
 
 if (args.json) console.log(JSON.stringify(report, null, 2));
 else {
   console.log(
-    `ONNX encoder, small preset (vocab ${config.vocabSize}), ${T}-token sequences, ` +
+    `ONNX encoder, ${size} preset (vocab ${config.vocabSize}), ${T}-token sequences, ` +
       `intraOpNumThreads ${threads}, median of ${iterations} (batch 32) / ${iterations * 5} (batch 1) runs`,
   );
-  console.log('model  file MB  batch32 tokens/s  batch32 ms  batch1 ms/seq');
+  console.log('model            file MB  batch32 tokens/s  batch32 ms  batch1 ms/seq');
   for (const r of results)
     console.log(
-      `${r.model.padEnd(5)}  ${(r.bytes / 1e6).toFixed(2).padStart(7)}  ` +
+      `${r.model.padEnd(15)}  ${(r.bytes / 1e6).toFixed(2).padStart(7)}  ` +
         `${String(r.batch32TokensPerSecond).padStart(16)}  ${r.batch32MedianMs.toFixed(1).padStart(10)}  ` +
         `${r.batch1MsPerSequence.toFixed(2).padStart(13)}`,
     );
-  const q = report.int8VsFp32;
-  console.log(
-    `int8 vs fp32 logits (${q.positions} positions): max |diff| ${q.maxAbsDiff}, mean ${q.meanAbsDiff}, ` +
-      `argmax agreement ${(q.argmaxAgreement * 100).toFixed(2)}%`,
-  );
+  for (const [name, q] of [
+    ['int8', report.int8VsFp32],
+    ['int8-per-tensor', report.int8PerTensorVsFp32],
+  ] as const)
+    console.log(
+      `${name} vs fp32 logits (${q.positions} positions): max |diff| ${q.maxAbsDiff}, mean ${q.meanAbsDiff}, ` +
+        `argmax agreement ${(q.argmaxAgreement * 100).toFixed(2)}%`,
+    );
   console.log(
     `cpu ${report.machine.cpu} x${report.machine.cores}, load average ${report.machine.loadAverage.join(' ')}`,
   );

@@ -18,14 +18,9 @@ import { exportEncoderOnnx } from '../src/models/onnx/export.js';
 import { encoderFeeds } from '../src/models/onnx/feeds.js';
 import type { EncoderConfig } from '../src/models/transformer/config.js';
 import { initJax } from '../src/models/transformer/encoder.js';
-import {
-  type NerBatch,
-  nerBatches,
-  PieceCache,
-  scoreNerBatches,
-} from '../src/models/transformer/finetune.js';
 import { loadTensors } from '../src/models/transformer/tensors.js';
 import { TokenClassifierModel } from '../src/models/transformer/token-classification.js';
+import { type NerBatch, nerBatches, PieceCache, scoreNerBatches } from '../src/models/transformer/windows.js';
 import { WordPieceTokenizer } from '../src/models/transformer/wordpiece.js';
 import { resourcePath } from '../src/resources.js';
 

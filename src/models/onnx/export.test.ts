@@ -162,8 +162,14 @@ describe('int8 weight quantization', () => {
     for (const n of g.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
     // Per layer: Q, K, V, attention output, intermediate, output = 6; the head stays float.
     expect(ops.get('MatMulInteger')).toBe(6 * c.layers);
-    // Q, K and V share one quantized input: 4 activations per layer.
-    expect(ops.get('DynamicQuantizeLinear')).toBe(4 * c.layers);
+    // Q, K and V share one quantized input: 4 activations per layer, each scaled per row
+    expect(ops.get('DynamicQuantizeLinear')).toBeUndefined();
+    expect(ops.get('ReduceMax')).toBe(4 * c.layers);
+    const perTensor = buildEncoderGraph(randomParams(c, 3), c, randomHead(c.hidden, 3, 4), {
+      quantize: 'int8',
+      activations: 'per-tensor',
+    });
+    expect(perTensor.nodes.filter((n) => n.opType === 'DynamicQuantizeLinear').length).toBe(4 * c.layers);
     expect(ops.get('MatMul')).toBe(2 * c.layers + 1); // Q.K^T, weights.V and the head stay float
     expect(g.nodes.every((n) => !n.domain)).toBe(true);
     expect(g.initializers.has('encoder.layer.0.attention.self.query.weight')).toBe(false);
@@ -273,5 +279,25 @@ describe.skipIf(!ort)('ONNX export parity with the jax encoder (onnxruntime-node
     expect(agree).toBeGreaterThanOrEqual(0.985);
     expect(d.mean).toBeLessThan(0.1);
     expect(int8.length).toBeLessThan(fp32.length * 0.6);
+  });
+
+  it('int8 per row: a sequence gets the same logits alone as in a padded batch (per tensor: not so)', async () => {
+    const lengths = [40, 64, 12, 33];
+    const batch = makeBatch(lengths, 64, c.vocabSize, 52);
+    const first = { ...batch, B: 1, ids: batch.ids.slice(0, 64), attention: batch.attention.slice(0, 64) };
+    const maxDiffFirst = async (model: Uint8Array): Promise<number> => {
+      const all = await runOrt(model, batch, 'logits');
+      const one = await runOrt(model, first, 'logits');
+      const L = head.labels.length;
+      let max = 0;
+      for (let i = 0; i < lengths[0]! * L; i++) max = Math.max(max, Math.abs(all[i]! - one[i]!));
+      return max;
+    };
+    const perRow = await maxDiffFirst(exportEncoderOnnx(params, c, head, { quantize: 'int8' }));
+    const perTensor = await maxDiffFirst(
+      exportEncoderOnnx(params, c, head, { quantize: 'int8', activations: 'per-tensor' }),
+    );
+    expect(perRow).toBeLessThan(1e-5);
+    expect(perTensor).toBeGreaterThan(1e-4);
   });
 });

@@ -27,6 +27,8 @@ export interface ExportOptions {
   readonly quantize?: 'none' | 'int8';
   /** Int8 weight scales per output column (default) or one per tensor. */
   readonly perColumn?: boolean;
+  /** Int8 activation scales per row (default: a token's result does not depend on its batch) or per tensor. */
+  readonly activations?: 'per-row' | 'per-tensor';
   /** Quantize the classification head's matrix too (default false: it is small, and its error lands straight in the logits). */
   readonly quantizeHead?: boolean;
 }
@@ -147,6 +149,7 @@ export function buildEncoderGraph(
   if (options.quantize === 'int8')
     quantizeGraphInt8(g, {
       perColumn: options.perColumn ?? true,
+      ...(options.activations ? { activations: options.activations } : {}),
       exclude: options.quantizeHead ? [] : ['classifier.weight'],
     });
   return g;

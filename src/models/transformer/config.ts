@@ -20,6 +20,8 @@ export interface EncoderConfig {
 }
 
 export const ENCODER_PRESETS = {
+  /** A distillation student (docs/models/serving.md): a quarter of tiny's width. */
+  mini: { hidden: 64, layers: 2, heads: 2, intermediate: 256, maxPositions: 128 },
   tiny: { hidden: 128, layers: 2, heads: 2, intermediate: 512, maxPositions: 128 },
   small: { hidden: 256, layers: 4, heads: 4, intermediate: 1024, maxPositions: 128 },
 } as const;

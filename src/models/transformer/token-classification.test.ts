@@ -5,14 +5,7 @@ import type { NerExample, NerToken } from '../ner/types.js';
 import { ADAMW_DEFAULTS, adamWState, adamWStep } from './adamw.js';
 import { encoderConfig } from './config.js';
 import { initJax, initParameters } from './encoder.js';
-import {
-  alignWords,
-  decodeBio,
-  fineTuneNer,
-  inverseFrequencyWeights,
-  PieceCache,
-  sentenceSpans,
-} from './finetune.js';
+import { fineTuneNer, inverseFrequencyWeights } from './finetune.js';
 import type { NamedTensors } from './tensors.js';
 import {
   CLASSIFIER_WEIGHT,
@@ -20,6 +13,7 @@ import {
   type TokenBatch,
   TokenClassifierModel,
 } from './token-classification.js';
+import { alignWords, decodeBio, PieceCache, sentenceSpans } from './windows.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 beforeAll(async () => {
@@ -89,6 +83,23 @@ describe('TokenClassifierModel', () => {
     expect([...params.get(e)!.data]).toEqual([...encoder.get(e)!.data]);
     expect(params.get(e)!.data).not.toBe(encoder.get(e)!.data); // a copy: fine-tuning leaves the checkpoint alone
     expect([...params.get(e)!.data]).not.toEqual([...initTokenClassifier(config, 3, 1).get(e)!.data]);
+  });
+
+  it('distillation: a teacher agreeing with gold changes nothing; the soft target mixes CE(gold) and CE(teacher)', () => {
+    const params = initTokenClassifier(config, 3, 4);
+    const model = new TokenClassifierModel(config, 3, 2, 8);
+    const batch = synthBatch(rows, 8);
+    const N = 2 * 8;
+    const oneHot = new Float32Array(N * 3);
+    for (let r = 0; r < N; r++) oneHot[r * 3 + batch.labels[r]!] = 1;
+    const plain = model.loss(params, batch);
+    expect(model.loss(params, { ...batch, soft: oneHot, hardWeight: 0.3 })).toBeCloseTo(plain, 5);
+    // a uniform teacher: loss = a CE(gold) + (1 - a) CE(uniform), both linear in the target
+    const uniform = new Float32Array(N * 3).fill(1 / 3);
+    const onlyTeacher = model.loss(params, { ...batch, soft: uniform, hardWeight: 0 });
+    const mixed = model.loss(params, { ...batch, soft: uniform, hardWeight: 0.25 });
+    expect(mixed).toBeCloseTo(0.25 * plain + 0.75 * onlyTeacher, 5);
+    expect(onlyTeacher).not.toBeCloseTo(plain, 2);
   });
 
   it('gives probabilities that sum to 1 per position', () => {

@@ -102,6 +102,15 @@ export interface TokenBatch extends Batch {
   readonly labels: Int32Array;
   /** Loss weight per position [B*T]: the label's class weight at word starts, 0 elsewhere. */
   readonly weight: Float32Array;
+  /**
+   * Distillation: a teacher's label probabilities per position [B*T*L]. The target of a scored
+   * position becomes `hardWeight` x one-hot(gold) + (1 - hardWeight) x these probabilities, so the
+   * loss is hardWeight x CE(gold) + (1 - hardWeight) x CE(teacher) (the soft part is the KL to the
+   * teacher up to a constant).
+   */
+  readonly soft?: Float32Array;
+  /** Share of the gold label in the target when `soft` is given (default 0.5). */
+  readonly hardWeight?: number;
 }
 
 type LossFn = (d: { p: JaxParams; x0: Arr }, maskAdd: Arr, target: Arr, weight: Arr) => Arr;
@@ -137,7 +146,13 @@ export class TokenClassifierModel {
     const H = this.config.hidden;
     const N = B * T;
     const target = new Float32Array(N * L);
-    for (let r = 0; r < N; r++) if (batch.weight[r]! > 0) target[r * L + batch.labels[r]!] = 1;
+    const soft = batch.soft;
+    const hard = soft ? (batch.hardWeight ?? 0.5) : 1;
+    for (let r = 0; r < N; r++) {
+      if (!(batch.weight[r]! > 0)) continue;
+      if (soft) for (let c = 0; c < L; c++) target[r * L + c] = (1 - hard) * soft[r * L + c]!;
+      target[r * L + batch.labels[r]!]! += hard;
+    }
     return {
       d: {
         p: toJax(params, EMBEDDING_TABLES),
