@@ -13,9 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { missingDataMessage, sharedDataPath } from '../src/data.js';
 import { applyPack, loadPipeline, readConfigFile } from '../src/engine.js';
-import { readPlanItems } from '../src/io/notes.js';
-import { planInputs } from '../src/io/plan.js';
 import { resourcePath } from '../src/resources.js';
+import { mtsamplesNotes } from './mtsamples.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,18 +30,7 @@ const csv = sharedDataPath('mtsamples', 'mtsamples.csv');
 if (csv === null || sharedDataPath('icd10cm', 'icd10cm_tabular_2023.xml.gz') === null) {
   console.log(missingDataMessage(csv === null ? 'mtsamples' : 'icd10cm'));
 } else {
-  const notes: { id: string; text: string }[] = [];
-  const plan = await planInputs([csv], { stdinFormat: 'text' });
-  for await (const e of readPlanItems(plan.items, [], {
-    textField: 'transcription',
-    idField: 'id',
-    dateField: 'noteDate',
-    maxNoteBytes: 1 << 20,
-  })) {
-    if (e.type !== 'note' || e.note.text.trim() === '') continue;
-    notes.push({ id: e.note.id, text: e.note.text });
-    if (notes.length >= limit + warmup) break;
-  }
+  const notes = await mtsamplesNotes(csv, limit + warmup);
   let config = readConfigFile(resourcePath('pipelines/coding.json'));
   if (values.pack) config = applyPack(config, values.pack).config;
   const ms = new Map<string, number>();

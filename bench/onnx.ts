@@ -1,25 +1,26 @@
 /**
  * ONNX serving-speed benchmark of the encoder (issue 11, item 6): `npm run bench:onnx [-- --json]
- * [--iterations N] [--threads N] [--vocab N] [--seq N]`.
+ * [--iterations N] [--threads N] [--vocab N] [--seq N] [--size mini|tiny|small]`.
  *
- * The "small" preset (4 layers, 256 hidden, 4 heads) with seeded random weights and a 3-label
- * token-classification head, exported to ONNX in fp32 and int8 (src/models/onnx/), run by
+ * The "small" preset (4 layers, 256 hidden, 4 heads; `--size` another) with seeded random weights
+ * and a 3-label token-classification head, exported to ONNX in fp32, int8 with activations scaled
+ * per row (the default export) and int8 per tensor (src/models/onnx/), run by
  * onnxruntime-node on the CPU with intraOpNumThreads 2 (one inter-op thread, all graph
  * optimizations). For each model: tokens per second at batch 32 and milliseconds per sequence at
- * batch 1, 128-token sequences, after a warm-up, the median of several iterations (runs of the two
+ * batch 1, 128-token sequences, after a warm-up, the median of several iterations (runs of the
  * models alternate, so that load from other processes falls on both alike). Also the file
  * sizes and the int8-vs-fp32 logit differences on the batch-32 inputs. A script, not a test:
  * nothing here asserts a time. See docs/models/onnx.md.
  */
-import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { exportEncoderOnnx, type TokenClassificationHead } from '../src/models/onnx/export.js';
 import { encoderFeeds } from '../src/models/onnx/feeds.js';
 import { mulberry32 } from '../src/models/prng.js';
-import { encoderConfig } from '../src/models/transformer/config.js';
+import { ENCODER_PRESETS, encoderConfig } from '../src/models/transformer/config.js';
 import { gaussian, initParameters } from '../src/models/transformer/encoder.js';
+import { machineInfo } from './mtsamples.js';
 import { median } from './stats.js';
 
 const { values: args } = parseArgs({
@@ -35,7 +36,9 @@ const { values: args } = parseArgs({
 const iterations = Number(args.iterations);
 const threads = Number(args.threads);
 const T = Number(args.seq);
-const size = args.size === 'tiny' ? 'tiny' : 'small';
+const size = (
+  Object.hasOwn(ENCODER_PRESETS, args.size ?? '') ? args.size : 'small'
+) as keyof typeof ENCODER_PRESETS;
 const config = encoderConfig(size, Number(args.vocab), { maxPositions: Math.max(128, T) });
 const params = initParameters(config, 7);
 const normal = gaussian(mulberry32(8));
@@ -132,12 +135,7 @@ const [fp32Logits, int8Logits, perTensorLogits] = logits as [Float32Array, Float
 const report = {
   schema: 'clinote-bench-onnx/1',
   date: new Date().toISOString(),
-  machine: {
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
-  },
+  machine: machineInfo(),
   setup: {
     preset: size,
     layers: config.layers,

@@ -14,6 +14,7 @@ describe('pipeline configs by name', () => {
     ['default', 'pipelines/default.json'],
     ['ml', 'pipelines/ml.json'],
     ['coding', 'pipelines/coding.json'],
+    ['transformer', 'pipelines/transformer.json'],
   ])('%s is the built-in %s', (name, file) => {
     expect(pipelineConfigPath(name)).toBe(resourcePath(file));
     expect((readConfigFile(name) as { name?: string }).name).toBeTypeOf('string');

@@ -46,11 +46,15 @@ export function applyPack(config: unknown, pack: string): { config: unknown; app
   if (!Array.isArray(components)) return { config, applied: false };
   let applied = false;
   const patched = components.map((c: unknown) => {
-    // a `ner` component that links its mentions links them to the same pack (docs/ner.md)
-    if (typeof c === 'object' && c !== null && (c as { name?: unknown }).name === 'ner') {
+    // a `ner` (or `transformer-ner`) component that links its mentions links them to the same pack (docs/ner.md)
+    const name = typeof c === 'object' && c !== null ? (c as { name?: unknown }).name : undefined;
+    if (name === 'ner' || name === 'transformer-ner') {
       const o = (c as { options?: { link?: unknown } }).options;
       if (o?.link === true || (typeof o?.link === 'object' && o.link !== null)) {
-        return { ...c, options: { ...o, link: { ...(o.link === true ? {} : (o.link as object)), pack } } };
+        return {
+          ...(c as object),
+          options: { ...o, link: { ...(o.link === true ? {} : (o.link as object)), pack } },
+        };
       }
       return c;
     }
@@ -66,7 +70,7 @@ export function applyPack(config: unknown, pack: string): { config: unknown; app
 
 /**
  * The file of a pipeline config given on a command line or in a server config: a path, or the name
- * of a built-in pipeline (`default`, `ml`, `coding`: `resources/pipelines/NAME.json`) when no file of
+ * of a built-in pipeline (`default`, `ml`, `coding`, `transformer`: `resources/pipelines/NAME.json`) when no file of
  * that name exists in the working directory.
  */
 export function pipelineConfigPath(path: string): string {

@@ -15,6 +15,7 @@ import { normalizeComponent } from './normalize/index.js';
 import { sectionsComponent } from './sections/index.js';
 import { sentencesComponent } from './sentences/index.js';
 import { tokensComponent } from './tokens/index.js';
+import { transformerNerComponent } from './transformer-ner/index.js';
 
 export function defaultRegistry(): Registry {
   return new Registry()
@@ -29,6 +30,7 @@ export function defaultRegistry(): Registry {
     .register(datesComponent)
     .register(modifiersComponent)
     .register(nerComponent)
+    .register(transformerNerComponent)
     .register(codingComponent)
     .register(classifyComponent);
 }

@@ -20,6 +20,7 @@ export const COMPONENT_LOADERS: Readonly<Record<string, Loader>> = {
   dates: async () => (await import('./dates/index.js')).datesComponent,
   modifiers: async () => (await import('./modifiers/index.js')).modifiersComponent,
   ner: async () => (await import('./ner/index.js')).nerComponent,
+  'transformer-ner': async () => (await import('./transformer-ner/index.js')).transformerNerComponent,
   coding: async () => (await import('./coding/index.js')).codingComponent,
   classify: async () => (await import('./classify/index.js')).classifyComponent,
 };

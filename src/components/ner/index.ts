@@ -21,7 +21,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import type { Concept, ConceptCandidate } from '../../doc/types.js';
+import type { Doc } from '../../doc/doc.js';
 import { checkWeights, parseManifest, readModelResources } from '../../models/artifact.js';
 import { nerModelFromFiles } from '../../models/ner/artifact.js';
 import type { FactoryContext } from '../../pipeline/component.js';
@@ -30,11 +30,8 @@ import { Matcher } from '../../terminology/matcher/index.js';
 import { DEFAULT_KEYS } from '../../terminology/pack/default-keys.js';
 import { packPath, readPack } from '../concepts/index.js';
 import { nerInput } from './input.js';
-import { type LinkCandidate, Linker } from './link.js';
-import { MERGE_POLICIES, type MergePolicy, mergeConcepts } from './merge.js';
-
-/** Least score of the best candidate for a mention to take its codes (tuned on NCBI dev, docs/ner.md). */
-export const DEFAULT_LINK_THRESHOLD = 0.5;
+import { LinkOption, MentionConcepts, MergeOption } from './mentions.js';
+import { type MergePolicy, mergeConcepts } from './merge.js';
 
 const NerOptions = Type.Object(
   {
@@ -51,52 +48,8 @@ const NerOptions = Type.Object(
         description: 'Terminology pack of the dictionary features (default: the built-in starter pack).',
       }),
     ),
-    link: Type.Optional(
-      Type.Union(
-        [
-          Type.Boolean(),
-          Type.Object(
-            {
-              pack: Type.Optional(
-                Type.String({
-                  minLength: 1,
-                  description: 'Pack linked to (default: the `pack` option, else the starter pack).',
-                }),
-              ),
-              threshold: Type.Optional(
-                Type.Number({
-                  minimum: 0,
-                  maximum: 2,
-                  description: `Least score of the best candidate to code the mention (default ${DEFAULT_LINK_THRESHOLD}; above 1: never, candidates only).`,
-                }),
-              ),
-              fuzzy: Type.Optional(
-                Type.Number({
-                  minimum: 0,
-                  maximum: 1,
-                  description:
-                    'Least trigram cosine of a fuzzy candidate; 0 = no fuzzy matching (default 0.7).',
-                }),
-              ),
-              maxCandidates: Type.Optional(
-                Type.Integer({ minimum: 0, maximum: 20, description: 'Candidates listed (default 4).' }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
-        ],
-        { description: 'Link mentions to pack concepts (off by default; `true` = the defaults).' },
-      ),
-    ),
-    merge: Type.Optional(
-      Type.Union(
-        MERGE_POLICIES.map((p) => Type.Literal(p)),
-        {
-          description:
-            'How mentions combine with a `concepts` layer assigned before: model-only (default), model-first, dictionary-first, union.',
-        },
-      ),
-    ),
+    link: Type.Optional(LinkOption),
+    merge: Type.Optional(MergeOption),
   },
   { additionalProperties: false },
 );
@@ -114,9 +67,29 @@ export function modelDir(option: string): string {
   return existsSync(local) ? local : option;
 }
 
-function readModel(ctx: FactoryContext, dir: string): { text: string; weights: Uint8Array } {
-  const { manifest, weights } = readModelResources(ctx, dir, 'model');
-  return { text: manifest, weights };
+/** A linear NER model directory read through the factory context (hashes recorded), ready to predict. */
+export function loadLinearNer(
+  ctx: FactoryContext,
+  option: string | undefined,
+  pack: string | undefined,
+): {
+  readonly manifest: ReturnType<typeof parseManifest>;
+  readonly id: string;
+  readonly predict: (doc: Doc) => ReturnType<ReturnType<typeof nerModelFromFiles>['predict']>;
+} {
+  const dir = modelDir(option ?? DEFAULT_MODEL);
+  const files = readModelResources(ctx, dir, 'model');
+  const manifest = parseManifest(files.manifest, dir);
+  checkWeights(manifest, files.weights, dir);
+  const model = nerModelFromFiles({ manifest, weights: files.weights }, dir);
+  const matcher = manifest.features.dictionary
+    ? new Matcher(readPack(ctx, packPath(pack)), DEFAULT_KEYS)
+    : undefined;
+  return {
+    manifest,
+    id: `${manifest.name}@${manifest.version}`,
+    predict: (doc) => model.predict(nerInput(doc, matcher)),
+  };
 }
 
 export const nerComponent = defineComponent({
@@ -129,103 +102,20 @@ export const nerComponent = defineComponent({
   assigns: ['concepts'],
   options: NerOptions,
   create(options, ctx) {
-    const dir = modelDir(options.model ?? DEFAULT_MODEL);
-    const files = readModel(ctx, dir);
-    const manifest = parseManifest(files.text, dir);
-    checkWeights(manifest, files.weights, dir);
-    const model = nerModelFromFiles({ manifest, weights: files.weights }, dir);
-    const matcher = manifest.features.dictionary
-      ? new Matcher(readPack(ctx, packPath(options.pack)), DEFAULT_KEYS)
-      : undefined;
-    const id = `${manifest.name}@${manifest.version}`;
-    const types = manifest.types;
-    const link = options.link === true ? {} : options.link === false ? undefined : options.link;
-    const linker = link
-      ? new Linker(readPack(ctx, packPath(link.pack ?? options.pack)), DEFAULT_KEYS, {
-          types: [...new Set(Object.values(types))],
-          ...(link.fuzzy !== undefined ? { fuzzyCutoff: link.fuzzy } : {}),
-          maxCandidates: (link.maxCandidates ?? 4) + 1,
-        })
-      : undefined;
-    const threshold = link?.threshold ?? DEFAULT_LINK_THRESHOLD;
-    const maxCandidates = link?.maxCandidates ?? 4;
+    const linear = loadLinearNer(ctx, options.model, options.pack);
+    const make = new MentionConcepts(
+      ctx,
+      linear.manifest.types,
+      'ner',
+      linear.id,
+      options.link,
+      options.pack,
+    );
     const policy: MergePolicy = options.merge ?? 'model-only';
     return (doc) => {
-      const input = nerInput(doc, matcher);
-      const spans = model.predict(input);
-      const sentences = doc.get('sentences');
-      const mentions = spans.map((s) => ({
-        start: s.start,
-        end: s.end,
-        type: types[s.type] ?? s.type.toLowerCase(),
-      }));
-      const linked = linker
-        ? linker.linkAll(
-            { text: doc.text, tokens: doc.get('tokens'), sentences, sections: doc.get('sections') },
-            mentions,
-          )
-        : undefined;
-      const concepts: Concept[] = [];
-      let k = 0;
-      for (const [i, s] of spans.entries()) {
-        while (k < input.tokens.length && (input.tokens[k] as { end: number }).end <= s.start) k++;
-        const sentence = input.tokens[k]?.sentence ?? -1;
-        const section = sentence >= 0 ? sentences[sentence]?.section : undefined;
-        const text = doc.text.slice(s.start, s.end);
-        const probability = (s as { probability?: number }).probability;
-        const score = typeof probability === 'number' ? Math.round(probability * 1000) / 1000 : 1;
-        const found = linked?.[i] ?? [];
-        const top = found[0] && found[0].score >= threshold ? found[0] : undefined;
-        const others = (top ? found.slice(1) : found).slice(0, maxCandidates).map(asCandidate);
-        concepts.push({
-          start: s.start,
-          end: s.end,
-          text,
-          type: (mentions[i] as { type: string }).type,
-          subtype: s.type,
-          ...(top ? { id: top.id, preferred: top.preferred } : {}),
-          codes: top ? [...top.codes] : [],
-          matched: top
-            ? {
-                term: top.term,
-                source: top.source,
-                ...(top.similarity !== undefined ? { similarity: top.similarity } : {}),
-              }
-            : { term: text, source: 'model' },
-          score,
-          ...(others.length > 0 ? { candidates: others } : {}),
-          ...(section !== undefined && section >= 0 ? { section } : {}),
-          ...(sentence >= 0 ? { sentence } : {}),
-          evidence: {
-            component: 'ner',
-            rule: id,
-            source: 'model',
-            model: id,
-            ...(linker
-              ? {
-                  detail: top
-                    ? `linked (${top.method}, score ${top.score}): ${top.rule}`
-                    : found.length > 0
-                      ? `not linked: best candidate ${found[0]?.score} below ${threshold}`
-                      : 'not linked: no candidate',
-                }
-              : {}),
-          },
-        });
-      }
+      const concepts = make.concepts(doc, linear.predict(doc));
       const dictionary = policy !== 'model-only' && doc.has('concepts') ? doc.get('concepts') : undefined;
       doc.set('concepts', dictionary ? mergeConcepts(concepts, dictionary, policy) : concepts);
     };
   },
 });
-
-function asCandidate(c: LinkCandidate): ConceptCandidate {
-  return {
-    id: c.id,
-    type: c.type,
-    preferred: c.preferred,
-    score: c.score,
-    codes: [...c.codes],
-    method: c.method,
-  };
-}

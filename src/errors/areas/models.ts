@@ -58,4 +58,13 @@ export const MODEL_ERRORS = [
       '`clinote train classify` was given an option its `--task` does not take (e.g. `--dev` for `specialty`, whose split is inside the corpus, or `--class-weights` for `assertion`). The message names the options.',
     remedy: 'Drop the named options; docs/classifiers.md lists the options of each task.',
   },
+  {
+    code: 'CLINOTE_E_MODEL_RUNTIME',
+    httpStatus: 500,
+    severity: 'error',
+    meaning:
+      'ONNX Runtime (`onnxruntime-node`) could not be loaded on this platform, could not load a model file, or failed on a batch. The message names the model file, never note text.',
+    remedy:
+      'Reinstall with `npm ci` (onnxruntime-node ships binaries for Linux, macOS and Windows on x64 and arm64); check that the model file was written by `clinote train` and is not damaged.',
+  },
 ] as const satisfies readonly ErrorSpec[];

@@ -174,6 +174,13 @@ describe('int8 weight quantization', () => {
     expect(g.nodes.every((n) => !n.domain)).toBe(true);
     expect(g.initializers.has('encoder.layer.0.attention.self.query.weight')).toBe(false);
     expect(g.initializers.has('classifier.weight')).toBe(true);
+    // the word-embedding table: int8 rows with a scale each
+    expect(g.initializers.has('embeddings.word_embeddings.weight')).toBe(false);
+    expect(g.initializers.get('embeddings.word_embeddings.weight.int8')?.dims).toEqual([
+      c.vocabSize,
+      c.hidden,
+    ]);
+    expect(g.initializers.get('embeddings.word_embeddings.weight.scale')?.dims).toEqual([c.vocabSize, 1]);
     const all = buildEncoderGraph(randomParams(c, 3), c, randomHead(c.hidden, 3, 4), {
       quantize: 'int8',
       quantizeHead: true,

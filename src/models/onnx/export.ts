@@ -29,6 +29,8 @@ export interface ExportOptions {
   readonly perColumn?: boolean;
   /** Int8 activation scales per row (default: a token's result does not depend on its batch) or per tensor. */
   readonly activations?: 'per-row' | 'per-tensor';
+  /** Int8: the word-embedding table too, one scale per row (default true: most of a small model's bytes). */
+  readonly embeddings?: boolean;
   /** Quantize the classification head's matrix too (default false: it is small, and its error lands straight in the logits). */
   readonly quantizeHead?: boolean;
 }
@@ -150,6 +152,7 @@ export function buildEncoderGraph(
     quantizeGraphInt8(g, {
       perColumn: options.perColumn ?? true,
       ...(options.activations ? { activations: options.activations } : {}),
+      embeddings: options.embeddings ?? true,
       exclude: options.quantizeHead ? [] : ['classifier.weight'],
     });
   return g;

@@ -32,6 +32,11 @@ export interface QuantizeOptions {
   readonly exclude?: readonly string[];
   /** Activation scales: one per row (default; batch-invariant) or one per tensor (DynamicQuantizeLinear). */
   readonly activations?: 'per-row' | 'per-tensor';
+  /**
+   * Also store the tables read by `Gather` (the word embeddings) as int8, one scale per row:
+   * `Gather(table_q, ids) * Gather(scales, ids)`. Default false.
+   */
+  readonly embeddings?: boolean;
 }
 
 export interface QuantizedMatrix {
@@ -64,6 +69,18 @@ export function quantizeMatrix(
   return { values, scales };
 }
 
+function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c]!;
+  return out;
+}
+
+function transposeInt8(x: Int8Array, rows: number, cols: number): Int8Array {
+  const out = new Int8Array(x.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c]!;
+  return out;
+}
+
 /** Rewrite the graph in place; returns the number of MatMuls quantized. */
 export function quantizeGraphInt8(g: Graph, options: QuantizeOptions): number {
   const old = g.nodes.splice(0, g.nodes.length);
@@ -73,6 +90,37 @@ export function quantizeGraphInt8(g: Graph, options: QuantizeOptions): number {
   let count = 0;
   for (const node of old) {
     const [a, b] = node.inputs;
+    const table = a === undefined ? undefined : g.initializers.get(a);
+    if (
+      options.embeddings &&
+      node.opType === 'Gather' &&
+      a !== undefined &&
+      b !== undefined &&
+      table?.floats &&
+      table.dims.length === 2 &&
+      table.dataType === DataType.FLOAT
+    ) {
+      // rows of a table: the transpose of per-column weight scales, one scale per row
+      const [rows, cols] = table.dims as [number, number];
+      const { values, scales } = quantizeMatrix(transpose(table.floats, rows, cols), cols, rows, true);
+      const tq = g.addInitializer({
+        name: `${a}.int8`,
+        dims: [rows, cols],
+        dataType: DataType.INT8,
+        raw: rawInt8(transposeInt8(values, cols, rows)),
+      });
+      const ts = g.addInitializer({
+        name: `${a}.scale`,
+        dims: [rows, 1],
+        dataType: DataType.FLOAT,
+        raw: rawFloat32(scales),
+      });
+      const axis = { axis: { int: 0 } };
+      const rowsQ = g.op('Cast', [g.op('Gather', [tq, b], axis)], { to: { int: DataType.FLOAT } });
+      g.op('Mul', [rowsQ, g.op('Gather', [ts, b], axis)], undefined, node.outputs[0]);
+      dropped.add(a);
+      continue;
+    }
     const w = b === undefined ? undefined : g.initializers.get(b);
     if (
       node.opType !== 'MatMul' ||
@@ -104,23 +152,36 @@ export function quantizeGraphInt8(g: Graph, options: QuantizeOptions): number {
     let act = quantized.get(a);
     if (!act) {
       if (perRow) {
-        const absMax = g.op('ReduceMax', [g.op('Abs', [a])], { axes: { ints: [-1] }, keepdims: { int: 1 } });
-        // an all-zero row: scale 1 (its values quantize to 0 either way)
-        const isZero = g.op('Equal', [absMax, g.scalar(0, `${a}.zero`)]);
-        const scaleRow = g.op('Where', [
-          isZero,
-          g.scalar(1, `${a}.one`),
-          g.op('Div', [absMax, g.scalar(127, `${a}.q127`)]),
+        // rows of A as [N, K]: QuantizeLinear with one scale per row (axis 0) does the division,
+        // rounding, zero point and saturation in one pass
+        const shape = g.op('Shape', [a]);
+        const flat = g.op('Reshape', [a, g.int64s([-1, rows], `${a}.rows`)]);
+        const absMax = g.op('ReduceMax', [g.op('Abs', [flat])], {
+          axes: { ints: [1] },
+          keepdims: { int: 0 },
+        });
+        // an all-zero row: any scale (its values quantize to the zero point either way)
+        const scaleN = g.op('Div', [
+          g.op('Max', [absMax, g.scalar(1e-30, `${a}.tiny`)]),
+          g.scalar(127, `${a}.q127`),
         ]);
-        // uint8 around a fixed zero point of 128 (onnxruntime's fast u8 x s8 kernels; a scalar zero point)
-        const centred = g.op('Add', [
-          g.op('Round', [g.op('Div', [a, scaleRow])]),
-          g.scalar(128, `${a}.z128`),
+        const zeroN = g.op(
+          'Cast',
+          [g.op('Add', [g.op('Mul', [scaleN, g.scalar(0, `${a}.nil`)]), g.scalar(128, `${a}.z128`)])],
+          {
+            to: { int: DataType.UINT8 },
+          },
+        );
+        const q = g.op('Reshape', [
+          g.op('QuantizeLinear', [flat, scaleN, zeroN], { axis: { int: 0 } }),
+          shape,
         ]);
-        const q = g.op('Cast', [centred], { to: { int: DataType.UINT8 } });
+        // the row scales as [..., 1], beside the output's rows
+        const lead = g.op('Slice', [shape, g.int64s([0]), g.int64s([-1])]);
+        const scaleShape = g.op('Concat', [lead, g.int64s([1], `${a}.one`)], { axis: { int: 0 } });
         act = {
           q,
-          scale: scaleRow,
+          scale: g.op('Reshape', [scaleN, scaleShape]),
           zero: g.addInitializer({
             name: g.fresh(`${a}.zero`),
             dims: [],

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resourcePath } from '../../resources.js';
 import type { NerToken } from '../ner/types.js';
-import {
-  alignExamples,
-  alignWords,
-  nerSpans,
-  overlappingWindows,
-  PieceCache,
-  servingBatches,
-} from './windows.js';
+import { alignExamples, alignWords, nerSpans, PieceCache, servingBatches } from './windows.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 const tok = WordPieceTokenizer.fromFile(resourcePath('models/tokenizer/tokenizer.json'));
@@ -24,7 +17,7 @@ function words(text: string, sentence = 0, offset = 0): NerToken[] {
 
 const LONG = Array.from({ length: 60 }, (_, i) => `word${i} hypertension`).join(' ');
 
-describe('overlappingWindows', () => {
+describe('alignWords with an overlap', () => {
   const tokens = words(LONG);
   it.each([
     [24, 8],
@@ -33,7 +26,7 @@ describe('overlappingWindows', () => {
   ])(
     'T %i, overlap %i: windows fit, start at words, cover every word, and overlap at most by the overlap',
     (T, overlap) => {
-      const windows = overlappingWindows(tokens, 0, tokens.length, pieces, T, overlap);
+      const windows = alignWords(tokens, 0, tokens.length, pieces, T, overlap);
       expect(windows.length).toBeGreaterThan(1);
       const covered = new Set<number>();
       let lastFirst = -1;
@@ -57,14 +50,15 @@ describe('overlappingWindows', () => {
     },
   );
 
-  it('is alignWords when the sentence fits one window, or with no overlap', () => {
+  it('one window when the sentence fits, whatever the overlap; consecutive windows without one', () => {
     const short = words('no acute distress');
-    expect(overlappingWindows(short, 0, short.length, pieces, 32, 8)).toEqual(
+    expect(alignWords(short, 0, short.length, pieces, 32, 8)).toEqual(
       alignWords(short, 0, short.length, pieces, 32),
     );
-    expect(overlappingWindows(tokens, 0, tokens.length, pieces, 32, 0)).toEqual(
-      alignWords(tokens, 0, tokens.length, pieces, 32),
-    );
+    expect(alignWords(short, 0, short.length, pieces, 32)).toHaveLength(1);
+    const plain = alignWords(tokens, 0, tokens.length, pieces, 32);
+    const starts = plain.flatMap((w) => [...w.wordAt].filter((k) => k >= 0));
+    expect(starts).toEqual(tokens.map((_, k) => k)); // every word once, in order
   });
 });
 

@@ -38,46 +38,6 @@ export class PieceCache {
   }
 }
 
-/**
- * The windows of the words `tokens[a, b)`: each at most T positions, cut at word boundaries; a word
- * of more than T - 2 pieces keeps its first T - 2. A word with no piece (all dropped characters) is
- * not scored. Every word with pieces starts exactly one position.
- */
-export function alignWords(
-  tokens: readonly NerToken[],
-  a: number,
-  b: number,
-  pieces: PieceCache,
-  T: number,
-): AlignedSequence[] {
-  const tok = pieces.tok;
-  const per = T - 2;
-  const out: AlignedSequence[] = [];
-  let ids: number[] = [];
-  let wordAt: number[] = [];
-  const flush = (): void => {
-    if (ids.length === 0) return;
-    out.push({
-      ids: Int32Array.from([tok.clsId, ...ids, tok.sepId]),
-      wordAt: Int32Array.from([-1, ...wordAt, -1]),
-    });
-    ids = [];
-    wordAt = [];
-  };
-  for (let k = a; k < b; k++) {
-    let p = pieces.pieces((tokens[k] as NerToken).text);
-    if (p.length === 0) continue;
-    if (p.length > per) p = p.subarray(0, per);
-    if (ids.length + p.length > per) flush();
-    for (let j = 0; j < p.length; j++) {
-      ids.push(p[j]!);
-      wordAt.push(j === 0 ? k : -1);
-    }
-  }
-  flush();
-  return out;
-}
-
 /** Sentence ranges [a, b) of tokens (runs of equal `sentence`). */
 export function sentenceSpans(tokens: readonly NerToken[]): [number, number][] {
   const out: [number, number][] = [];
@@ -133,31 +93,32 @@ export function decodeBio(probs: Float32Array, n: number, labels: readonly strin
 }
 
 /**
- * The windows of the words `tokens[a, b)` for serving: as `alignWords` when they fit one window;
- * otherwise each window starts at a word boundary so that it repeats about `overlap` pieces of the
- * one before (at least one word further on), and the last one ends at `b`.
+ * The windows of the words `tokens[a, b)`: each at most T positions (`[CLS]` pieces `[SEP]`), cut at
+ * word boundaries; a word of more than T - 2 pieces keeps its first T - 2, a word with no piece (all
+ * dropped characters) is not scored. With `overlap` 0 the windows are consecutive and every word
+ * with pieces starts exactly one position (training); with `overlap` > 0 each window after the first
+ * starts at the first word from which at most `overlap` pieces reach the end of the one before (at
+ * least one word further on), so the words near a cut are seen with context on both sides (serving).
  */
-export function overlappingWindows(
+export function alignWords(
   tokens: readonly NerToken[],
   a: number,
   b: number,
   pieces: PieceCache,
   T: number,
-  overlap: number,
+  overlap = 0,
 ): AlignedSequence[] {
   const tok = pieces.tok;
   const per = T - 2;
   const words: { k: number; p: Int32Array }[] = [];
-  let total = 0;
   for (let k = a; k < b; k++) {
     let p = pieces.pieces((tokens[k] as NerToken).text);
     if (p.length === 0) continue;
     if (p.length > per) p = p.subarray(0, per);
     words.push({ k, p });
-    total += p.length;
   }
-  if (total <= per || overlap <= 0) return alignWords(tokens, a, b, pieces, T);
   const out: AlignedSequence[] = [];
+  if (words.length === 0) return out;
   let s = 0;
   for (;;) {
     let e = s;
@@ -197,10 +158,7 @@ export function alignExamples(
   const out: Item[] = [];
   examples.forEach((ex, d) => {
     for (const [a, b] of sentenceSpans(ex.tokens))
-      for (const seq of overlap > 0
-        ? overlappingWindows(ex.tokens, a, b, pieces, T, overlap)
-        : alignWords(ex.tokens, a, b, pieces, T))
-        out.push({ doc: d, seq });
+      for (const seq of alignWords(ex.tokens, a, b, pieces, T, overlap)) out.push({ doc: d, seq });
   });
   return out;
 }
@@ -291,6 +249,22 @@ export function nerBatches(
     }
   }
   return out;
+}
+
+/** Softmax over the last axis (L labels) of logits, in place. */
+export function softmaxRows(x: Float32Array, L: number): Float32Array {
+  for (let o = 0; o < x.length; o += L) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < L; j++) max = Math.max(max, x[o + j]!);
+    let sum = 0;
+    for (let j = 0; j < L; j++) {
+      const e = Math.exp(x[o + j]! - max);
+      x[o + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < L; j++) x[o + j] = x[o + j]! / sum;
+  }
+  return x;
 }
 
 /** A predicted mention: its word span as a typed character span, and the least probability of its tags. */
