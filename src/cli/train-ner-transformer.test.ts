@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encoderConfig } from '../models/transformer/config.js';
 import { initParameters } from '../models/transformer/encoder.js';
+import { parseTransformerNerManifest } from '../models/transformer/ner-manifest.js';
 import { saveTensors } from '../models/transformer/tensors.js';
 import { WordPieceTokenizer } from '../models/transformer/wordpiece.js';
 import { resourcePath } from '../resources.js';
@@ -67,7 +68,51 @@ describe('clinote train ner --architecture transformer', () => {
     };
     expect(index.tensors.map((t) => t.name)).toContain('classifier.weight');
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual(manifest);
-  }, 120_000);
+    // what the transformer-ner component reads: a valid manifest with the ONNX files' hashes, a card
+    const parsed = parseTransformerNerManifest(readFileSync(join(out, 'manifest.json'), 'utf8'), out);
+    expect(parsed.onnx.sha256.int8).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(join(out, 'model-card.md'), 'utf8')).toMatch(
+      /^# Model card: ner-ncbi-disease-transformer-tiny/,
+    );
+
+    // distillation: a "mini" student taught by this model
+    const student = join(root, 'student');
+    const d = await runCliForTest([
+      'train',
+      'ner',
+      '--architecture',
+      'transformer',
+      '--size',
+      'mini',
+      '--preset',
+      'ncbi-disease',
+      '--train',
+      train,
+      '--dev',
+      dev,
+      '--epochs',
+      '1',
+      '--seq-len',
+      '16',
+      '--teacher',
+      out,
+      '--distill-alpha',
+      '0.3',
+      '--out',
+      student,
+      '--json',
+    ]);
+    expect(d.code).toBe(0);
+    expect(d.stderr).toMatch(/distillation: teacher ner-ncbi-disease-transformer-tiny/);
+    const taught = JSON.parse(d.stdout) as { distillation: unknown; config: { hidden: number } };
+    expect(taught.distillation).toEqual({
+      teacher: 'ner-ncbi-disease-transformer-tiny',
+      teacherSha256: parsed.onnx.sha256.fp32,
+      goldShare: 0.3,
+      temperature: 1,
+    });
+    expect(taught.config.hidden).toBe(64);
+  }, 180_000);
 
   it('starts from a pretraining checkpoint given by --init', async () => {
     const train = join(root, 'train.tsv');

@@ -62,6 +62,8 @@ export interface EvalOptions {
   readonly model?: string;
   /** `ner --model`: how the model's mentions merge with the dictionary (`model-only` ... or `all`). */
   readonly merge?: string;
+  /** `ner --model` with a transformer model: also score its ensemble with the linear model and the dictionary. */
+  readonly ensemble?: boolean;
   /** Collect the misses. */
   readonly errors?: boolean;
   /** Stop after N documents (quick runs). */

@@ -9,6 +9,7 @@ interface EvalCliOptions {
   readonly pipeline?: string;
   readonly model?: string;
   readonly merge?: string;
+  readonly ensemble?: boolean;
   readonly json?: boolean;
   readonly errors?: boolean;
   readonly limit?: number;
@@ -36,6 +37,10 @@ export const evalCommand: CliCommand = {
           'ner --model: merge the model with the dictionary (--pack); all = every policy and the dictionary alone',
         ).choices(['model-only', 'model-first', 'dictionary-first', 'union', 'all']),
       )
+      .option(
+        '--ensemble',
+        'ner --model with a transformer model: also score the ensemble of the transformer, the linear model and the dictionary',
+      )
       .option('--json', 'print the report as JSON')
       .option('--errors', 'list the misses (they quote corpus text)')
       .option('--limit <n>', 'stop after N documents', positiveInt)
@@ -57,6 +62,7 @@ export const evalCommand: CliCommand = {
           ...(options.pipeline !== undefined ? { pipeline: options.pipeline } : {}),
           ...(options.model !== undefined ? { model: options.model } : {}),
           ...(options.merge !== undefined ? { merge: options.merge } : {}),
+          ...(options.ensemble ? { ensemble: true } : {}),
           ...(options.errors ? { errors: true } : {}),
           ...(options.limit !== undefined ? { limit: options.limit } : {}),
           ...(options.split !== undefined ? { split: options.split } : {}),

@@ -41,6 +41,9 @@ interface TrainCliOptions {
   readonly plot?: string;
   readonly architecture?: 'linear' | 'transformer';
   readonly init?: string;
+  readonly teacher?: string;
+  readonly distillAlpha?: number;
+  readonly distillTemperature?: number;
 }
 
 function nerArchitecture(value: string): 'linear' | 'transformer' {
@@ -145,6 +148,20 @@ export const trainCommand: CliCommand = {
         nerArchitecture,
       )
       .option('--init <checkpoint>', 'ner --architecture transformer: pretraining checkpoint to start from')
+      .option(
+        '--teacher <dir>',
+        'ner --architecture transformer: distil from this fine-tuned transformer model (its soft labels)',
+      )
+      .option(
+        '--distill-alpha <x>',
+        'ner --teacher: share of the gold labels in the target, the rest the teacher (default 0.5)',
+        fraction,
+      )
+      .option(
+        '--distill-temperature <t>',
+        "ner --teacher: temperature of the teacher's softmax (default 1; above 1, softer targets)",
+        positiveNumber,
+      )
       .action(async (task: string, options: TrainCliOptions) => {
         const { ClinoteError } = await import('../../errors/error.js');
         if (task === 'tokenizer' || task === 'pretrain') {

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../components/index.js';
+import { writeTinyTransformerNer } from '../../components/transformer-ner/testing.js';
 import { parsePubtator } from '../../corpora/pubtator.js';
 import type { Concept } from '../../doc/types.js';
 import { defineComponent } from '../../pipeline/component.js';
@@ -400,6 +401,32 @@ describe('ner normalization follows --data', () => {
       ((report.scores?.notes ?? []) as string[]).some((n) => n.startsWith('normalization not scored')),
     ).toBe(true);
   });
+
+  it('a transformer model runs in transformer-ner (batched); --ensemble scores the vote too', async () => {
+    const model = writeTinyTransformerNer(join(dir, 'tiny-transformer'));
+    const report = await runNer({ data: one, preset: 'ncbi-disease', model, ensemble: true });
+    const compare = report.scores?.compare as Record<string, { all: { strictF1: number } }>;
+    expect(Object.keys(compare)).toEqual(['model-only', 'ensemble']);
+    // the same documents without PubTator documents beside them (which share their ids): same scores
+    const lonely = join(dir, 'lonely');
+    mkdirSync(lonely, { recursive: true });
+    writeFileSync(join(lonely, 'one.tsv'), readFileSync(one));
+    const alone = await runNer({
+      data: join(lonely, 'one.tsv'),
+      preset: 'ncbi-disease',
+      model,
+      ensemble: true,
+    });
+    expect(alone.scores?.normalization).toBeUndefined();
+    const other = alone.scores?.compare as typeof compare;
+    for (const k of ['model-only', 'ensemble']) expect(other[k]?.all).toEqual(compare[k]?.all);
+    expect(((report.scores?.notes ?? []) as string[]).some((n) => n.includes('failed'))).toBe(false);
+    await expect(
+      runNer({ data: one, preset: 'ncbi-disease', model: 'm', ensemble: true }),
+    ).rejects.toMatchObject({
+      code: 'CLINOTE_E_CLI_USAGE',
+    });
+  }, 60_000);
 
   it('refuses an unknown merge policy with --model', async () => {
     await expect(

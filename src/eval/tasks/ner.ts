@@ -15,6 +15,10 @@
  * (docs/ner.md). `--merge all` scores every policy and the dictionary alone; each configuration is
  * scored on all documents, on the first 80% (the part `clinote train ner` tunes on) and on the
  * last 20% (held out).
+ *
+ * A transformer model directory (`clinote train ner --architecture transformer`) runs in the
+ * `transformer-ner` component instead (onnxruntime, batched across documents); `--ensemble` also
+ * scores it in an ensemble with the preset's built-in linear model and the dictionary.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -25,10 +29,17 @@ import { type ConllDocument, type ConllSentence, conllToText, readConll } from '
 import { type PubtatorDocument, readPubtatorFile } from '../../corpora/pubtator.js';
 import { Doc } from '../../doc/doc.js';
 import type { Concept, Span } from '../../doc/types.js';
-import { applyPack, CONCEPTS_COMPONENT, DEFAULT_PIPELINE, readConfigFile } from '../../engine.js';
+import {
+  applyPack,
+  CONCEPTS_COMPONENT,
+  DEFAULT_PIPELINE,
+  loadPipeline,
+  readConfigFile,
+} from '../../engine.js';
 import { loadPipelineSync } from '../../engine-sync.js';
 import { ClinoteError, toClinoteError } from '../../errors/error.js';
 import { MANIFEST_FILE, parseManifest } from '../../models/artifact.js';
+import { isTransformerNerManifest } from '../../models/transformer/ner-manifest.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { resourcePath } from '../../resources.js';
 import { bratToGold, type GoldDoc, type GoldSpan, mapGold } from '../gold.js';
@@ -75,29 +86,49 @@ export function evalPipelineConfig(options: Pick<EvalOptions, 'pipeline' | 'pack
 export function modelPipelineConfig(
   model: string,
   pack: string | undefined,
-  options: { merge?: MergePolicy; link?: boolean; featuresPack?: string } = {},
+  options: {
+    merge?: MergePolicy;
+    link?: boolean;
+    featuresPack?: string;
+    /** A transformer model: its component, with an ensemble when given. */
+    transformer?: { ensemble?: { linear?: string; dictionary: boolean } };
+  } = {},
 ): unknown {
   const merge = options.merge ?? 'model-only';
   const packOption = pack !== undefined ? { pack } : {};
+  const ensemble = options.transformer?.ensemble;
+  const needsConcepts = merge !== 'model-only' || ensemble?.dictionary === true;
   return {
-    name: merge === 'model-only' ? 'ner-model' : `ner-model-${merge}`,
+    name: `ner-model${ensemble ? '-ensemble' : ''}${merge === 'model-only' ? '' : `-${merge}`}`,
     components: [
       { name: 'normalize' },
       { name: 'sections' },
       { name: 'sentences' },
       { name: 'tokens' },
-      ...(merge !== 'model-only' ? [{ name: CONCEPTS_COMPONENT, options: packOption }] : []),
+      ...(needsConcepts ? [{ name: CONCEPTS_COMPONENT, options: packOption }] : []),
       {
-        name: 'ner',
+        name: options.transformer ? 'transformer-ner' : 'ner',
         options: {
           model,
           ...(options.featuresPack !== undefined ? { pack: options.featuresPack } : {}),
           ...(options.link ? { link: packOption } : {}),
           ...(merge !== 'model-only' ? { merge } : {}),
+          ...(ensemble ? { ensemble } : {}),
         },
       },
     ],
   };
+}
+
+/** Whether a model directory (as `--model` names it) holds a transformer NER model. */
+export function isTransformerModel(model: string): boolean {
+  const dir = modelDir(model);
+  try {
+    const file = isAbsolute(dir) ? join(dir, MANIFEST_FILE) : resourcePath(join(dir, MANIFEST_FILE));
+    return isTransformerNerManifest(readFileSync(file, 'utf8'));
+  } catch {
+    return false; // the component reports a missing model
+  }
 }
 
 /** The dictionary alone: segmentation, then the `concepts` component with `pack`. */
@@ -255,7 +286,15 @@ function predictions(
   return out;
 }
 
-function runDoc(pipeline: Pipeline, id: string, text: string): Doc | ClinoteError {
+/** Docs already run (an asynchronous pipeline runs every document first, batched: `runAll`). */
+type Done = ReadonlyMap<string, Doc | ClinoteError>;
+
+/** A document's key in `Done`: its id and its text (PubTator documents share ids with the CoNLL ones). */
+const doneKey = (id: string, text: string): string => `${id}\u0000${text}`;
+
+function runDoc(pipeline: Pipeline, id: string, text: string, done?: Done): Doc | ClinoteError {
+  const ready = done?.get(doneKey(id, text));
+  if (ready) return ready;
   try {
     return pipeline.runSync(new Doc(text, { id }));
   } catch (e) {
@@ -292,7 +331,7 @@ export function scoreNer(
   preset: NerPreset,
   docs: readonly GoldDoc[],
   pipeline: Pipeline,
-  options: { errors?: boolean; cut?: number } = {},
+  options: { errors?: boolean; cut?: number; done?: Done } = {},
 ): NerScoring {
   const maps = presetMaps(preset);
   const ignoredGold: Record<string, number> = {};
@@ -307,7 +346,7 @@ export function scoreNer(
   for (const g of docs) {
     const spans: GoldSpan[] = mapGold(g.spans, maps.gold, ignoredGold);
     const started = performance.now();
-    const doc = runDoc(pipeline, g.id, g.text);
+    const doc = runDoc(pipeline, g.id, g.text, options.done);
     seconds += (performance.now() - started) / 1000;
     let pred: PredSpan[] = [];
     let sentences: readonly Span[] | undefined = g.sentences;
@@ -389,6 +428,7 @@ export function normalizationAccuracy(
   docs: readonly PubtatorDocument[],
   pipeline: Pipeline,
   systemList: readonly string[],
+  done?: Done,
 ): NormalizationScore {
   const systems = new Set(systemList);
   const { concepts } = presetMaps(preset);
@@ -403,7 +443,7 @@ export function normalizationAccuracy(
       .map((m) => ({ start: m.start, end: m.end, type: label, ids: m.ids }));
     mentions += gold.length;
     if (!hasConcepts) continue;
-    const doc = runDoc(pipeline, d.id, d.text);
+    const doc = runDoc(pipeline, d.id, d.text, done);
     if (doc instanceof ClinoteError) continue;
     const pred = predictions(doc, concepts, {}).filter((p) => p.type === label);
     for (const [i, j] of matchLenient(gold, pred).pairs) {
@@ -452,6 +492,42 @@ function sumNormalization(a: NormalizationScore, b: NormalizationScore): Normali
   };
 }
 
+/** Whether a config names an asynchronous component (a model served by onnxruntime). */
+function isAsyncConfig(config: unknown): boolean {
+  const components = (config as { components?: { name?: string }[] }).components ?? [];
+  return components.some((c) => c.name === 'transformer-ner');
+}
+
+function isLinearModel(model: string): boolean {
+  const dir = modelDir(model);
+  try {
+    parseManifest(
+      readFileSync(
+        isAbsolute(dir) ? join(dir, MANIFEST_FILE) : resourcePath(join(dir, MANIFEST_FILE)),
+        'utf8',
+      ),
+      dir,
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every document through an asynchronous pipeline, 64 at a time (batched across documents). */
+async function runAll(pipeline: Pipeline, docs: readonly { id: string; text: string }[]): Promise<Done> {
+  const out = new Map<string, Doc | ClinoteError>();
+  for (let i = 0; i < docs.length; i += 64) {
+    const chunk = docs.slice(i, i + 64);
+    const outcomes = await pipeline.processMany(chunk);
+    outcomes.forEach((o, k) => {
+      const d = chunk[k] as { id: string; text: string };
+      out.set(doneKey(d.id, d.text), o.ok ? o.doc : o.error);
+    });
+  }
+  return out;
+}
+
 export async function runNer(options: EvalOptions): Promise<EvalReport> {
   const preset = nerPreset(options.preset);
   const data = resolveData(preset, options.data);
@@ -468,7 +544,8 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
       );
     }
     const policies = merge === 'all' ? [...MERGE_POLICIES] : [merge as MergePolicy];
-    const featuresPack = modelFeaturesPack(options.model, options.pack);
+    const transformer = isTransformerModel(options.model);
+    const featuresPack = transformer ? undefined : modelFeaturesPack(options.model, options.pack);
     for (const p of policies) {
       configs.push({
         name: p,
@@ -476,6 +553,26 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
           merge: p,
           link: true,
           ...(featuresPack !== undefined ? { featuresPack } : {}),
+          ...(transformer ? { transformer: {} } : {}),
+        }),
+      });
+    }
+    if (options.ensemble) {
+      if (!transformer)
+        throw new ClinoteError('CLINOTE_E_CLI_USAGE', '--ensemble needs a transformer model as --model', {
+          model: options.model,
+        });
+      const linear = `models/ner-${preset.name}`;
+      const hasLinear = isLinearModel(linear);
+      if (!hasLinear)
+        notes.push(
+          `--ensemble: no built-in linear model ${linear}; the ensemble is the transformer and the dictionary`,
+        );
+      configs.push({
+        name: 'ensemble',
+        config: modelPipelineConfig(options.model, options.pack, {
+          link: true,
+          transformer: { ensemble: { ...(hasLinear ? { linear } : {}), dictionary: true } },
         }),
       });
     }
@@ -507,14 +604,23 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
   const compare: Record<string, unknown> = {};
   let primary: { scored: NerScoring; normalization?: Record<string, unknown> } | undefined;
   for (const { name, config } of configs) {
-    const pipeline = loadPipelineSync({ config });
+    const pipeline = isAsyncConfig(config) ? await loadPipeline({ config }) : loadPipelineSync({ config });
     if (!pipeline.layers.includes('concepts')) {
       notes.push(
         `pipeline '${pipeline.name}' assigns no 'concepts' layer: there are no predictions (add a concepts component, or pass --pipeline)`,
       );
     }
     const cpu = process.cpuUsage();
-    const scored = scoreNer(preset, gold.docs, pipeline, { errors: options.errors === true, cut });
+    const started = performance.now();
+    const done = pipeline.async
+      ? await runAll(pipeline, [...gold.docs, ...pubtator.map((d) => ({ id: d.id, text: d.text }))])
+      : undefined;
+    const batched = (performance.now() - started) / 1000;
+    const scored = scoreNer(preset, gold.docs, pipeline, {
+      errors: options.errors === true,
+      cut,
+      ...(done ? { done } : {}),
+    });
     let normalization: Record<string, unknown> | undefined;
     let normalizationParts: Record<string, unknown> | undefined;
     if (preset.normalization && pubtator.length > 0) {
@@ -525,12 +631,14 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
         pubtator.filter((d) => tunedIds.has(d.id)),
         pipeline,
         systems,
+        done,
       );
       const held = normalizationAccuracy(
         preset,
         pubtator.filter((d) => !tunedIds.has(d.id)),
         pipeline,
         systems,
+        done,
       );
       const all = sumNormalization(tuned, held);
       normalization = { ...all, seconds: (performance.now() - started) / 1000 };
@@ -546,7 +654,7 @@ export async function runNer(options: EvalOptions): Promise<EvalReport> {
         all: f1s(scored.result),
         ...(scored.parts ? { tuned: f1s(scored.parts.tuned), heldout: f1s(scored.parts.heldout) } : {}),
         ...(normalizationParts ? { normalization: normalizationParts } : {}),
-        seconds: scored.seconds,
+        seconds: scored.seconds + batched,
         cpuSeconds: (used.user + used.system) / 1e6,
       };
     }
