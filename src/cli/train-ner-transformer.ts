@@ -158,14 +158,9 @@ export async function trainNerTransformerCommand(
   mkdirSync(dir, { recursive: true });
   const seconds = (performance.now() - started) / 1000;
   const c = process.cpuUsage(cpu0);
-  const { exportEncoderOnnx } = await import('../models/onnx/export.js');
-  const head = {
-    weight: r.params.get('classifier.weight')!.data,
-    bias: r.params.get('classifier.bias')!.data,
-    labels: r.labels,
-  };
-  const fp32 = exportEncoderOnnx(r.params, config, head);
-  const int8 = exportEncoderOnnx(r.params, config, head, { quantize: 'int8' });
+  const { writeTokenClassifierOnnx } = await import('../models/onnx/export.js');
+  // the same model for onnxruntime (docs/models/onnx.md): `input_ids`, `attention_mask` -> `logits`
+  const onnx = writeTokenClassifierOnnx(dir, r.params, config, r.labels);
   const manifest = {
     kind: 'clinote-transformer-ner',
     version: 1,
@@ -193,13 +188,7 @@ export async function trainNerTransformerCommand(
       file: tokenizerPath.includes('resources') ? 'models/tokenizer/tokenizer.json' : tokenizerPath,
     },
     parameters: 'model.bin',
-    // the same model for onnxruntime (docs/models/onnx.md): `input_ids`, `attention_mask` -> `logits`
-    onnx: {
-      fp32: 'model.onnx',
-      int8: 'model.int8.onnx',
-      opset: 17,
-      sha256: { fp32: sha256(fp32), int8: sha256(int8) },
-    },
+    onnx,
     seed: r.seed,
     hyperparameters: {
       epochs: r.epochs.length,
@@ -230,8 +219,6 @@ export async function trainNerTransformerCommand(
     created: manifestCreatedTime(),
   };
   saveTensors(join(dir, 'model'), r.params, { kind: 'clinote-transformer-ner', labels: r.labels, config });
-  writeFileSync(join(dir, 'model.onnx'), fp32);
-  writeFileSync(join(dir, 'model.int8.onnx'), int8);
   writeFileSync(join(dir, 'manifest.json'), canonicalJson(manifest));
   writeFileSync(join(dir, 'model-card.md'), transformerNerCard(manifest, preset));
   log(

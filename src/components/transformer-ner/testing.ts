@@ -3,10 +3,9 @@
  * encoder of width 32, a head scaled up so that its random predictions vary), exported to ONNX as
  * `clinote train ner --architecture transformer` would write it. Loads the training code: tests only.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256 } from '../../models/artifact.js';
-import { exportEncoderOnnx } from '../../models/onnx/export.js';
+import { writeTokenClassifierOnnx } from '../../models/onnx/export.js';
 import { encoderConfig } from '../../models/transformer/config.js';
 import { initTokenClassifier } from '../../models/transformer/token-classification.js';
 import { WordPieceTokenizer } from '../../models/transformer/wordpiece.js';
@@ -29,12 +28,7 @@ export function writeTinyTransformerNer(dir: string, seed = 7, seqLen = 64): str
   for (let i = 0; i < weight.length; i++) weight[i] = weight[i]! * 60;
   const bias = params.get('classifier.bias')!.data;
   bias[0] = 0.5; // O somewhat more likely than the rest
-  const head = { weight, bias, labels: TINY_LABELS };
-  const fp32 = exportEncoderOnnx(params, config, head);
-  const int8 = exportEncoderOnnx(params, config, head, { quantize: 'int8' });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'model.onnx'), fp32);
-  writeFileSync(join(dir, 'model.int8.onnx'), int8);
+  const onnx = writeTokenClassifierOnnx(dir, params, config, TINY_LABELS);
   const manifest = {
     kind: 'clinote-transformer-ner',
     version: 1,
@@ -44,12 +38,7 @@ export function writeTinyTransformerNer(dir: string, seed = 7, seqLen = 64): str
     types: { Disease: 'problem' },
     config,
     tokenizer: { file: 'models/tokenizer/tokenizer.json' },
-    onnx: {
-      fp32: 'model.onnx',
-      int8: 'model.int8.onnx',
-      opset: 17,
-      sha256: { fp32: sha256(fp32), int8: sha256(int8) },
-    },
+    onnx,
     hyperparameters: { seqLen },
   };
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -7,6 +7,9 @@
  * norm as the config says, the exact (erf) GELU, LayerNorm epsilon from the config. Shapes and
  * names are in docs/models/onnx.md.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256 } from '../artifact.js';
 import { checkConfig, type EncoderConfig } from '../transformer/config.js';
 import { parameterShapes } from '../transformer/encoder.js';
 import type { NamedTensors } from '../transformer/tensors.js';
@@ -184,4 +187,39 @@ export function exportEncoderOnnx(
     docString: 'BERT-style encoder exported by clinote (src/models/onnx/export.ts)',
     metadata,
   });
+}
+
+/** The `onnx` entry of a transformer model manifest. */
+export interface OnnxFiles {
+  readonly fp32: string;
+  readonly int8: string;
+  readonly opset: number;
+  readonly sha256: { readonly fp32: string; readonly int8: string };
+}
+
+/**
+ * Writes a fine-tuned encoder with its token-classification head (`classifier.weight`,
+ * `classifier.bias`) into `dir` as `model.onnx` (fp32) and `model.int8.onnx`; returns the manifest entry.
+ */
+export function writeTokenClassifierOnnx(
+  dir: string,
+  params: NamedTensors,
+  config: EncoderConfig,
+  labels: readonly string[],
+): OnnxFiles {
+  const weight = params.get('classifier.weight');
+  const bias = params.get('classifier.bias');
+  if (!weight || !bias) throw new Error('missing the classifier parameters');
+  const head = { weight: weight.data, bias: bias.data, labels };
+  const fp32 = exportEncoderOnnx(params, config, head);
+  const int8 = exportEncoderOnnx(params, config, head, { quantize: 'int8' });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.onnx'), fp32);
+  writeFileSync(join(dir, 'model.int8.onnx'), int8);
+  return {
+    fp32: 'model.onnx',
+    int8: 'model.int8.onnx',
+    opset: ONNX_OPSET,
+    sha256: { fp32: sha256(fp32), int8: sha256(int8) },
+  };
 }

@@ -38,11 +38,8 @@ export function inverseFrequencyWeights(counts: ArrayLike<number>, cap = 10): Fl
   return w;
 }
 
-export interface FineTuneOptions {
-  readonly train: readonly NerExample[];
-  readonly dev: readonly NerExample[];
-  /** Entity types, in label order (labels `O, B-T1, I-T1, ...`). */
-  readonly types: readonly string[];
+/** The options of the training loop, whatever the task (NER, span classification). */
+export interface TrainLoopOptions {
   readonly tokenizer: WordPieceTokenizer;
   readonly config: EncoderConfig;
   /** Encoder parameters to start from (a pretraining checkpoint's); random init without. */
@@ -60,8 +57,6 @@ export interface FineTuneOptions {
   /** Epochs without a better dev F1 before stopping (default 3). */
   readonly patience?: number;
   readonly seed?: number;
-  /** Most training documents. */
-  readonly limit?: number;
   readonly log?: (line: string) => void;
   /**
    * Distillation: the teacher's label probabilities [B*T*L] for a training batch (same labels, same
@@ -70,6 +65,29 @@ export interface FineTuneOptions {
   readonly teacher?: (batch: TokenBatch) => Promise<Float32Array>;
   /** Share of the gold labels in the distillation target (default 0.5; 1 = no teacher). */
   readonly distillAlpha?: number;
+}
+
+export interface FineTuneOptions extends TrainLoopOptions {
+  readonly train: readonly NerExample[];
+  readonly dev: readonly NerExample[];
+  /** Entity types, in label order (labels `O, B-T1, I-T1, ...`). */
+  readonly types: readonly string[];
+  /** Most training documents. */
+  readonly limit?: number;
+}
+
+/**
+ * A token task for the training loop: windows whose scored positions (`wordAt` >= 0) carry the
+ * label `tags[item.doc][wordAt]`, and the dev score to stop early on (higher is better).
+ */
+export interface TokenTask {
+  readonly labels: readonly string[];
+  readonly items: readonly Item[];
+  readonly tags: readonly Int32Array[];
+  /** What the items are, for the log ("593 documents, 5244 windows"). */
+  readonly describe: string;
+  /** Undefined without dev data: every epoch is kept, no early stopping. */
+  evaluate(models: (T: number) => TokenClassifierModel, params: NamedTensors): PRF | undefined;
 }
 
 export interface FineTuneEpoch {
@@ -82,7 +100,7 @@ export interface FineTuneEpoch {
   readonly tokensPerSecond: number;
 }
 
-export interface FineTuneResult {
+export interface TrainLoopResult {
   readonly params: NamedTensors;
   readonly labels: string[];
   readonly classWeights: number[];
@@ -96,6 +114,11 @@ export interface FineTuneResult {
   readonly trainSequences: number;
   readonly tokensPerSecond: number;
   readonly tokensPerCpuSecond: number;
+  /** The compiled model of a window length (for scoring the kept parameters on other data). */
+  readonly models: (T: number) => TokenClassifierModel;
+}
+
+export interface FineTuneResult extends TrainLoopResult {
   /** Strict mention scores of the kept parameters on other examples (e.g. held-out dev documents). */
   readonly score: (examples: readonly NerExample[]) => PRF;
 }
@@ -117,6 +140,29 @@ export function evaluateNer(
 
 /** Fine-tune the encoder with a token-classification head on NER examples. */
 export async function fineTuneNer(o: FineTuneOptions): Promise<FineTuneResult> {
+  const T = o.seqLen ?? Math.min(128, o.config.maxPositions);
+  const B = o.batchSize ?? 16;
+  const labels = bioLabels(o.types);
+  const train = o.limit !== undefined ? o.train.slice(0, o.limit) : o.train;
+  const pieces = new PieceCache(o.tokenizer);
+  const items = alignExamples(train, pieces, T);
+  const r = await trainTokenTask(o, {
+    labels,
+    items,
+    tags: train.map((ex) => tagsFromSpans(ex.tokens, ex.gold, labels)),
+    describe: `${train.length} documents, ${items.length} windows`,
+    evaluate: (models, params) =>
+      o.dev.length > 0 ? evaluateNer(models, params, o.dev, labels, pieces, T, B) : undefined,
+  });
+  return { ...r, score: (examples) => evaluateNer(r.models, r.params, examples, labels, pieces, T, B) };
+}
+
+/**
+ * The training loop of a token task: AdamW with linear warm-up and decay, optional class weights
+ * and distillation, the dev score after every epoch, early stopping on it; the best epoch's
+ * parameters are kept.
+ */
+export async function trainTokenTask(o: TrainLoopOptions, task: TokenTask): Promise<TrainLoopResult> {
   const optionError = (why: string, option: string): never => {
     throw new ClinoteError('CLINOTE_E_MODEL_TRAIN_OPTION', `train ner --architecture transformer: ${why}`, {
       options: [option],
@@ -132,19 +178,16 @@ export async function fineTuneNer(o: FineTuneOptions): Promise<FineTuneResult> {
   const maxEpochs = o.epochs ?? 10;
   const patience = o.patience ?? 3;
   const log = o.log ?? (() => {});
-  const labels = bioLabels(o.types);
+  const labels = [...task.labels];
   const L = labels.length;
-  const train = o.limit !== undefined ? o.train.slice(0, o.limit) : o.train;
-  const pieces = new PieceCache(o.tokenizer);
-  const tags = train.map((ex) => tagsFromSpans(ex.tokens, ex.gold, labels));
-  const items = alignExamples(train, pieces, T);
+  const { items, tags } = task;
   const counts = new Float64Array(L);
   for (const it of items) for (const w of it.seq.wordAt) if (w >= 0) counts[tags[it.doc]![w]!]! += 1;
   if (counts.slice(1).every((c) => c === 0))
     throw new ClinoteError(
       'CLINOTE_E_MODEL_TRAINING_DATA',
-      `the training data has no entity of the types ${o.types.join(', ')}`,
-      { types: [...o.types] },
+      `the training data has no example of the labels ${labels.slice(1).join(', ')}`,
+      { labels },
     );
   const weights =
     o.classWeights === 'balanced'
@@ -175,7 +218,7 @@ export async function fineTuneNer(o: FineTuneOptions): Promise<FineTuneResult> {
     return m;
   };
   log(
-    `fine-tune: ${train.length} documents, ${items.length} windows (T ${T}, buckets ${buckets.join('/')}), ${stepsPerEpoch} steps per epoch; ${o.init ? 'encoder from the checkpoint' : 'encoder randomly initialized (no --init)'}; class weights ${[...weights].map((w, i) => `${labels[i]} ${w.toFixed(2)}`).join(', ')}`,
+    `fine-tune: ${task.describe} (T ${T}, buckets ${buckets.join('/')}), ${stepsPerEpoch} steps per epoch; ${o.init ? 'encoder from the checkpoint' : 'encoder randomly initialized (no --init)'}; class weights ${[...weights].map((w, i) => `${labels[i]} ${w.toFixed(2)}`).join(', ')}`,
   );
   const random = mulberry32(seed);
   const epochs: FineTuneEpoch[] = [];
@@ -222,8 +265,9 @@ export async function fineTuneNer(o: FineTuneOptions): Promise<FineTuneResult> {
     }
     tokens += epochTokens;
     ms += epochMs;
-    const dev = o.dev.length > 0 ? evaluateNer(model, params, o.dev, labels, pieces, T, B) : prf(0, 0, 0);
-    const improved = o.dev.length === 0 || dev.f1 > bestF1;
+    const scored = task.evaluate(model, params);
+    const dev = scored ?? prf(0, 0, 0);
+    const improved = scored === undefined || dev.f1 > bestF1;
     if (improved) {
       best = new Map([...params].map(([n, t]) => [n, { shape: t.shape, data: new Float32Array(t.data) }]));
       bestF1 = dev.f1;
@@ -242,7 +286,7 @@ export async function fineTuneNer(o: FineTuneOptions): Promise<FineTuneResult> {
     log(
       `epoch ${epoch}: loss ${info.loss.toFixed(4)}, dev strict P ${dev.precision.toFixed(3)} R ${dev.recall.toFixed(3)} F1 ${dev.f1.toFixed(3)}${improved ? ' (best)' : ''}, ${info.seconds.toFixed(1)} s, ${Math.round(info.tokensPerSecond)} tok/s`,
     );
-    if (o.dev.length > 0 && epoch - bestEpoch >= patience) break;
+    if (scored !== undefined && epoch - bestEpoch >= patience) break;
   }
   params = best ?? params;
   return {
@@ -259,6 +303,6 @@ export async function fineTuneNer(o: FineTuneOptions): Promise<FineTuneResult> {
     trainSequences: items.length,
     tokensPerSecond: ms > 0 ? (tokens / ms) * 1000 : 0,
     tokensPerCpuSecond: cpuMicros > 0 ? (tokens / cpuMicros) * 1e6 : 0,
-    score: (examples) => evaluateNer(model, params, examples, labels, pieces, T, B),
+    models: model,
   };
 }
