@@ -7,7 +7,7 @@
  * manifest, model card, `model.onnx` and `model.int8.onnx`.
  *
  *   npm run build && node dist/scripts/train-transformer-assertion.js [--out resources/models]
- *     [--epochs 4] [--chia 6000] [--seed 1] [--created ISO]
+ *     [--epochs 4] [--chia 6000] [--seed 1] [--class-weights balanced|none] [--created ISO]
  *
  * Data that is absent is skipped with a message (exit 0); other errors exit 1.
  */
@@ -51,6 +51,7 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '4' },
     chia: { type: 'string', default: '6000' },
     seed: { type: 'string', default: '1' },
+    'class-weights': { type: 'string', default: 'balanced' },
     created: { type: 'string' },
   },
 });
@@ -126,12 +127,23 @@ async function main(): Promise<number> {
       1,
     );
   const r = await trainTokenTask(
-    { tokenizer, config, epochs: Number(values.epochs), patience: 2, seed, batchSize: B, seqLen: T, log },
+    {
+      tokenizer,
+      config,
+      epochs: Number(values.epochs),
+      patience: 2,
+      seed,
+      batchSize: B,
+      seqLen: T,
+      classWeights: values['class-weights'] === 'none' ? 'none' : 'balanced',
+      log,
+    },
     {
       labels: LABELS,
       items: trainSet.items,
       tags: trainSet.tags,
       describe: `${train.length} targets`,
+      scoreName: 'negation',
       evaluate: (models, params) => score(models, params, devSet, dev),
     },
   );
@@ -159,6 +171,7 @@ async function main(): Promise<number> {
       batchSize: B,
       seqLen: T,
       optimizer: r.optimizer,
+      classWeights: r.classWeights,
       chiaTargets: chiaTrain.length,
     },
     data: {

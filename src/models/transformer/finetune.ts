@@ -86,6 +86,8 @@ export interface TokenTask {
   readonly tags: readonly Int32Array[];
   /** What the items are, for the log ("593 documents, 5244 windows"). */
   readonly describe: string;
+  /** What the dev score is, for the log (default "strict": mention F1). */
+  readonly scoreName?: string;
   /** Undefined without dev data: every epoch is kept, no early stopping. */
   evaluate(models: (T: number) => TokenClassifierModel, params: NamedTensors): PRF | undefined;
 }
@@ -284,7 +286,7 @@ export async function trainTokenTask(o: TrainLoopOptions, task: TokenTask): Prom
     };
     epochs.push(info);
     log(
-      `epoch ${epoch}: loss ${info.loss.toFixed(4)}, dev strict P ${dev.precision.toFixed(3)} R ${dev.recall.toFixed(3)} F1 ${dev.f1.toFixed(3)}${improved ? ' (best)' : ''}, ${info.seconds.toFixed(1)} s, ${Math.round(info.tokensPerSecond)} tok/s`,
+      `epoch ${epoch}: loss ${info.loss.toFixed(4)}, dev ${task.scoreName ?? 'strict'} P ${dev.precision.toFixed(3)} R ${dev.recall.toFixed(3)} F1 ${dev.f1.toFixed(3)}${improved ? ' (best)' : ''}, ${info.seconds.toFixed(1)} s, ${Math.round(info.tokensPerSecond)} tok/s`,
     );
     if (scored !== undefined && epoch - bestEpoch >= patience) break;
   }
