@@ -26,7 +26,7 @@ import {
   segmentation,
   splitOf,
 } from '../src/models/assertion/data.js';
-import { writeTokenClassifierOnnx } from '../src/models/onnx/export.js';
+import { onnxSizeSection, writeTokenClassifierOnnx } from '../src/models/onnx/export.js';
 import { mulberry32, shuffle } from '../src/models/prng.js';
 import { encoderConfig } from '../src/models/transformer/config.js';
 import { trainTokenTask } from '../src/models/transformer/finetune.js';
@@ -221,6 +221,7 @@ Negation (the positive class) on MACCROBAT, gold entities:
 | dev (early stopping) | ${dev.length} | ${f3(r.dev.precision)} | ${f3(r.dev.recall)} | ${f3(r.dev.f1)} |
 | held out | ${heldout.length} | ${f3(held.precision)} | ${f3(held.recall)} | ${f3(held.f1)} |
 
+${onnxSizeSection(dir, onnx, config, 'as the reference the int8 file is checked against, and for the serving component still to come')}
 ## Known limits
 
 - Trained on two CPU cores from random weights: below the rules plus the linear classifier on the

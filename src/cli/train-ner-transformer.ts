@@ -220,7 +220,11 @@ export async function trainNerTransformerCommand(
   };
   saveTensors(join(dir, 'model'), r.params, { kind: 'clinote-transformer-ner', labels: r.labels, config });
   writeFileSync(join(dir, 'manifest.json'), canonicalJson(manifest));
-  writeFileSync(join(dir, 'model-card.md'), transformerNerCard(manifest, preset));
+  const { onnxSizeSection } = await import('../models/onnx/export.js');
+  writeFileSync(
+    join(dir, 'model-card.md'),
+    transformerNerCard(manifest, preset, onnxSizeSection(dir, onnx, config)),
+  );
   log(
     `dev (first ${tune.length} docs) strict F1 ${f3(r.dev.f1)}${heldOut ? `; held out (${held.length} docs) strict F1 ${f3(heldOut.f1)}` : ''}; best epoch ${r.bestEpoch}; ${Math.round(r.tokensPerSecond)} tok/s; ${seconds.toFixed(1)} s wall; ${init ? 'from the checkpoint' : 'random init'}; written to ${dir}`,
   );
@@ -249,6 +253,7 @@ export function transformerNerCard(
     code: { version: string };
   },
   preset: { name: string; license?: string; attribution?: string },
+  size = '',
 ): string {
   const types = [...new Set(m.labels.filter((l) => l !== 'O').map((l) => l.slice(2)))].join(', ');
   const file = (f: { name: string; sha256: string }): string =>
@@ -293,7 +298,7 @@ is the part early stopping looked at, \`heldout\` the part never looked at.
 | --- | --- | --- | --- | --- |
 ${row('dev', m.metrics.dev)}
 ${m.metrics.heldout ? `${row('heldout', m.metrics.heldout)}\n` : ''}
-## Known limits
+${size ? `${size}\n` : ''}## Known limits
 
 - A small encoder trained on one corpus, on two CPU cores: well below published biomedical encoders.
 - Tokens are Clinote's words cut into wordpieces: a gold boundary inside a word cannot be found.
